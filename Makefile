@@ -1,0 +1,30 @@
+# Two commands do everything on a fresh machine:
+#   make book   create .venv, install, build the book on the bundled data (or DATA=dir PARAMS=file.yaml)
+#   make test   same environment, run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+DATA   ?=
+PARAMS ?=
+OUT    ?= _build
+
+.PHONY: book test deps clean
+
+deps: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+book: deps
+	$(PY) -m analysis run $(if $(DATA),--data $(DATA)) $(if $(PARAMS),--params $(PARAMS)) --out $(OUT)
+
+test: deps
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+clean:
+	rm -rf $(OUT) .pytest_cache

@@ -1,0 +1,642 @@
+"""Synthetic platform extract: a documented, seeded data-generating process.
+
+Real platform microdata is private, so the book runs by default on a synthetic
+extract produced here. The extract follows the data contract of
+:mod:`analysis.contract` exactly, so a user's real extract runs through the
+same code. The numbers it produces are **illustrative**: sizes and effects are
+round values chosen to resemble the published qualitative findings, not
+estimates of any real platform.
+
+Data-generating process
+-----------------------
+Time is monthly, from ``start`` to ``end``. For category :math:`c` and month
+:math:`m` let :math:`r(m)` be the *ramp* of generative AI: 0 before
+December 2022, then :math:`(k+1)/12` in the :math:`k`-th month from December
+2022 (k = 0, 1, ...), reaching 1 in November 2023 and staying there.
+
+Job posts
+    :math:`N_{cm} \\sim \\text{Poisson}(\\lambda_{cm})` with
+    :math:`\\log\\lambda_{cm} = \\log(B_c) + g_c t_m + s_{month(m)} +
+    \\varepsilon_{cm} + (\\delta^{plat} + \\delta^{post}_c + \\delta^{high}_c) r(m)`,
+    where :math:`B_c` is the category's base size (``share`` times the scale),
+    :math:`g_c` its yearly growth, :math:`t_m` years since ``start``,
+    :math:`s` the seasonal profile (``SEASONALITY``: a January rise and a
+    December dip) and :math:`\\varepsilon_{cm} \\sim N(0, 0.03^2)` a
+    category-month shock.
+Experience level
+    Each post asks for ``entry``, ``intermediate`` or ``expert`` with base
+    probabilities ``LEVEL_SHARES``; in categories with ``expert_shift`` the
+    log-odds of ``expert`` against each other level rise by
+    ``expert_shift * r(m)``.
+Contract value
+    Each post has a latent value :math:`V = \\exp(\\mu_c + a_l +
+    \\kappa r(m) + \\sigma Z)`, heavy-tailed (lognormal, ``SIGMA_VALUE``),
+    with level offsets ``LEVEL_VALUE_OFFSET`` and the platform-wide value
+    effect :math:`\\kappa` (``platform_value``).
+Value tiers
+    In tiered categories (Writing and Translation by default) posts whose
+    value is below ``tier_threshold_usd`` (default 1,000) are kept with
+    probability :math:`\\exp((\\delta^{low}_c - \\delta^{high}_c) r(m))`, so
+    low-value work falls by :math:`\\delta^{low}_c` and high-value work rises
+    by :math:`\\delta^{high}_c` (log points at full ramp).
+AI-related posts
+    Posts are AI-related with a small base probability that grows after the
+    release (``ai_base``). In categories with a positive :math:`\\delta^{post}_c`
+    the extra posts are new AI work: a post is AI-related with probability
+    :math:`p + (1-p)(1-e^{-\\delta^{post}_c r(m)})`, the *reinstatement
+    effect*.
+Contracts
+    Each post forms one contract with probability ``contract_rate`` (0.4),
+    started a geometric number of days (mean 6) after the post; contracts
+    starting after ``end`` are not in the extract. Earnings are :math:`V`.
+    A share ``hourly_share`` of posts are hourly; an hourly contract's rate is
+    :math:`\\exp(\\rho_c + u_f + \\delta^{rate}_c r(m) + 0.15 Z)` and its
+    hours are earnings divided by rate. Fixed contracts have no hours.
+Freelancers
+    Each category has a pool of freelancers with persistent skill
+    :math:`u_f \\sim N(0, 0.3^2)`, an entry month (uniform from two years
+    before ``start`` to ``end``) and a geometric career (mean 18 months).
+    A contract goes to a freelancer active in its category that month.
+Feedback
+    :math:`\\text{clip}(4.5 + 0.3 u_f + N(0, 0.4^2), 1, 5)` rounded to one
+    decimal, missing for 20% of contracts; generative AI has no effect on it.
+
+The planted effects (``DEFAULT_CATEGORIES`` and ``PLATFORM_EFFECTS``) are
+log points at full ramp. :func:`true_effects` turns them into the estimands of
+the book's estimators (percent changes averaged over the post period, relative
+to the control categories for category ids) and :func:`write_extract` writes
+them beside the data as ``truth.json``.
+
+Calibration
+-----------
+The signs follow the claims of the Upwork Research Institute study
+:cite:p:`upwork2024genai` and the platform evidence of :cite:t:`hui2024short` and
+:cite:t:`demirci2025who`; sizes are round illustrative values, not estimates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+from scipy.stats import norm
+
+from .config import RELEASE_DATE, slugify
+
+#: Seasonal log-multipliers by calendar month (January rise, December dip).
+SEASONALITY = np.array(
+    [0.12, 0.04, 0.03, 0.01, 0.0, -0.02, -0.03, -0.01, 0.02, 0.01, -0.03, -0.14]
+)
+LEVELS = ("entry", "intermediate", "expert")
+LEVEL_SHARES = np.array([0.30, 0.50, 0.20])
+LEVEL_VALUE_OFFSET = np.array([-0.5, 0.0, 0.6])
+SIGMA_VALUE = 1.1
+CONTRACT_RATE = 0.4
+FEEDBACK_MISSING = 0.2
+CAREER_MONTHS = 18.0
+DEFAULT_SEED = 20240501
+DEFAULT_N_POSTS = 200_000
+#: Platform-wide effects, log points at full ramp.
+PLATFORM_EFFECTS = {"posts": 0.06, "value": 0.08}
+
+
+@dataclass(frozen=True)
+class CategorySpec:
+    """Parameters of one work category in the synthetic world.
+
+    Attributes
+    ----------
+    name : str
+        Category name written to the extract.
+    share : float
+        Share of the platform's job posts in the first month (normalised).
+    log_value : float
+        Mean log contract value (USD) for intermediate-level posts.
+    growth : float
+        Yearly growth of posts (log points per year).
+    hourly_share : float
+        Share of posts that are hourly contracts.
+    log_rate : float
+        Mean log hourly rate (USD per hour).
+    ai_base : float
+        Share of AI-related posts at full ramp (before any reinstatement).
+    post : float
+        Category-specific effect on job posts (log points at full ramp).
+    low, high : float
+        Effects on low- and high-value posts (tiered categories only).
+    rate : float
+        Effect on hourly rates (log points at full ramp).
+    expert_shift : float
+        Rise in the log-odds of expert-level posts at full ramp.
+    """
+
+    name: str
+    share: float
+    log_value: float
+    growth: float = 0.05
+    hourly_share: float = 0.5
+    log_rate: float = 3.3
+    ai_base: float = 0.02
+    post: float = 0.0
+    low: float = 0.0
+    high: float = 0.0
+    rate: float = 0.0
+    expert_shift: float = 0.0
+
+    @property
+    def tiered(self) -> bool:
+        return self.low != 0.0 or self.high != 0.0
+
+
+#: Upwork's twelve top-level work categories with illustrative sizes.
+DEFAULT_CATEGORIES: tuple[CategorySpec, ...] = (
+    CategorySpec("Accounting & Consulting", 0.05, 6.2, 0.04, 0.55, 3.5),
+    CategorySpec("Admin Support", 0.10, 5.4, 0.03, 0.70, 2.6),
+    CategorySpec("Customer Service", 0.04, 5.6, 0.02, 0.75, 2.5),
+    CategorySpec("Data Science & Analytics", 0.06, 6.5, 0.06, 0.55, 3.7,
+                 ai_base=0.05, post=0.25, rate=0.08, expert_shift=0.4),
+    CategorySpec("Design & Creative", 0.14, 5.8, 0.04, 0.35, 3.2, ai_base=0.04),
+    CategorySpec("Engineering & Architecture", 0.05, 6.6, 0.04, 0.45, 3.6),
+    CategorySpec("IT & Networking", 0.05, 6.3, 0.05, 0.60, 3.5),
+    CategorySpec("Legal", 0.02, 6.4, 0.03, 0.40, 3.8),
+    CategorySpec("Sales & Marketing", 0.11, 5.9, 0.04, 0.55, 3.1, ai_base=0.03),
+    CategorySpec("Translation", 0.04, 6.0, 0.01, 0.25, 3.0,
+                 ai_base=0.03, low=-0.25, high=0.10, rate=0.06, expert_shift=0.3),
+    CategorySpec("Web, Mobile & Software Dev", 0.24, 6.8, 0.06, 0.55, 3.6,
+                 ai_base=0.04),
+    CategorySpec("Writing", 0.10, 6.2, 0.02, 0.30, 3.1,
+                 ai_base=0.04, low=-0.20, high=0.15, rate=0.08, expert_shift=0.4),
+)
+
+
+def categories_from_names(names: list[str]) -> tuple[CategorySpec, ...]:
+    """Build a synthetic world for arbitrary category names.
+
+    The first name plays the role of Data Science & Analytics (new AI work),
+    the second and third those of Writing and Translation (tiered effects);
+    the rest are untouched controls. Sizes cycle through the defaults.
+
+    Parameters
+    ----------
+    names : list of str
+        At least three distinct category names.
+
+    Returns
+    -------
+    tuple of CategorySpec
+    """
+    if len(set(names)) != len(names) or len(names) < 3:
+        raise ValueError("need at least three distinct category names")
+    by_role = {
+        0: DEFAULT_CATEGORIES[3],
+        1: DEFAULT_CATEGORIES[11],
+        2: DEFAULT_CATEGORIES[9],
+    }
+    controls = [c for c in DEFAULT_CATEGORIES if not (c.post or c.tiered)]
+    specs = []
+    for i, name in enumerate(names):
+        base = by_role.get(i, controls[(i - 3) % len(controls)])
+        specs.append(dataclasses.replace(base, name=name))
+    return tuple(specs)
+
+
+def no_effect(categories: tuple[CategorySpec, ...]) -> tuple[CategorySpec, ...]:
+    """Return the same categories with every planted effect set to zero."""
+    return tuple(
+        dataclasses.replace(c, post=0.0, low=0.0, high=0.0, rate=0.0, expert_shift=0.0)
+        for c in categories
+    )
+
+
+@dataclass(frozen=True)
+class World:
+    """Everything that defines a synthetic extract.
+
+    Attributes
+    ----------
+    seed : int
+        Seed of all random draws.
+    n_posts : int
+        Expected number of job posts in the first-month run rate times the
+        number of months (the scale knob; 10^4 to 5x10^7).
+    start, end : str
+        First and last day of the extract (ISO dates).
+    categories : tuple of CategorySpec
+        The categories and their planted effects.
+    effects : bool
+        False gives the no-effect world (all planted effects zero,
+        platform-wide ones included).
+    release : str
+        Release date of generative AI in this world.
+    tier_threshold_usd : float
+        Value that separates low- from high-value contracts in the DGP.
+    """
+
+    seed: int = DEFAULT_SEED
+    n_posts: int = DEFAULT_N_POSTS
+    start: str = "2021-01-01"
+    end: str = "2024-06-30"
+    categories: tuple[CategorySpec, ...] = DEFAULT_CATEGORIES
+    effects: bool = True
+    release: str = RELEASE_DATE
+    tier_threshold_usd: float = 1000.0
+    platform: dict = field(default_factory=lambda: dict(PLATFORM_EFFECTS))
+
+    def resolved(self) -> "World":
+        """The world with effects switched off where ``effects`` is False."""
+        if self.effects:
+            return self
+        return dataclasses.replace(
+            self,
+            categories=no_effect(self.categories),
+            platform={k: 0.0 for k in self.platform},
+        )
+
+    def months(self) -> pd.DatetimeIndex:
+        return pd.date_range(
+            pd.Timestamp(self.start).to_period("M").to_timestamp(),
+            pd.Timestamp(self.end).to_period("M").to_timestamp(),
+            freq="MS",
+        )
+
+    def ramp(self) -> np.ndarray:
+        """Ramp :math:`r(m)` of generative AI for each month (0 to 1)."""
+        months = self.months()
+        first = pd.Timestamp(self.release).to_period("M") + 1
+        k = np.array([(m.to_period("M") - first).n for m in months])
+        return np.clip((k + 1) / 12.0, 0.0, 1.0)
+
+
+# ---------------------------------------------------------------------------
+# Expected values (used for truth.json)
+# ---------------------------------------------------------------------------
+
+
+def _level_probs(spec: CategorySpec, ramp: np.ndarray) -> np.ndarray:
+    """Probabilities of entry/intermediate/expert by month, shape (T, 3)."""
+    logits = np.log(LEVEL_SHARES)[None, :] + np.outer(ramp, [0.0, 0.0, spec.expert_shift])
+    p = np.exp(logits)
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def _expected(world: World, shocks: np.ndarray | None, counterfactual: bool) -> dict:
+    """Expected monthly outcomes by category (arrays of shape (C, T))."""
+    w = world.resolved()
+    ramp = np.zeros(len(w.months())) if counterfactual else w.ramp()
+    months = w.months()
+    t_years = np.arange(len(months)) / 12.0
+    season = SEASONALITY[months.month - 1]
+    total_share = sum(c.share for c in w.categories)
+    n_months = len(months)
+    lnT = np.log(w.tier_threshold_usd)
+    out = {k: [] for k in ("posts", "low", "high", "contracts", "earnings", "log_rate")}
+    for i, c in enumerate(w.categories):
+        base = w.n_posts * c.share / total_share / n_months
+        eps = 0.0 if shocks is None else shocks[i]
+        tier_mult = c.high if c.tiered else 0.0
+        lam = base * np.exp(c.growth * t_years + season + eps
+                            + (w.platform["posts"] + c.post + tier_mult) * ramp)
+        probs = _level_probs(c, ramp)
+        mu = c.log_value + LEVEL_VALUE_OFFSET[None, :] + w.platform["value"] * ramp[:, None]
+        s = SIGMA_VALUE
+        p_low = norm.cdf((lnT - mu) / s)
+        mean_v = np.exp(mu + s**2 / 2)
+        pe_low = mean_v * norm.cdf((lnT - mu - s**2) / s)
+        keep_low = np.exp((c.low - c.high) * ramp)[:, None] if c.tiered else 1.0
+        low = lam * (probs * p_low * keep_low).sum(axis=1)
+        high = lam * (probs * (1 - p_low)).sum(axis=1)
+        earn = lam * (probs * (pe_low * keep_low + mean_v - pe_low)).sum(axis=1)
+        out["posts"].append(low + high)
+        out["low"].append(CONTRACT_RATE * low)
+        out["high"].append(CONTRACT_RATE * high)
+        out["contracts"].append(CONTRACT_RATE * (low + high))
+        out["earnings"].append(CONTRACT_RATE * earn)
+        out["log_rate"].append(c.log_rate + c.rate * ramp)
+    return {k: np.array(v) for k, v in out.items()}
+
+
+def post_mask(months: pd.DatetimeIndex, treatment_date: str) -> np.ndarray:
+    """Months that count as post-treatment.
+
+    A month is *post* when it starts on or after the treatment date, so the
+    first post month is the first whole calendar month of exposure (for the
+    release on 30 November 2022: December 2022).
+    """
+    return np.asarray(months >= pd.Timestamp(treatment_date))
+
+
+def true_effects(
+    world: World,
+    focus: list[str] | None = None,
+    controls: list[str] | None = None,
+    shocks: np.ndarray | None = None,
+) -> dict[str, float]:
+    """True effects of the world, as the book's estimators define them.
+
+    Category ids compare the expected log outcome with its counterfactual
+    (no generative AI, same shocks), average over post months and subtract
+    the same average over the control categories; the result is reported as
+    ``100*(exp(x)-1)``. Platform ids are ``100*(observed/counterfactual-1)``
+    of the post-period mean of the monthly platform series.
+
+    Parameters
+    ----------
+    world : World
+        The synthetic world.
+    focus, controls : list of str, optional
+        Focus categories (default: those with planted effects) and controls
+        (default: all others).
+    shocks : ndarray, optional
+        The realised category-month shocks (C, T); they cancel in category
+        ids and barely matter in platform ids.
+
+    Returns
+    -------
+    dict
+        Estimate id to true percent effect (NaN-free).
+    """
+    w = world.resolved()
+    names = [c.name for c in world.categories]
+    planted = [c.name for c in world.categories if c.post or c.tiered or c.rate]
+    focus = list(focus) if focus else planted
+    controls = list(controls) if controls else [n for n in names if n not in focus]
+    act = _expected(w, shocks, counterfactual=False)
+    cf = _expected(w, shocks, counterfactual=True)
+    post = post_mask(w.months(), w.release)
+    ci = [names.index(n) for n in controls]
+
+    def did(key_act, key_cf=None):
+        d = np.log(key_act) - np.log(key_cf)
+        per_cat = d[:, post].mean(axis=1)
+        return per_cat - per_cat[ci].mean()
+
+    truth: dict[str, float] = {}
+    epc_a, epc_c = act["earnings"] / act["contracts"], cf["earnings"] / cf["contracts"]
+    series = {
+        "job_posts": (did(act["posts"], cf["posts"]), None),
+        "contracts.low_value": (did(act["low"], cf["low"]), None),
+        "contracts.high_value": (did(act["high"], cf["high"]), None),
+        "earnings_per_contract": (did(epc_a, epc_c), None),
+    }
+    for j, name in enumerate(names):
+        if name not in focus:
+            continue
+        slug = slugify(name)
+        for key, (vals, _) in series.items():
+            truth[f"category.{slug}.{key}"] = 100 * (np.exp(vals[j]) - 1)
+        gap = series["contracts.low_value"][0][j] - series["contracts.high_value"][0][j]
+        truth[f"category.{slug}.contracts.tier_gap"] = 100 * (np.exp(gap) - 1)
+
+    def platform(a, c):
+        return 100 * (a[post].mean() / c[post].mean() - 1)
+
+    truth["platform.job_posts"] = platform(act["posts"].sum(0), cf["posts"].sum(0))
+    truth["platform.contracts"] = platform(act["contracts"].sum(0), cf["contracts"].sum(0))
+    truth["platform.earnings_per_contract"] = platform(
+        act["earnings"].sum(0) / act["contracts"].sum(0),
+        cf["earnings"].sum(0) / cf["contracts"].sum(0),
+    )
+    # Within-freelancer hourly rate: exposed (focus) vs the rest, freelancer FE.
+    rate_gap = (act["log_rate"] - cf["log_rate"])[:, post].mean(axis=1)
+    fi = [names.index(n) for n in focus]
+    truth["productivity.hourly_rate"] = 100 * (np.exp(rate_gap[fi].mean() - rate_gap[ci].mean()) - 1)
+    truth["productivity.feedback"] = 0.0
+    return {k: float(v) for k, v in sorted(truth.items())}
+
+
+# ---------------------------------------------------------------------------
+# Sampling
+# ---------------------------------------------------------------------------
+
+
+def _freelancer_pools(world: World, rng: np.random.Generator, expected_contracts: np.ndarray):
+    """Draw each category's freelancer pool: ids, skill, entry and exit month."""
+    n_months = expected_contracts.shape[1]
+    lead = 24
+    pools = []
+    next_id = 0
+    for i in range(len(world.categories)):
+        target_active = max(expected_contracts[i].mean() / 1.5, 3.0)
+        n = int(np.ceil(target_active * (n_months + lead) / CAREER_MONTHS)) + 5
+        entry = rng.integers(-lead, n_months, size=n)
+        career = rng.geometric(1.0 / CAREER_MONTHS, size=n)
+        skill = rng.normal(0.0, 0.3, size=n)
+        ids = np.arange(next_id, next_id + n)
+        next_id += n
+        pools.append((ids, skill, entry, entry + career))
+    return pools
+
+
+def _id_strings(prefix: str, ints: np.ndarray, width: int) -> pa.Array:
+    s = pc.utf8_lpad(pc.cast(pa.array(ints, pa.int64()), pa.string()), width, "0")
+    return pc.binary_join_element_wise(pa.scalar(prefix), s, "")
+
+
+def iter_month_tables(world: World):
+    """Yield ``(job_posts, contracts)`` Arrow tables, one pair per month.
+
+    Each month draws from its own child of the world's seed sequence, so the
+    output does not depend on chunking and is identical for identical worlds.
+    """
+    w = world.resolved()
+    months = w.months()
+    ramp = w.ramp()
+    root = np.random.SeedSequence(w.seed)
+    pool_seq, shock_seq, *month_seqs = root.spawn(len(months) + 2)
+    shocks = np.random.default_rng(shock_seq).normal(0.0, 0.03, size=(len(w.categories), len(months)))
+    exp_act = _expected(w, shocks, counterfactual=False)
+    pools = _freelancer_pools(w, np.random.default_rng(pool_seq), exp_act["contracts"])
+    total_share = sum(c.share for c in w.categories)
+    t_years = np.arange(len(months)) / 12.0
+    season = SEASONALITY[months.month - 1]
+    end = pd.Timestamp(w.end)
+    lnT = np.log(w.tier_threshold_usd)
+    ai_time = np.where(ramp > 0, 0.3 + 0.7 * ramp, 0.0)
+    post_counter = 0
+    contract_counter = 0
+    for t, month in enumerate(months):
+        rng = np.random.default_rng(month_seqs[t])
+        days_in_month = month.days_in_month
+        cols: dict[str, list] = {k: [] for k in ("cat", "level", "value", "hourly", "ai", "day")}
+        for i, c in enumerate(w.categories):
+            base = w.n_posts * c.share / total_share / len(months)
+            r = ramp[t]
+            tier_mult = c.high if c.tiered else 0.0
+            lam = base * np.exp(c.growth * t_years[t] + season[t] + shocks[i, t]
+                                + (w.platform["posts"] + c.post + tier_mult) * r)
+            n = rng.poisson(lam)
+            probs = _level_probs(c, np.array([r]))[0]
+            level = rng.choice(3, size=n, p=probs)
+            logv = (c.log_value + LEVEL_VALUE_OFFSET[level] + w.platform["value"] * r
+                    + SIGMA_VALUE * rng.standard_normal(n))
+            if c.tiered and r > 0:
+                keep = (logv >= lnT) | (rng.random(n) < np.exp((c.low - c.high) * r))
+                level, logv = level[keep], logv[keep]
+                n = len(level)
+            p_ai = 0.002 + c.ai_base * ai_time[t]
+            if c.post > 0:
+                p_ai = p_ai + (1 - p_ai) * (1 - np.exp(-c.post * r))
+            cols["cat"].append(np.full(n, i, dtype=np.int16))
+            cols["level"].append(level.astype(np.int8))
+            cols["value"].append(np.exp(logv))
+            cols["hourly"].append(rng.random(n) < c.hourly_share)
+            cols["ai"].append(rng.random(n) < p_ai)
+            cols["day"].append(rng.integers(0, days_in_month, size=n))
+        cat = np.concatenate(cols["cat"])
+        n_total = len(cat)
+        order = rng.permutation(n_total)  # interleave categories within a month
+        cat = cat[order]
+        level = np.concatenate(cols["level"])[order]
+        value = np.concatenate(cols["value"])[order]
+        hourly = np.concatenate(cols["hourly"])[order]
+        ai = np.concatenate(cols["ai"])[order]
+        day = np.concatenate(cols["day"])[order]
+        day_sort = np.argsort(day, kind="stable")
+        cat, level, value, hourly, ai, day = (a[day_sort] for a in (cat, level, value, hourly, ai, day))
+        posted = np.datetime64(month.date(), "D") + day.astype("timedelta64[D]")
+        job_ints = np.arange(post_counter, post_counter + n_total)
+        post_counter += n_total
+        names = pa.array([c.name for c in w.categories])
+        posts = pa.table({
+            "job_id": _id_strings("J", job_ints, 9),
+            "posted_on": pa.array(posted, pa.date32()),
+            "category": pc.take(names, pa.array(cat.astype(np.int32))),
+            "contract_type": pc.take(pa.array(["fixed", "hourly"]), pa.array(hourly.astype(np.int8))),
+            "experience_level": pc.take(pa.array(list(LEVELS)), pa.array(level)),
+            "ai_related": pa.array(ai),
+        })
+        # Contracts.
+        has = rng.random(n_total) < CONTRACT_RATE
+        idx = np.flatnonzero(has)
+        lag = rng.geometric(1 / 6.0, size=len(idx)) - 1
+        started = posted[idx] + lag.astype("timedelta64[D]")
+        inside = started <= np.datetime64(end.date(), "D")
+        idx, started = idx[inside], started[inside]
+        m = len(idx)
+        ccat = cat[idx]
+        freelancer = np.empty(m, dtype=np.int64)
+        skill = np.empty(m)
+        for i in np.unique(ccat):
+            sel = np.flatnonzero(ccat == i)
+            ids, sk, entry, exit_ = pools[i]
+            active = np.flatnonzero((entry <= t) & (exit_ > t))
+            if len(active) == 0:
+                active = np.arange(len(ids))
+            pick = active[rng.integers(0, len(active), size=len(sel))]
+            freelancer[sel] = ids[pick]
+            skill[sel] = sk[pick]
+        earnings = np.round(value[idx], 2)
+        rate_log = np.array([c.log_rate for c in w.categories])[ccat] + skill \
+            + np.array([c.rate for c in w.categories])[ccat] * ramp[t] + 0.15 * rng.standard_normal(m)
+        is_hourly = hourly[idx]
+        hours = np.where(is_hourly, np.round(earnings / np.exp(rate_log), 2), np.nan)
+        fb = np.clip(np.round(4.5 + 0.3 * skill + 0.4 * rng.standard_normal(m), 1), 1.0, 5.0)
+        fb[rng.random(m) < FEEDBACK_MISSING] = np.nan
+        contracts = pa.table({
+            "contract_id": _id_strings("C", np.arange(contract_counter, contract_counter + m), 9),
+            "job_id": pc.take(posts["job_id"], pa.array(idx)),
+            "freelancer_id": _id_strings("F", freelancer, 7),
+            "started_on": pa.array(started, pa.date32()),
+            "earnings_usd": pa.array(earnings, pa.float64()),
+            "hours": pa.array(hours, pa.float64(), from_pandas=True),
+            "feedback": pa.array(fb, pa.float64(), from_pandas=True),
+        })
+        contract_counter += m
+        yield posts, contracts
+
+
+def realised_shocks(world: World) -> np.ndarray:
+    """The category-month shocks drawn for ``world`` (same as in sampling)."""
+    w = world.resolved()
+    root = np.random.SeedSequence(w.seed)
+    _, shock_seq, *_ = root.spawn(len(w.months()) + 2)
+    return np.random.default_rng(shock_seq).normal(0.0, 0.03, size=(len(w.categories), len(w.months())))
+
+
+def simulate(world: World = World()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Draw a synthetic extract in memory.
+
+    Parameters
+    ----------
+    world : World
+        The world to draw from (default: the bundled extract's world).
+
+    Returns
+    -------
+    job_posts, contracts : pandas.DataFrame
+        Tables in the data contract's schema.
+    """
+    parts = list(iter_month_tables(world))
+    posts = pa.concat_tables([p for p, _ in parts]).to_pandas()
+    contracts = pa.concat_tables([c for _, c in parts]).to_pandas()
+    for df, col in ((posts, "posted_on"), (contracts, "started_on")):
+        df[col] = pd.to_datetime(df[col])
+    return posts, contracts
+
+
+def write_extract(world: World, out_dir: str | Path, fmt: str = "parquet") -> dict:
+    """Write a synthetic extract and its ``truth.json`` to ``out_dir``.
+
+    Month tables are streamed to disk, so memory stays bounded at the
+    5x10^7-post scale.
+
+    Parameters
+    ----------
+    world : World
+        The world to draw from.
+    out_dir : str or Path
+        Destination folder (created if needed).
+    fmt : {"parquet", "csv"}
+        File format of the two tables.
+
+    Returns
+    -------
+    dict
+        The content of ``truth.json``.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    writers: dict[str, object] = {}
+    try:
+        for posts, contracts in iter_month_tables(world):
+            for name, table in (("job_posts", posts), ("contracts", contracts)):
+                if name not in writers:
+                    path = out / f"{name}.{fmt}"
+                    if fmt == "parquet":
+                        writers[name] = pq.ParquetWriter(path, table.schema, compression="zstd")
+                    elif fmt == "csv":
+                        writers[name] = pacsv.CSVWriter(path, table.schema)
+                    else:
+                        raise ValueError(f"unknown format {fmt!r}: use 'parquet' or 'csv'")
+                writers[name].write_table(table)
+    finally:
+        for wr in writers.values():
+            wr.close()
+    truth = {
+        "description": "True effects planted in this synthetic extract, in percent, "
+                       "named with the results ids of analysis.estimators.",
+        "world": world_to_dict(world),
+        "effects": true_effects(world, shocks=realised_shocks(world)),
+    }
+    (out / "truth.json").write_text(json.dumps(truth, indent=2, sort_keys=True) + "\n")
+    return truth
+
+
+def world_to_dict(world: World) -> dict:
+    """A JSON-ready description of a world (all true parameters)."""
+    d = dataclasses.asdict(world)
+    d["categories"] = [dataclasses.asdict(c) for c in world.categories]
+    d["seasonality"] = SEASONALITY.tolist()
+    d["level_shares"] = dict(zip(LEVELS, LEVEL_SHARES.tolist()))
+    d["level_value_offset"] = dict(zip(LEVELS, LEVEL_VALUE_OFFSET.tolist()))
+    d["sigma_value"] = SIGMA_VALUE
+    d["contract_rate"] = CONTRACT_RATE
+    return d

@@ -1,0 +1,82 @@
+"""Tests for the table of figures quoted from the literature."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from analysis.literature import (
+    LITERATURE_COLUMNS,
+    REFERENCES_BIB,
+    bibtex_keys,
+    load_literature_figures,
+)
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return load_literature_figures()
+
+
+def test_table_loads_with_rows(table):
+    assert len(table) >= 6
+
+
+def test_expected_columns(table):
+    assert list(table.columns) == LITERATURE_COLUMNS
+
+
+def test_ids_unique(table):
+    assert table["id"].is_unique
+
+
+def test_values_numeric_and_finite(table):
+    assert pd.api.types.is_float_dtype(table["value"])
+    assert table["value"].notna().all()
+    assert all(abs(v) < 1e6 for v in table["value"])
+
+
+def test_every_source_key_is_in_references_bib(table):
+    text = REFERENCES_BIB.read_text(encoding="utf-8")
+    for key in table["source_key"]:
+        assert re.search(r"@\w+\{" + re.escape(key) + r",", text), key
+
+
+def test_bibtex_keys_parser_agrees_with_file():
+    keys = bibtex_keys()
+    assert "acemoglu2019automation" in keys
+    assert "upwork2024genai" in keys
+
+
+def test_verified_column_is_documented(table):
+    ok = table["verified"].str.startswith("search:http") | (
+        table["verified"] == "no-source-in-search"
+    )
+    assert ok.all(), table.loc[~ok, ["id", "verified"]]
+
+
+def test_unknown_source_key_is_rejected(tmp_path, table):
+    broken = table.copy()
+    broken.loc[0, "source_key"] = "nosuchkey1999"
+    path = tmp_path / "broken.csv"
+    broken.to_csv(path, index=False)
+    with pytest.raises(ValueError, match="nosuchkey1999"):
+        load_literature_figures(path)
+
+
+def test_non_numeric_value_is_rejected(tmp_path, table):
+    broken = table.astype({"value": str})
+    broken.loc[0, "value"] = "about sixty"
+    path = tmp_path / "broken.csv"
+    broken.to_csv(path, index=False)
+    with pytest.raises(ValueError, match="non-numeric"):
+        load_literature_figures(path)
+
+
+def test_wrong_columns_are_rejected(tmp_path, table):
+    path = tmp_path / "broken.csv"
+    table.drop(columns=["verified"]).to_csv(path, index=False)
+    with pytest.raises(ValueError, match="columns"):
+        load_literature_figures(path)
