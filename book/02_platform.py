@@ -19,7 +19,12 @@
 #
 # ## Overview
 #
-# This page is being written.
+# The study this book re-creates reported that, in the year after ChatGPT's release on 30 November 2022, both the number of job posts and freelancers' earnings per contract rose on the platform {cite:p}`upwork2024genai`.
+# This chapter looks at the whole platform before turning to single categories in {doc}`03_categories`.
+# It shows the monthly series of job posts, contracts and earnings per contract, separates their seasonal pattern from their trend, and compares what was observed after the release with a projection of the pre-release trend and season.
+# The gap between the two is the platform-wide change that the pre-release path does not explain.
+# It is not a causal effect of generative AI on its own: anything else that changed on the platform after November 2022 is in it too.
+# The category comparisons of the next chapter address that.
 
 # %% tags=["parameters", "remove-cell"]
 data_dir = ""
@@ -33,20 +38,153 @@ seed = 20240501
 output_dir = ""
 
 # %% tags=["remove-cell"]
+from IPython.display import Markdown
 from myst_nb import glue
 
+from analysis import estimators, figures, tables
 from analysis.chapter import setup
 
 ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
             value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,
             control_categories=control_categories, seed=seed, output_dir=output_dir)
-glue("data_note", ctx.data_note(), display=False)
+glue("data_note", Markdown(ctx.data_note()), display=False)
+glue("data_label", tables.data_label(ctx), display=False)
+cm = ctx.panels["category_month"]
+td = ctx.params["treatment_date"]
+note = tables.source_note(ctx)
 
 # %% [markdown]
 # ## Data used
 #
-# {glue:md}`data_note`
+# {glue:md}`data_note:myst`
 #
+# The platform series are sums over all categories of the `category_month` panel; earnings per contract is total earnings divided by the number of contracts started in the month.
+# A contract is dated by the day it started, a job post by the day it was posted.
+#
+# ## Job posts, contracts and earnings over time
+
+# %% tags=["remove-cell"]
+trends = tables.platform_trends_long(cm)
+changes = tables.platform_changes(cm, td)
+for key, value in changes.items():
+    glue(f"{key}_change", abs(value), display=False)
+    glue(f"{key}_dir", tables.direction(value), display=False)
+
+fig = figures.platform_trends(trends, td)
+glue("cite_platform_trends", Markdown(figures.save_figure(
+    fig, "fig-platform-trends", trends, ctx.out,
+    caption=("Platform-wide job posts, contracts and earnings per contract by month, "
+             f"with the 12-month centred average; dashed line: ChatGPT's release. Data: {tables.data_label(ctx)}"),
+    alt=("Three stacked line charts sharing a monthly time axis from the start to the end of the extract: "
+         "job posts, contracts and earnings per contract, each as a thin monthly line with dots and a "
+         "thick 12-month centred average, and a dashed vertical line at the release."),
+    source_note=note)), display=False)
+
+# %% mystnb={"figure": {"caption": "Platform-wide job posts, contracts and earnings per contract by month, with the 12-month centred average; dashed line: ChatGPT's release. Data: {glue:text}`data_label`.", "name": "fig-platform-trends"}, "image": {"alt": "Three stacked line charts sharing a monthly time axis: job posts, contracts and earnings per contract, each as a thin monthly line with dots and a thick 12-month centred average, and a dashed vertical line at the release."}} tags=["remove-input"]
+figures.image(ctx.out, "fig-platform-trends")
+
+# %% [markdown]
+# How to cite this figure: {glue:md}`cite_platform_trends`
+#
+# {numref}`fig-platform-trends` shows the three series.
+# Comparing the twelve months after the release with the same twelve calendar months a year earlier, so that the seasonal pattern cancels, job posts {glue:text}`job_posts_dir` by {glue:text}`job_posts_change:.1f`%, contracts {glue:text}`contracts_dir` by {glue:text}`contracts_change:.1f`% and earnings per contract {glue:text}`earnings_per_contract_dir` by {glue:text}`earnings_per_contract_change:.1f`%.
+# These raw comparisons include whatever trend the platform was on before the release; the projection below takes that trend out.
+#
+# ## Seasonality
+
+# %% tags=["remove-cell"]
+season = tables.seasonal_profile(cm)
+posts_season = season[season["outcome"] == tables.PLATFORM_OUTCOMES["job_posts"]].set_index("calendar_month")["value"]
+glue("season_peak_month", tables.MONTH_NAMES[int(posts_season.idxmax()) - 1], display=False)
+glue("season_peak_pct", float(posts_season.max()), display=False)
+glue("season_trough_month", tables.MONTH_NAMES[int(posts_season.idxmin()) - 1], display=False)
+glue("season_trough_pct", abs(float(posts_season.min())), display=False)
+
+fig = figures.seasonal_profile(season)
+glue("cite_platform_seasonality", Markdown(figures.save_figure(
+    fig, "fig-platform-seasonality", season, ctx.out,
+    caption=("Seasonal pattern of platform-wide job posts and contracts: average deviation from the "
+             f"12-month centred average by calendar month. Data: {tables.data_label(ctx)}"),
+    alt=("Line chart with the twelve calendar months on the horizontal axis and the percent deviation from "
+         "trend on the vertical axis, one line for job posts and one for contracts."),
+    source_note=note)), display=False)
+
+# %% [markdown]
+# Freelance demand is seasonal: clients post more work at the start of the year and less around the end-of-year holidays.
+# {numref}`fig-platform-seasonality` shows the classical seasonal factors, the average ratio of each month to its 12-month centred average.
+# Job posts are highest in {glue:text}`season_peak_month`, {glue:text}`season_peak_pct:.1f`% above trend, and lowest in {glue:text}`season_trough_month`, {glue:text}`season_trough_pct:.1f`% below it.
+# Because the release fell just before the seasonal low of December and the high of January, a comparison of the months just before and just after it would mistake the season for an effect; both the year-on-year comparison above and the projection below avoid that.
+
+# %% mystnb={"figure": {"caption": "Seasonal pattern of platform-wide job posts and contracts: average deviation from the 12-month centred average by calendar month. Data: {glue:text}`data_label`.", "name": "fig-platform-seasonality"}, "image": {"alt": "Line chart with the twelve calendar months on the horizontal axis and the percent deviation from trend on the vertical axis, one line for job posts and one for contracts."}} tags=["remove-input"]
+figures.image(ctx.out, "fig-platform-seasonality")
+
+# %% [markdown]
+# How to cite this figure: {glue:md}`cite_platform_seasonality`
+#
+# ## Observed and projected series
+
+# %% tags=["remove-cell"]
+series = {}
+platform_estimates = []
+for outcome in tables.PLATFORM_OUTCOMES:
+    series[outcome], estimate = estimators.platform_counterfactual(cm, outcome, treatment_date=td, seed=ctx.params["seed"])
+    platform_estimates.append(estimate)
+    glue(f"cf_{outcome}_pct", abs(estimate.estimate_pct), display=False)
+    glue(f"cf_{outcome}_lo", estimate.ci_low_pct, display=False)
+    glue(f"cf_{outcome}_hi", estimate.ci_high_pct, display=False)
+    glue(f"cf_{outcome}_p", estimate.p_value, display=False)
+    glue(f"cf_{outcome}_dir", tables.direction(estimate.estimate_pct, up="above", down="below", flat="equal to"),
+         display=False)
+    glue(f"cf_{outcome}_verdict", tables.verdict(estimate.estimate_pct, estimate.ci_low_pct, estimate.ci_high_pct),
+         display=False)
+    glue(f"cf_{outcome}_interval", tables.interval_word(estimate.ci_low_pct, estimate.ci_high_pct), display=False)
+glue("cf_n_fit", platform_estimates[0].details["n_fit"], display=False)
+glue("cf_inference", platform_estimates[0].inference, display=False)
+ctx.record(platform_estimates)
+
+cf = tables.counterfactual_long(series)
+fig = figures.counterfactual(cf, td)
+glue("cite_platform_counterfactual", Markdown(figures.save_figure(
+    fig, "fig-platform-counterfactual", cf, ctx.out,
+    caption=("Observed platform series and their projection from the pre-release trend and season, with the "
+             "95% band of the projection (left) and the gap after the release in percent (right). "
+             f"Data: {tables.data_label(ctx)}"),
+    alt=("Three rows, for job posts, contracts and earnings per contract. Left: the observed monthly series "
+         "and the projected series with a shaded band. Right: bars of the percentage gap between observed "
+         "and projected values after the release."),
+    source_note=note)), display=False)
+
+# %% [markdown]
+# To separate a change at the release from the path the platform was already on, each series is projected forward from the pre-release months.
+# The projection fits, to the logarithm of the series, a linear trend and one effect per calendar month on the {glue:text}`cf_n_fit:d` pre-release months (the first month of the extract is left out because contracts whose posts predate the extract are missing from it), and extends them over the post-release months.
+# The band around the projection comes from simulated forecast paths that draw both the parameters and the monthly noise, so it is a prediction interval for the series, not only for its mean.
+# With fewer than two full years before the release, a richer time-series model with a stochastic trend or season {cite:p}`harvey1989forecasting` could not be estimated reliably; the deterministic trend and month effects are the smallest model that removes the season.
+
+# %% mystnb={"figure": {"caption": "Observed platform series and their projection from the pre-release trend and season, with the 95% band of the projection (left) and the gap after the release in percent (right). Data: {glue:text}`data_label`.", "name": "fig-platform-counterfactual"}, "image": {"alt": "Three rows, for job posts, contracts and earnings per contract. Left: the observed monthly series and the projected series with a shaded band. Right: bars of the percentage gap between observed and projected values after the release."}} tags=["remove-input"]
+figures.image(ctx.out, "fig-platform-counterfactual")
+
+# %% [markdown]
+# How to cite this figure: {glue:md}`cite_platform_counterfactual`
+#
+# {numref}`fig-platform-counterfactual` compares the observed and projected series.
+# Averaged over the post-release months, job posts were {glue:text}`cf_job_posts_pct:.1f`% {glue:text}`cf_job_posts_dir` the projection (95% interval {glue:text}`cf_job_posts_lo:.1f`% to {glue:text}`cf_job_posts_hi:.1f`%), contracts {glue:text}`cf_contracts_pct:.1f`% {glue:text}`cf_contracts_dir` it ({glue:text}`cf_contracts_lo:.1f`% to {glue:text}`cf_contracts_hi:.1f`%) and earnings per contract {glue:text}`cf_earnings_per_contract_pct:.1f`% {glue:text}`cf_earnings_per_contract_dir` it ({glue:text}`cf_earnings_per_contract_lo:.1f`% to {glue:text}`cf_earnings_per_contract_hi:.1f`%).
+# The 95% interval {glue:text}`cf_job_posts_interval` zero for job posts and {glue:text}`cf_earnings_per_contract_interval` zero for earnings per contract.
+# Read against the claim of the original study, the job-post gap {glue:text}`cf_job_posts_verdict` a rise in job posts, and the gap in earnings per contract {glue:text}`cf_earnings_per_contract_verdict` a rise in earnings per contract.
+# The table below lists the three estimates with the ids under which they are stored in the results table; intervals and p-values come from the simulated forecast paths ({glue:text}`cf_inference`), and the p-value is twice the share of paths on the other side of zero.
+
+# %% tags=["remove-input"]
+tables.display_estimates(platform_estimates)
+
+# %% [markdown]
 # ## Summary
 #
-# To be written.
+# - Comparing the year after the release with the year before, job posts {glue:text}`job_posts_dir` by {glue:text}`job_posts_change:.1f`% and earnings per contract {glue:text}`earnings_per_contract_dir` by {glue:text}`earnings_per_contract_change:.1f`% ({numref}`fig-platform-trends`).
+# - Demand is seasonal, with a peak in {glue:text}`season_peak_month` and a low in {glue:text}`season_trough_month` ({numref}`fig-platform-seasonality`), so comparisons are made a year apart or against a seasonal projection.
+# - Against a projection of the pre-release trend and season, job posts were {glue:text}`cf_job_posts_pct:.1f`% {glue:text}`cf_job_posts_dir` and earnings per contract {glue:text}`cf_earnings_per_contract_pct:.1f`% {glue:text}`cf_earnings_per_contract_dir` the projected path after the release ({numref}`fig-platform-counterfactual`; estimates `platform.job_posts` and `platform.earnings_per_contract`).
+# - These platform-wide gaps are descriptive: they include every change after November 2022, not only generative AI; the category comparisons in {doc}`03_categories` hold platform-wide changes fixed.
+#
+# ## References
+#
+# ```{bibliography}
+# :filter: docname in docnames
+# ```

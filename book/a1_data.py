@@ -19,7 +19,10 @@
 #
 # ## Overview
 #
-# This page is being written.
+# The book runs on any platform extract that follows one data contract: two tables, job posts and contracts, with the columns and rules below.
+# Real platform microdata is private, so by default it runs on a synthetic extract drawn from a documented data-generating process.
+# This appendix states the contract, the process, every true parameter of the synthetic world and the true effects planted in the bundled extract.
+# The tables are rendered from the code that enforces and generates the data (`analysis/contract.py` and `analysis/simulate.py`), so they cannot drift from it.
 
 # %% tags=["parameters", "remove-cell"]
 data_dir = ""
@@ -33,20 +36,133 @@ seed = 20240501
 output_dir = ""
 
 # %% tags=["remove-cell"]
+import pandas as pd
+from IPython.display import Markdown
 from myst_nb import glue
 
+from analysis import appendix, contract, simulate
 from analysis.chapter import setup
+from analysis.config import SYNTHETIC_DIR
 
 ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
             value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,
             control_categories=control_categories, seed=seed, output_dir=output_dir)
-glue("data_note", ctx.data_note(), display=False)
+glue("data_note", Markdown(ctx.data_note()), display=False)
 
 # %% [markdown]
 # ## Data used
 #
-# {glue:md}`data_note`
+# {glue:md}`data_note:myst`
 #
+# This appendix itself reads no platform rows: it renders the contract and the synthetic world from the code, and the true effects from `data/synthetic/truth.json`, the file written beside the bundled extract.
+#
+# ## The data contract
+#
+# An extract is a folder holding two tables, each as Parquet or CSV: `job_posts.parquet` or `job_posts.csv`, and `contracts.parquet` or `contracts.csv`.
+# Extra columns are allowed and ignored; column names are case-sensitive.
+# Types are judged by value, not by storage: a date stored as text `2023-01-31` is accepted, text that cannot be read as the type is not.
+# `python -m analysis validate DIR` checks a folder against every rule and lists every violation with its file, column, rule, number of rows and example rows ({doc}`a2_rerun`).
+
+# %% tags=["remove-cell"]
+glue("n_tables", len(contract.CONTRACT), display=False)
+glue("n_columns_posts", len(contract.CONTRACT["job_posts"]), display=False)
+glue("n_columns_contracts", len(contract.CONTRACT["contracts"]), display=False)
+
+# %% [markdown]
+# ### `job_posts`: one row per job post
+#
+# The table has {glue:text}`n_columns_posts:d` required columns.
+
+# %% tags=["remove-input"]
+appendix.contract_table(contract.CONTRACT, "job_posts").style.hide(axis="index")
+
+# %% [markdown]
+# ### `contracts`: one row per contract formed from a post
+#
+# The table has {glue:text}`n_columns_contracts:d` required columns.
+# A contract takes the category, contract type and experience level of its post.
+
+# %% tags=["remove-input"]
+appendix.contract_table(contract.CONTRACT, "contracts").style.hide(axis="index")
+
+# %% [markdown]
+# Beyond the contract, a run checks that the extract can answer the questions: at least three categories, enough months before and after the treatment date, and the focus and control categories present.
+#
+# ## The synthetic data-generating process
+#
+# The process below is the module documentation of `analysis/simulate.py`, rendered as it stands in the code.
+
+# %% tags=["remove-cell"]
+glue("dgp_text", Markdown(appendix.rst_to_myst(appendix.docstring_section(simulate.__doc__,
+                                                                          "Data-generating process"))),
+     display=False)
+glue("calibration_text", Markdown(appendix.rst_to_myst(appendix.docstring_section(simulate.__doc__,
+                                                                                  "Calibration"))),
+     display=False)
+
+# %% [markdown]
+# {glue:md}`dgp_text:myst`
+#
+# ### Calibration
+#
+# {glue:md}`calibration_text:myst`
+#
+# The synthetic extract is **illustrative**.
+# Its categories are the platform's twelve top-level categories, but their sizes, growth rates, values and planted effects are round numbers chosen so that the effects have the signs the study reported; they are not estimates for any real platform, and the book's numbers on this extract say nothing about the real effects of generative AI.
+# They show that the estimators recover known effects and what the pages look like.
+#
+# ## Every true parameter of the synthetic world
+
+# %% tags=["remove-cell"]
+world = simulate.world_to_dict(simulate.World())
+scalars, categories = appendix.world_tables(world)
+glue("world_seed", world["seed"], display=False)
+glue("world_n_posts", world["n_posts"], display=False)
+glue("world_n_categories", len(categories), display=False)
+bundled = appendix.load_truth(SYNTHETIC_DIR)
+same = bundled is not None and bundled["world"] == world
+glue("bundled_world_check", "records exactly this world" if same else
+     "does not record this world (the bundled extract was made from other parameters: see its truth.json)",
+     display=False)
+
+# %% [markdown]
+# The default world, `World()`, has seed {glue:text}`world_seed:d`, an expected {glue:text}`world_n_posts:,d` job posts and {glue:text}`world_n_categories:d` categories.
+# The `truth.json` of the bundled extract {glue:text}`bundled_world_check`.
+# Effects are in log points at full ramp; `platform.posts` and `platform.value` are the platform-wide effects on job posts and contract value.
+
+# %% tags=["remove-input"]
+scalars.style.hide(axis="index")
+
+# %% [markdown]
+# One row per category, with the parameters of `CategorySpec` (`share`: share of posts; `log_value`: mean log contract value in USD at intermediate level; `growth`: yearly growth of posts in log points; `hourly_share`: share of hourly contracts; `log_rate`: mean log hourly rate in USD; `ai_base`: share of AI-related posts at full ramp; `post`, `low`, `high`, `rate`, `expert_shift`: planted effects on posts, low- and high-value posts, hourly rates and the log-odds of expert-level posts).
+
+# %% tags=["remove-input"]
+categories.style.hide(axis="index").format(precision=2)
+
+# %% [markdown]
+# ## True effects planted in the bundled extract
+
+# %% tags=["remove-cell"]
+truth_effects = pd.DataFrame(sorted((bundled or {}).get("effects", {}).items()),
+                             columns=["Estimate id", "True effect (%)"])
+glue("n_true_effects", len(truth_effects), display=False)
+
+# %% [markdown]
+# The true effects are the estimands of the book's estimators, computed from the expected values of the process with and without generative AI: percent changes averaged over the post months, relative to the control categories for category ids ({doc}`05_methods`).
+# They are stored under the same ids as the estimates of the results table, so each estimate can be set beside its truth; the bundled extract records {glue:text}`n_true_effects:d` of them.
+
+# %% tags=["remove-input"]
+truth_effects.style.hide(axis="index").format({"True effect (%)": "{:.2f}"})
+
+# %% [markdown]
 # ## Summary
 #
-# To be written.
+# - An extract is two tables, job posts and contracts, with {glue:text}`n_columns_posts:d` and {glue:text}`n_columns_contracts:d` required columns; the contract above is rendered from the code that checks it.
+# - The default data are synthetic, drawn from the process above with {glue:text}`world_n_categories:d` categories; all true parameters and the {glue:text}`n_true_effects:d` true effects are listed here.
+# - The synthetic numbers are illustrative: they have the signs the study reported, not its sizes, and are not evidence about any real platform.
+#
+# ## References
+#
+# ```{bibliography}
+# :filter: docname in docnames
+# ```

@@ -19,7 +19,8 @@
 #
 # ## Overview
 #
-# This page is being written.
+# Every number, figure and verdict in this book is computed by the run that built it, so the book can be rebuilt on another extract: a real platform extract, a different period, other focus categories.
+# This appendix gives the commands, in the order to run them, documents every parameter, and shows how to build the panels on a Spark cluster or from a warehouse table.
 
 # %% tags=["parameters", "remove-cell"]
 data_dir = ""
@@ -33,20 +34,135 @@ seed = 20240501
 output_dir = ""
 
 # %% tags=["remove-cell"]
+from IPython.display import Markdown
 from myst_nb import glue
 
+from analysis import appendix, params
 from analysis.chapter import setup
+from analysis.config import DEFAULT_PARAMS
 
 ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
             value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,
             control_categories=control_categories, seed=seed, output_dir=output_dir)
-glue("data_note", ctx.data_note(), display=False)
+glue("data_note", Markdown(ctx.data_note()), display=False)
+glue("n_params", len(DEFAULT_PARAMS), display=False)
+glue("min_pre", params.MIN_PRE_MONTHS, display=False)
+glue("min_post", params.MIN_POST_MONTHS, display=False)
+glue("min_categories", params.MIN_CATEGORIES, display=False)
 
 # %% [markdown]
 # ## Data used
 #
-# {glue:md}`data_note`
+# {glue:md}`data_note:myst`
+#
+# This appendix reads no platform rows: its tables are rendered from the code's defaults (`analysis/config.py`).
+#
+# ## The steps
+#
+# 1. **Put the extract in the contract's shape.**
+#    Two tables, `job_posts` and `contracts`, as Parquet or CSV files in one folder, with the columns of {doc}`a1_data`.
+# 2. **Check it.**
+#
+#    ```
+#    python -m analysis validate DIR
+#    ```
+#
+#    prints every violation (file, column, rule, number of rows, example rows) and exits with 1, or a one-line summary (rows, date range, categories) and exits with 0.
+# 3. **Write a parameters file** (optional), a YAML mapping of any of the parameters below; parameters not in it keep their defaults.
+# 4. **Run.**
+#
+#    ```
+#    python -m analysis run --data DIR --params FILE.yaml --set key=value --out OUT
+#    ```
+#
+#    checks the extract and the parameters together, listing every problem before anything runs (exit code 1 for data problems, 2 for parameter problems), executes every chapter with the parameters, builds the HTML with warnings as errors, and writes the book to `OUT/html/`, all estimates to `OUT/results/estimates.csv`, the figures with their data to `OUT/figures/`, the executed notebooks to `OUT/executed/`, and `OUT/manifest.json` with the parameters, the checksum of every input file, package versions and the git commit.
+#    `--set` overrides one parameter and can be repeated; its value is read as YAML, so `--set value_threshold_usd=500` is a number and `--set 'focus_categories=[Machine Learning, Copywriting]'` a list.
+#    Nothing in `OUT` changes unless the whole run succeeds; unchanged chapters are taken from a cache, and a run with nothing changed stops with "up to date".
+# 5. **Or with make**, which also creates the environment:
+#
+#    ```
+#    make book DATA=dir PARAMS=file.yaml
+#    ```
+#
+# The extract must be able to answer the questions: at least {glue:text}`min_categories:d` categories, at least {glue:text}`min_pre:d` months before the treatment date and {glue:text}`min_post:d` after it, and the focus and control categories present.
+#
+# ## Parameters
+
+# %% tags=["remove-cell"]
+example = dict(DEFAULT_PARAMS)
+example.update(data_dir="/data/platform_extract", value_threshold_usd=500.0,
+               focus_categories=["Data Science & Analytics", "Writing"])
+glue("defaults_yaml", Markdown("```yaml\n" + appendix.params_yaml(DEFAULT_PARAMS) + "```"), display=False)
+glue("example_yaml", Markdown("```yaml\n" + appendix.params_yaml(example) + "```"), display=False)
+
+# %% [markdown]
+# There are {glue:text}`n_params:d` parameters.
+# Each chapter of the book takes all of them (its `parameters` cell), and the run passes the same values to every chapter.
+
+# %% tags=["remove-input"]
+appendix.parameter_table(DEFAULT_PARAMS).style.hide(axis="index")
+
+# %% [markdown]
+# A parameters file holding every default:
+#
+# {glue:md}`defaults_yaml:myst`
+#
+# An example that changes three of them (a real extract, a lower value threshold, two focus categories):
+#
+# {glue:md}`example_yaml:myst`
+#
+# The order of `focus_categories` matters for the claim check of {doc}`00_summary`: the first category plays the study's Data Science & Analytics (new AI work), the others its Writing and Translation (high- and low-value work).
+# Any category names of the extract can be used.
+#
+# ## Robustness sweeps
+#
+# ```
+# python -m analysis run --data DIR --sweep SWEEP.yaml --out OUT
+# ```
+#
+# re-estimates the headline estimates (the category effects of the focus categories, the platform counterfactuals and the within-freelancer hourly rate) for each set of parameter overrides in `SWEEP.yaml`, a YAML list such as
+#
+# ```yaml
+# - {value_threshold_usd: 500}
+# - {value_threshold_usd: 2000}
+# - {treatment_date: 2023-03-14}
+# - {start: 2022-01-01}
+# ```
+#
+# and writes `OUT/results/robustness.csv`, one row per estimate id and set, with the difference from the base run, and each set's estimates and parameters to `OUT/sweep/<k>/`.
+# A sweep set may not change `data_dir` or `output_dir`.
+#
+# ## Large extracts: Spark and warehouses
+#
+# The panels are built by one set of Ibis expressions (`analysis/panels.py`), which run unchanged on DuckDB (the default, in-process), on PySpark, or on any database Ibis supports {cite:p}`ibis2024,raasveldt2019duckdb`.
+# The chapters build their panels with DuckDB; the robustness sweep can use Spark with `--backend pyspark`.
+# From Python, point the builder at a Spark session or a database with `analysis.panels.connect`:
+#
+# ```python
+# from analysis.panels import build_panels, connect, finish_panels, panel_exprs
+#
+# # Local Spark (two cores) or your cluster's session:
+# con = connect("pyspark")                      # or connect("pyspark", session=spark)
+# panels = build_panels("/data/extract", 1000.0, "2021-01-01", "2024-06-30", con=con)
+#
+# # A warehouse: any Ibis connection URL; tables with the contract's columns.
+# con = connect("postgres://user@host/db")      # or "duckdb:///path/file.ddb", ...
+# posts, contracts = con.table("job_posts"), con.table("contracts")
+# exprs = panel_exprs(posts, contracts, 1000.0, "2021-01-01", "2024-06-30")
+# panels = finish_panels({name: e.to_pandas() for name, e in exprs.items()}, "2021-01-01", "2024-06-30")
+# ```
+#
+# `build_panels` reads the two table files of a folder (Parquet or CSV, including on a cluster file system the engine can read); `panel_exprs` takes any two Ibis tables that have the contract's columns and types, so a warehouse table needs no export.
+# The panels that come back are small (category by month, and freelancer by month), and the estimators run on them in Python.
 #
 # ## Summary
 #
-# To be written.
+# - Check an extract with `python -m analysis validate DIR`, then build the whole book on it with `python -m analysis run --data DIR --params FILE.yaml --out OUT` (or `make book DATA=dir PARAMS=file.yaml`).
+# - All {glue:text}`n_params:d` parameters are listed above with type, default and meaning; `--set key=value` overrides one.
+# - `--sweep` re-estimates the headline estimates under other parameters; the panels can be built on Spark or from a warehouse through Ibis.
+#
+# ## References
+#
+# ```{bibliography}
+# :filter: docname in docnames
+# ```

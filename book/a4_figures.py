@@ -15,11 +15,13 @@
 # ---
 
 # %% [markdown]
-# # Appendix D: Figure and table index
+# # Appendix D: Figures and estimates
 #
 # ## Overview
 #
-# This page is being written.
+# This appendix indexes what the run produced: every figure, with its files, its data and how to cite it, and every estimate of the results table, by id.
+# Figure ids (`fig-<topic>-<what>`) and estimate ids are stable across runs and extracts: cite a figure or a number by its id together with the data checksum, and the same id in a re-run on other data names the same quantity.
+# The index is read from the run's output: the metadata file that is written beside each figure, and the results table.
 
 # %% tags=["parameters", "remove-cell"]
 data_dir = ""
@@ -33,20 +35,66 @@ seed = 20240501
 output_dir = ""
 
 # %% tags=["remove-cell"]
+from IPython.display import Markdown
 from myst_nb import glue
 
+from analysis import appendix
 from analysis.chapter import setup
+from analysis.results import read_results
 
 ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
             value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,
             control_categories=control_categories, seed=seed, output_dir=output_dir)
-glue("data_note", ctx.data_note(), display=False)
+glue("data_note", Markdown(ctx.data_note()), display=False)
+figs = appendix.figure_index(ctx.figures_dir)
+results = read_results(ctx.results_path)
+glue("n_figures", len(figs), display=False)
+glue("n_estimates", len(results), display=False)
+glue("index_note", Markdown(
+    "The run found no figures or estimates in this page's output folder. "
+    "Run the whole book (`python -m analysis run`), which gives this page the figures and results of every "
+    "chapter, or run the chapters before this page with the same `output_dir`."
+    if figs.empty and results.empty else
+    "Figures and estimates are those in this run's output folder, written by the chapters that ran before this page."),
+    display=False)
 
 # %% [markdown]
 # ## Data used
 #
-# {glue:md}`data_note`
+# {glue:md}`data_note:myst`
+#
+# {glue:md}`index_note:myst`
+#
+# ## Figures
+#
+# The run produced {glue:text}`n_figures:d` figures.
+# Each is saved under its id as SVG, PNG and PDF, with a CSV of the data it shows and a JSON file of metadata (caption, alternative text, source, checksums of every file), in the run's `figures/` folder.
+# The last column is the citation line of each figure.
+
+# %% tags=["remove-input"]
+(figs[["id", "caption", "files", "data_file", "how_to_cite"]]
+ .rename(columns={"id": "Figure id", "caption": "Caption", "files": "Files", "data_file": "Data",
+                  "how_to_cite": "How to cite"})
+ .style.hide(axis="index"))
+
+# %% [markdown]
+# ## Estimates
+#
+# The results table, `results/estimates.csv` in the run's output folder, holds {glue:text}`n_estimates:d` estimates, one row per id, with the estimate and its 95% interval in percent, the p-value, the inference method and the number of observations.
+# Ids starting with `platform.` are platform-wide counterfactual gaps, `category.<category>.` category comparisons, `productivity.` within-freelancer and expert-share comparisons; ids ending in `.placebo` and `.pretrend` are checks of the design.
+# The two share ids (`ai_share`, `expert_share`) are in percentage points.
+
+# %% tags=["remove-input"]
+(results.assign(family=results["id"].map(appendix.id_family))
+ [["id", "family", "scope", "estimate_pct", "ci_low_pct", "ci_high_pct", "p_value", "n_obs"]]
+ .rename(columns={"id": "Estimate id", "family": "Family", "scope": "Comparison", "estimate_pct": "Estimate",
+                  "ci_low_pct": "Low", "ci_high_pct": "High", "p_value": "p", "n_obs": "Rows"})
+ .style.hide(axis="index").format(precision=2))
+
+# %% [markdown]
+# To cite a number, give its estimate id, the book's version and the data checksum stated under *Data used*, for example: "estimate `platform.job_posts` of *Generative AI and freelance work*, data checksum as stated".
 #
 # ## Summary
 #
-# To be written.
+# - {glue:text}`n_figures:d` figures and {glue:text}`n_estimates:d` estimates, each under a stable id.
+# - Every figure's data are in a CSV beside it; every estimate is a row of `results/estimates.csv`.

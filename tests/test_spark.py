@@ -22,7 +22,9 @@ import pytest
 from analysis.panels import PANELS, build_panels, connect
 from analysis.simulate import World, write_extract
 
-pytestmark = pytest.mark.spark
+# One worker runs the whole module under ``pytest -n 2 --dist loadgroup``, so
+# there is one Spark JVM, not one per worker.
+pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
 
 RTOL = 1e-12
 KEYS = {

@@ -1,0 +1,752 @@
+"""The five claims of the study this book re-creates, and a computed check of each.
+
+The Upwork Research Institute study :cite:p:`upwork2024genai` made five claims
+about freelance work after ChatGPT's release. :data:`CLAIMS` states each one,
+the estimate ids of the results table it rests on and the sign each estimate
+must have for the claim to hold. :func:`claim_check` reads a results table
+(any run, any extract) and gives a verdict per estimate;
+:func:`claim_verdicts` combines them into one verdict per claim.
+
+Roles
+-----
+The study names three categories. This book calls them *roles*, so that the
+check runs on any extract whose categories have other names:
+
+* the **new-AI-work role** (the study's Data Science & Analytics) is the
+  *first* focus category (parameter ``focus_categories``);
+* the **tiered roles** (the study's Writing and Translation) are the other
+  focus categories.
+
+With the default ``focus_categories = ["Data Science & Analytics", "Writing",
+"Translation"]`` this reproduces the study's roles; with
+``["Machine Learning", "Copywriting"]`` the first plays Data Science &
+Analytics and the second the tiered role. With a single focus category
+claim 4 has no evidence and is "not tested".
+
+Verdict rule (one estimate)
+---------------------------
+Each estimate has a claimed direction, ``+1`` (rose) or ``-1`` (fell), and a
+95% interval ``[lo, hi]`` (see ``inference`` in the results table):
+
+``supported``
+    the interval excludes zero on the claimed side (``lo > 0`` for ``+1``,
+    ``hi < 0`` for ``-1``);
+``contradicted``
+    the interval excludes zero on the opposite side;
+``inconclusive``
+    otherwise: the interval contains zero, or is missing;
+``missing``
+    the estimate id is not in the results table.
+
+The rule uses the interval, not the p-value, because with one treated
+category the randomization p-value cannot fall below ``1/n`` (0.1 with ten
+categories), while the Conley-Taber interval can exclude zero.
+
+Verdict rule (one claim)
+------------------------
+``supported`` when every estimate is supported; ``contradicted`` when at
+least one is contradicted and none supported; ``conflicting evidence`` when
+some are supported and some contradicted; ``partly supported`` when some are
+supported, none contradicted and the rest inconclusive or missing;
+``inconclusive`` when all are inconclusive (or some missing); ``not tested``
+when the claim has no estimate at all (every one missing, or no role).
+
+Estimates needed beyond the chapters
+------------------------------------
+Two shares are estimated here (:func:`ai_share_did`, :func:`expert_share_did`):
+the AI-related share of job posts in the new-AI-work role
+(``category.<slug>.ai_share``) and the expert-level share of job posts in
+the focus categories (``productivity.expert_share``). Both are DiD in levels
+on shares in percent (:func:`share_did`); unlike every other id, their
+``estimate_pct`` and interval are in **percentage points** (the outcome is
+``<share>_pp``), since a percent of a pre-release share of zero is undefined.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from .config import slugify
+
+VERDICTS = ("supported", "contradicted", "inconclusive", "missing")
+CLAIM_VERDICTS = ("supported", "partly supported", "conflicting evidence", "contradicted", "inconclusive",
+                  "not tested")
+
+#: Columns of :func:`claim_check`.
+CHECK_COLUMNS = ["claim", "claim_text", "role", "estimate_id", "expected", "unit", "estimate_pct", "ci_low_pct",
+                 "ci_high_pct", "p_value", "inference", "verdict"]
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Which focus category plays which role of the study.
+
+    Attributes
+    ----------
+    new_ai_work : str or None
+        The category expected to gain new AI work (the study's Data Science &
+        Analytics).
+    tiered : tuple of str
+        Categories expected to lose low-value and gain high-value work (the
+        study's Writing and Translation).
+    """
+
+    new_ai_work: str | None
+    tiered: tuple[str, ...] = ()
+
+    @property
+    def focus(self) -> list[str]:
+        """The focus categories, new-AI-work role first."""
+        return ([self.new_ai_work] if self.new_ai_work else []) + list(self.tiered)
+
+
+def roles_from_focus(focus: Sequence[str]) -> Roles:
+    """Map a focus list to the study's roles: first = new AI work, rest = tiered.
+
+    Parameters
+    ----------
+    focus : sequence of str
+        Focus categories in order (parameter ``focus_categories``).
+
+    Returns
+    -------
+    Roles
+
+    Examples
+    --------
+    >>> roles_from_focus(["Data Science & Analytics", "Writing", "Translation"])
+    Roles(new_ai_work='Data Science & Analytics', tiered=('Writing', 'Translation'))
+    >>> roles_from_focus([])
+    Roles(new_ai_work=None, tiered=())
+    """
+    focus = [str(f) for f in focus]
+    return Roles(focus[0] if focus else None, tuple(focus[1:]))
+
+
+def _as_roles(roles) -> Roles:
+    if isinstance(roles, Roles):
+        return roles
+    if isinstance(roles, str):
+        return roles_from_focus([roles])
+    return roles_from_focus(list(roles))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One estimate a claim rests on.
+
+    Attributes
+    ----------
+    template : str
+        Estimate id; ``{slug}`` is replaced by the slug of each category of
+        ``role``.
+    expected : int
+        Claimed sign: +1 (rose) or -1 (fell).
+    role : str
+        ``"platform"``, ``"new_ai_work"``, ``"tiered"`` or ``"focus"`` (all
+        focus categories pooled; no ``{slug}``).
+    what : str
+        The quantity, in words.
+    unit : str
+        ``"%"`` (percent change) or ``"pp"`` (percentage points, for shares).
+    """
+
+    template: str
+    expected: int
+    role: str
+    what: str
+    unit: str = "%"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim of the study.
+
+    Attributes
+    ----------
+    id : str
+        Short stable id (``c1`` ... ``c5``).
+    text : str
+        The claim as the study states it.
+    test : str
+        How this book tests it.
+    evidence : tuple of Evidence
+    """
+
+    id: str
+    text: str
+    test: str
+    evidence: tuple[Evidence, ...]
+
+
+#: The study's five claims :cite:p:`upwork2024genai`.
+CLAIMS: tuple[Claim, ...] = (
+    Claim("c1", "Job posts rose in 2023.",
+          "Platform job posts after the release against a projection of the pre-release trend and season.",
+          (Evidence("platform.job_posts", +1, "platform", "platform job posts vs projection"),)),
+    Claim("c2", "Earnings per contract rose.",
+          "Platform earnings per contract after the release against a projection of the pre-release trend "
+          "and season.",
+          (Evidence("platform.earnings_per_contract", +1, "platform", "platform earnings per contract vs projection"),)),
+    Claim("c3", "Data Science & Analytics grew through new AI work (the reinstatement effect).",
+          "Job posts of the new-AI-work category, and the AI-related share of its posts, against the control "
+          "categories (difference in differences).",
+          (Evidence("category.{slug}.job_posts", +1, "new_ai_work", "job posts"),
+           Evidence("category.{slug}.ai_share", +1, "new_ai_work", "AI-related share of job posts", "pp"))),
+    Claim("c4", "Writing & Translation were mixed: high-value contracts gained, low-value contracts lost.",
+          "Contracts above and below the value threshold in each tiered category against the same tier of the "
+          "control categories, and the triple difference of low against high value.",
+          (Evidence("category.{slug}.contracts.high_value", +1, "tiered", "high-value contracts"),
+           Evidence("category.{slug}.contracts.low_value", -1, "tiered", "low-value contracts"),
+           Evidence("category.{slug}.contracts.tier_gap", -1, "tiered", "low- relative to high-value contracts"))),
+    Claim("c5", "Work shifted toward complex, specialised, better-paid tasks.",
+          "Hourly rates within freelancers of the focus categories against other freelancers, and the "
+          "expert-level share of job posts in the focus categories against the controls.",
+          (Evidence("productivity.hourly_rate", +1, "focus", "hourly rate within freelancers"),
+           Evidence("productivity.expert_share", +1, "focus", "expert-level share of job posts", "pp"))),
+)
+
+
+def claim_by_id(claim_id: str) -> Claim:
+    """The claim with id ``claim_id``."""
+    for c in CLAIMS:
+        if c.id == claim_id:
+            return c
+    raise KeyError(f"no claim {claim_id!r}; ids: {[c.id for c in CLAIMS]}")
+
+
+def evidence_rows(roles) -> list[tuple[Claim, Evidence, str, str]]:
+    """Every (claim, evidence, role label, estimate id) for the given roles, in claim order."""
+    roles = _as_roles(roles)
+    out = []
+    for claim in CLAIMS:
+        tiered = [ev for ev in claim.evidence if ev.role == "tiered"]
+        for cat in roles.tiered:  # grouped by category: each category's estimates together
+            for ev in tiered:
+                out.append((claim, ev, cat, ev.template.format(slug=slugify(cat))))
+        for ev in claim.evidence:
+            if ev.role == "platform":
+                out.append((claim, ev, "platform", ev.template))
+            elif ev.role == "focus":
+                if roles.focus:
+                    out.append((claim, ev, "focus categories", ev.template))
+            elif ev.role == "new_ai_work":
+                if roles.new_ai_work:
+                    out.append((claim, ev, roles.new_ai_work, ev.template.format(slug=slugify(roles.new_ai_work))))
+            elif ev.role == "tiered":
+                continue  # added above
+            else:  # pragma: no cover - guarded by the CLAIMS table
+                raise ValueError(f"unknown role {ev.role!r}")
+    return out
+
+
+def required_ids(roles) -> list[str]:
+    """Estimate ids the claim check needs for the given roles (no duplicates, in claim order).
+
+    Examples
+    --------
+    >>> required_ids(["A", "B"])[:3]
+    ['platform.job_posts', 'platform.earnings_per_contract', 'category.a.job_posts']
+    """
+    seen: list[str] = []
+    for *_, eid in evidence_rows(roles):
+        if eid not in seen:
+            seen.append(eid)
+    return seen
+
+
+def own_ids(roles) -> list[str]:
+    """Ids that no chapter estimates: the share estimates this module makes (see module docstring).
+
+    The summary page always computes and records these; every other id of
+    :func:`required_ids` is made by a chapter.
+
+    Examples
+    --------
+    >>> own_ids(["Data Science & Analytics", "Writing"])
+    ['category.data-science-analytics.ai_share', 'productivity.expert_share']
+    """
+    return [i for i in required_ids(roles) if i.endswith((".ai_share", ".expert_share"))]
+
+
+def _nan(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def verdict(ci_low: float, ci_high: float, expected: int) -> str:
+    """Verdict of one estimate from its interval and the claimed sign.
+
+    Parameters
+    ----------
+    ci_low, ci_high : float
+        95% interval (any order; NaN when unavailable).
+    expected : int
+        Claimed sign, +1 or -1.
+
+    Returns
+    -------
+    str
+        ``"supported"``, ``"contradicted"`` or ``"inconclusive"`` (see the
+        module docstring).
+
+    Examples
+    --------
+    >>> verdict(2.0, 9.0, +1), verdict(2.0, 9.0, -1), verdict(-2.0, 9.0, +1)
+    ('supported', 'contradicted', 'inconclusive')
+    >>> verdict(float("nan"), 3.0, +1)
+    'inconclusive'
+    """
+    if expected not in (1, -1):
+        raise ValueError("expected must be +1 or -1")
+    if _nan(ci_low) or _nan(ci_high):
+        return "inconclusive"
+    lo, hi = sorted((float(ci_low), float(ci_high)))
+    if lo > 0:
+        return "supported" if expected > 0 else "contradicted"
+    if hi < 0:
+        return "supported" if expected < 0 else "contradicted"
+    return "inconclusive"
+
+
+def claim_check(results: pd.DataFrame, roles) -> pd.DataFrame:
+    """Check every claim against a results table.
+
+    Parameters
+    ----------
+    results : DataFrame
+        A results table (columns of :data:`analysis.results.RESULT_COLUMNS`;
+        at least ``id``, ``estimate_pct``, ``ci_low_pct``, ``ci_high_pct``,
+        ``p_value``, ``inference``).
+    roles : Roles or sequence of str
+        The roles, or the focus list they come from (:func:`roles_from_focus`).
+
+    Returns
+    -------
+    DataFrame
+        One row per (claim, estimate) with :data:`CHECK_COLUMNS`;
+        ``expected`` is ``"+"`` or ``"-"``; estimates absent from ``results``
+        have NaN numbers and verdict ``"missing"``; ``unit`` is ``"%"`` or
+        ``"pp"`` (the share estimates).
+    """
+    need = {"id", "estimate_pct", "ci_low_pct", "ci_high_pct", "p_value", "inference"}
+    missing_cols = need - set(results.columns)
+    if missing_cols:
+        raise ValueError(f"results table lacks columns {sorted(missing_cols)}")
+    by_id = results.drop_duplicates("id", keep="last").set_index("id")
+    rows = []
+    for claim, ev, role, eid in evidence_rows(roles):
+        row = dict(claim=claim.id, claim_text=claim.text, role=role, estimate_id=eid,
+                   expected="+" if ev.expected > 0 else "-", unit=ev.unit)
+        if eid in by_id.index:
+            r = by_id.loc[eid]
+            row.update(estimate_pct=float(r["estimate_pct"]), ci_low_pct=float(r["ci_low_pct"]),
+                       ci_high_pct=float(r["ci_high_pct"]), p_value=float(r["p_value"]),
+                       inference=str(r["inference"]),
+                       verdict=verdict(float(r["ci_low_pct"]), float(r["ci_high_pct"]), ev.expected))
+        else:
+            row.update(estimate_pct=math.nan, ci_low_pct=math.nan, ci_high_pct=math.nan, p_value=math.nan,
+                       inference="", verdict="missing")
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=CHECK_COLUMNS)
+    for c in ("estimate_pct", "ci_low_pct", "ci_high_pct", "p_value"):
+        out[c] = out[c].astype("float64")
+    return out
+
+
+def combine(verdicts: Iterable[str]) -> str:
+    """One claim's verdict from its estimates' verdicts (rule in the module docstring).
+
+    Examples
+    --------
+    >>> combine(["supported", "supported"]), combine(["supported", "inconclusive"])
+    ('supported', 'partly supported')
+    >>> combine(["supported", "contradicted"]), combine(["contradicted", "inconclusive"])
+    ('conflicting evidence', 'contradicted')
+    >>> combine(["inconclusive", "missing"]), combine(["missing"]), combine([])
+    ('inconclusive', 'not tested', 'not tested')
+    """
+    v = list(verdicts)
+    present = [x for x in v if x != "missing"]
+    if not present:
+        return "not tested"
+    n_sup, n_con = present.count("supported"), present.count("contradicted")
+    if n_sup == len(v):
+        return "supported"
+    if n_sup and n_con:
+        return "conflicting evidence"
+    if n_con:
+        return "contradicted"
+    if n_sup:
+        return "partly supported"
+    return "inconclusive"
+
+
+def claim_verdicts(check: pd.DataFrame) -> pd.DataFrame:
+    """One row per claim: id, text, how it is tested, counts and the combined verdict.
+
+    Parameters
+    ----------
+    check : DataFrame
+        Output of :func:`claim_check`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``claim``, ``claim_text``, ``test``, ``n_estimates``,
+        ``n_supported``, ``n_contradicted``, ``n_inconclusive``,
+        ``n_missing``, ``verdict``; every claim of :data:`CLAIMS` appears, in
+        order (claims without evidence are ``"not tested"``).
+    """
+    rows = []
+    for claim in CLAIMS:
+        v = check.loc[check["claim"] == claim.id, "verdict"].tolist()
+        rows.append(dict(claim=claim.id, claim_text=claim.text, test=claim.test, n_estimates=len(v),
+                         n_supported=v.count("supported"), n_contradicted=v.count("contradicted"),
+                         n_inconclusive=v.count("inconclusive"), n_missing=v.count("missing"),
+                         verdict=combine(v)))
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------
+# Share estimates (not made by the chapters)
+# ---------------------------------------------------------------------------
+
+
+def share_panel(category_month: pd.DataFrame) -> pd.DataFrame:
+    """``category_month`` with ``ai_share`` and ``expert_share``: percent of job posts (NaN without posts)."""
+    posts = category_month["job_posts"].astype("float64").where(category_month["job_posts"] > 0)
+    return category_month.assign(ai_share=100 * category_month["ai_posts"] / posts,
+                                 expert_share=100 * category_month["expert_posts"] / posts)
+
+
+def share_did(category_month: pd.DataFrame, share: str, treated, controls: Sequence[str] | None = None,
+              treatment_date: str | None = None, seed: int | None = None, inference: str = "auto",
+              id: str | None = None, scope: str | None = None):
+    """DiD of a share of job posts, in percentage points.
+
+    Fits ``share ~ D | category + month`` in levels with
+    :func:`analysis.estimators.did_panel` (randomization inference with a
+    Conley-Taber interval for one treated category, wild cluster bootstrap
+    for several). ``did_panel`` reports level models as percent of the
+    treated units' pre-period mean, which is undefined when that mean is zero
+    (no AI-related posts before the release); the share is therefore shifted
+    by 100 before fitting (absorbed by the fixed effects: the coefficient is
+    unchanged) and the estimate and interval are converted back to
+    **percentage points**.
+
+    Parameters
+    ----------
+    category_month : DataFrame
+        The ``category_month`` panel.
+    share : {"ai_share", "expert_share"}
+        Column of :func:`share_panel`.
+    treated : str or sequence of str
+    controls : sequence of str, optional
+        Control categories (default: every other category).
+    treatment_date, seed : optional
+        Defaults of :mod:`analysis.estimators`.
+    inference : str
+        Passed to ``did_panel``.
+    id, scope : str, optional
+
+    Returns
+    -------
+    Estimate
+        ``outcome`` is ``<share>_pp``; ``estimate_pct``, ``ci_low_pct`` and
+        ``ci_high_pct`` are in percentage points (``coef`` too).
+    """
+    from . import estimators as est
+
+    shift = 100.0
+    panel = share_panel(category_month)
+    panel[share] = panel[share] + shift
+    tr = [treated] if isinstance(treated, str) else list(treated)
+    kw = _kw(treatment_date, seed)
+    e = est.did_panel(panel, share, treated, controls, log=False, inference=inference, id=id, scope=scope, **kw)
+    pre = ~est.post_indicator(panel["month"], kw.get("treatment_date", est.TREATMENT_DATE))
+    rows = panel["category"].astype("str").isin(tr).to_numpy() & pre & panel[share].notna().to_numpy()
+    scale = float(panel.loc[rows, share].mean())
+    e.outcome = f"{share}_pp"
+    e.estimate_pct, e.ci_low_pct, e.ci_high_pct = (v * scale / 100 for v in
+                                                   (e.estimate_pct, e.ci_low_pct, e.ci_high_pct))
+    e.details["pre_share_pct"] = scale - shift
+    return e
+
+
+def ai_share_did(category_month: pd.DataFrame, category: str, controls: Sequence[str] | None = None,
+                 treatment_date: str | None = None, seed: int | None = None, inference: str = "auto"):
+    """AI-related share of job posts: one category vs the controls (percentage points).
+
+    See :func:`share_did`. Id ``category.<slug>.ai_share``.
+    """
+    n = len(_ctrl(category_month, [category], controls))
+    return share_did(category_month, "ai_share", category, controls, treatment_date, seed, inference,
+                     id=f"category.{slugify(category)}.ai_share",
+                     scope=f"{category} vs {n} control categories, AI-related share of posts (percentage points)")
+
+
+def expert_share_did(category_month: pd.DataFrame, exposed: Sequence[str], controls: Sequence[str] | None = None,
+                     treatment_date: str | None = None, seed: int | None = None, inference: str = "auto"):
+    """Expert-level share of job posts: the exposed categories vs the controls (percentage points).
+
+    See :func:`share_did`. Id ``productivity.expert_share``.
+    """
+    exposed = list(exposed)
+    n = len(_ctrl(category_month, exposed, controls))
+    return share_did(category_month, "expert_share", exposed, controls, treatment_date, seed, inference,
+                     id="productivity.expert_share",
+                     scope=f"{len(exposed)} focus vs {n} control categories, expert-level share of posts "
+                           "(percentage points)")
+
+
+def _kw(treatment_date, seed) -> dict:
+    kw = {}
+    if treatment_date is not None:
+        kw["treatment_date"] = treatment_date
+    if seed is not None:
+        kw["seed"] = seed
+    return kw
+
+
+def _ctrl(cm: pd.DataFrame, treated: Sequence[str], controls) -> list[str]:
+    cats = sorted(cm["category"].astype("str").unique())
+    given = [c for c in (controls or []) if c not in treated]
+    return given or [c for c in cats if c not in treated]
+
+
+# ---------------------------------------------------------------------------
+# Gathering the estimates of a run
+# ---------------------------------------------------------------------------
+
+
+def compute_estimates(panels: dict, roles, ids: Sequence[str], controls: Sequence[str] | None = None,
+                      treatment_date: str | None = None, seed: int | None = None, quick: bool = False) -> list:
+    """Compute the given claim estimates with the same calls the chapters make.
+
+    Category ids come from :func:`analysis.estimators.category_effects` (one
+    category at a time, against the same ``controls``: identical numbers to
+    chapter 3), platform ids from
+    :func:`analysis.estimators.platform_counterfactual` (as chapter 2),
+    ``productivity.hourly_rate`` from
+    :func:`analysis.estimators.within_freelancer` (as chapter 4), and the
+    shares from :func:`ai_share_did` and :func:`expert_share_did`.
+
+    Parameters
+    ----------
+    panels : dict
+        Panels of :func:`analysis.panels.build_panels`.
+    roles : Roles or sequence of str
+    ids : sequence of str
+        Ids to compute (others of :func:`required_ids` are skipped).
+    controls : sequence of str, optional
+        Control categories (default: every non-focus category).
+    treatment_date : str, optional
+    seed : int, optional
+    quick : bool
+        Point estimates only: inference ``"crv1"`` where the estimator takes
+        it (the point estimate does not depend on the inference method), to
+        check a results table cheaply.
+
+    Returns
+    -------
+    list of Estimate
+        In the order of ``ids``; ids this module cannot compute are left out.
+    """
+    from . import estimators as est
+
+    roles = _as_roles(roles)
+    want = list(dict.fromkeys(ids))
+    cm = panels["category_month"]
+    focus = roles.focus
+    ctrl = _ctrl(cm, focus, controls)
+    kw = _kw(treatment_date, seed)
+    inf = {"inference": "crv1"} if quick else {}
+    got: dict[str, object] = {}
+    for cat in focus:
+        slug = slugify(cat)
+        cat_ids = [i for i in want if i.startswith(f"category.{slug}.") and not i.endswith(".ai_share")]
+        if cat_ids:
+            for e in est.category_effects(panels, [cat], ctrl, **kw, **inf):
+                got[e.id] = e
+    for outcome in ("job_posts", "contracts", "earnings_per_contract"):
+        if f"platform.{outcome}" in want:
+            got[f"platform.{outcome}"] = est.platform_counterfactual(cm, outcome, **kw)[1]
+    if "productivity.hourly_rate" in want and focus:
+        got["productivity.hourly_rate"] = est.within_freelancer(panels["freelancer_month"], "hourly_rate", focus,
+                                                                **kw, **inf)
+    if roles.new_ai_work and f"category.{slugify(roles.new_ai_work)}.ai_share" in want:
+        e = ai_share_did(cm, roles.new_ai_work, ctrl, **kw, **inf)
+        got[e.id] = e
+    if "productivity.expert_share" in want and focus:
+        e = expert_share_did(cm, focus, ctrl, **kw, **inf)
+        got[e.id] = e
+    return [got[i] for i in want if i in got]
+
+
+#: Largest difference (percentage points) between a stored and a recomputed
+#: point estimate for the stored row to count as this run's (the results CSV
+#: keeps six decimals).
+MATCH_TOL = 1e-4
+
+
+def gather_estimates(panels: dict, roles, results: pd.DataFrame | None = None,
+                     controls: Sequence[str] | None = None, treatment_date: str | None = None,
+                     seed: int | None = None, tol: float = MATCH_TOL,
+                     ids: Sequence[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The estimates the claim check needs: from the run's results table when current, else computed.
+
+    A row of ``results`` is used only when its point estimate equals a fresh
+    point estimate on ``panels`` (within ``tol``): a table left over from
+    another extract or other parameters is thereby never used. Missing or
+    stale ids are computed with :func:`compute_estimates` (full inference).
+    Since the estimators are deterministic given the seed, either way gives
+    the numbers the chapters report.
+
+    Parameters
+    ----------
+    panels : dict
+    roles : Roles or sequence of str
+    results : DataFrame, optional
+        The run's results table (``analysis.results.read_results``).
+    controls, treatment_date, seed
+        As in :func:`compute_estimates`.
+    tol : float
+        Tolerance of the freshness check (percentage points).
+    ids : sequence of str, optional
+        Ids wanted (default :func:`required_ids`); ids that
+        :func:`compute_estimates` cannot make are left out.
+
+    Returns
+    -------
+    estimates : DataFrame
+        Results-table rows of the ids (those that could be made), in their order.
+    provenance : DataFrame
+        ``id``, ``source`` (``"results table"`` or ``"computed"``) and
+        ``reason`` (``"current"``, ``"not in the results table"`` or
+        ``"stale: stored X, recomputed Y"``).
+    """
+    from .results import results_frame
+
+    roles = _as_roles(roles)
+    ids = list(dict.fromkeys(ids)) if ids is not None else required_ids(roles)
+    args = dict(controls=controls, treatment_date=treatment_date, seed=seed)
+    stored = results.drop_duplicates("id", keep="last").set_index("id") if results is not None and len(results) \
+        else None
+    prov, use, todo = [], [], []
+    in_store = [i for i in ids if stored is not None and i in stored.index]
+    quick = {e.id: e for e in compute_estimates(panels, roles, in_store, quick=True, **args)} if in_store else {}
+    for i in ids:
+        if i in quick:
+            old, new = float(stored.loc[i, "estimate_pct"]), quick[i].estimate_pct
+            if math.isfinite(old) and math.isfinite(new) and abs(old - new) <= tol:
+                use.append(i)
+                prov.append(dict(id=i, source="results table", reason="current"))
+                continue
+            reason = f"stale: stored {old:.4f}, recomputed {new:.4f}"
+        else:
+            reason = "not in the results table"
+        todo.append(i)
+        prov.append(dict(id=i, source="computed", reason=reason))
+    frames = []
+    if use:
+        frames.append(stored.loc[use].reset_index())
+    if todo:
+        made = compute_estimates(panels, roles, todo, **args)
+        if made:
+            frames.append(results_frame(made))
+        made_ids = {e.id for e in made}
+        prov = [p for p in prov if p["source"] != "computed" or p["id"] in made_ids]
+    from .results import RESULT_COLUMNS
+
+    out = pd.concat(frames, ignore_index=True)[RESULT_COLUMNS] if frames else \
+        pd.DataFrame(columns=RESULT_COLUMNS)
+    order = {i: k for k, i in enumerate(ids)}
+    out = out.sort_values("id", key=lambda s: s.map(order), ignore_index=True)
+    return out, pd.DataFrame(prov, columns=["id", "source", "reason"])
+
+
+# ---------------------------------------------------------------------------
+# Words and display
+# ---------------------------------------------------------------------------
+
+
+def sign_word(x: float, up: str = "rose", down: str = "fell", flat: str = "did not change") -> str:
+    """``up``/``down``/``flat`` by the sign of ``x`` (``"could not be estimated"`` for NaN)."""
+    if _nan(x):
+        return "could not be estimated"
+    return up if x > 0 else down if x < 0 else flat
+
+
+def tier_sentences(check: pd.DataFrame, digits: int = 1) -> str:
+    """Markdown list: one sentence per tiered category of claim 4, numbers from ``check``.
+
+    Returns a sentence saying the claim is not tested when there is no tiered
+    category.
+    """
+    sub = check[check["claim"] == "c4"]
+    if sub.empty:
+        return ("This run's focus list has no tiered category (only the first focus category is given), "
+                "so claim 4 is not tested.")
+    lines = []
+    for cat, g in sub.groupby("role", sort=False):
+        r = g.set_index(g["estimate_id"].str.rsplit(".", n=1).str[-1])
+
+        def change(key):
+            if key not in r.index or _nan(r.loc[key, "estimate_pct"]):
+                return "could not be estimated"
+            x = r.loc[key]
+            return (f"{sign_word(x.estimate_pct)} by {abs(x.estimate_pct):.{digits}f}% "
+                    f"(95% interval {x.ci_low_pct:.{digits}f}% to {x.ci_high_pct:.{digits}f}%; {x.verdict})")
+
+        lines.append(f"- **{cat}**: high-value contracts {change('high_value')}; "
+                     f"low-value contracts {change('low_value')}; "
+                     f"low- relative to high-value contracts {change('tier_gap')}.")
+    return "\n".join(lines)
+
+
+def display_check(check: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
+    """The claim-check table formatted for a page (strings, readable headers)."""
+    def f(v, d=digits):
+        return "" if _nan(v) else f"{v:.{d}f}"
+
+    return pd.DataFrame({
+        "Claim": check["claim"].str.upper(),
+        "Category": check["role"],
+        "Estimate id": check["estimate_id"],
+        "Claimed sign": check["expected"],
+        "Estimate": [f(v) for v in check["estimate_pct"]],
+        "95% interval": ["" if _nan(lo) else f"{f(lo)} to {f(hi)}"
+                         for lo, hi in zip(check["ci_low_pct"], check["ci_high_pct"])],
+        "Unit": check["unit"],
+        "p": [f(v, 3) for v in check["p_value"]],
+        "Inference": check["inference"],
+        "Verdict": check["verdict"],
+    })
+
+
+def write_check(check: pd.DataFrame, path) -> None:
+    """Write a claim-check table as CSV (folder created; six-decimal floats, ``\\n`` line ends)."""
+    from pathlib import Path
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    check.to_csv(path, index=False, float_format="%.6f", lineterminator="\n")
+
+
+def verdict_counts(verdicts: pd.DataFrame) -> dict[str, int]:
+    """Number of claims per combined verdict (every verdict of :data:`CLAIM_VERDICTS` present)."""
+    counts = verdicts["verdict"].value_counts()
+    return {v: int(counts.get(v, 0)) for v in CLAIM_VERDICTS}
+
+
+__all__ = [
+    "CLAIMS", "CHECK_COLUMNS", "CLAIM_VERDICTS", "VERDICTS", "Claim", "Evidence", "Roles", "ai_share_did",
+    "claim_by_id", "claim_check", "claim_verdicts", "combine", "compute_estimates", "display_check",
+    "evidence_rows", "expert_share_did", "own_ids", "share_did", "gather_estimates", "required_ids", "roles_from_focus", "share_panel",
+    "sign_word", "tier_sentences", "verdict", "verdict_counts", "write_check",
+]
+

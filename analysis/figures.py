@@ -1,0 +1,572 @@
+"""Figures of the book: one theme, tidy-data plot functions, deterministic export.
+
+Every plot function takes a tidy :class:`pandas.DataFrame` and returns a
+:class:`matplotlib.figure.Figure`. None sets a title: in the book the caption
+is the title. Figures are built with :class:`~matplotlib.figure.Figure`, not
+``pyplot``, so a notebook shows a figure only where a cell displays it.
+
+:func:`save_figure` writes a figure under its id as SVG, PNG and PDF, with a
+CSV of the data it shows and a JSON file of metadata, and returns the line
+that tells a reader how to cite it. The same data gives byte-identical files:
+the SVG hash salt is fixed, text stays text (``svg.fonttype = "none"``) and
+the date and software stamps are left out of every format.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import io
+import json
+import re
+from importlib import metadata as _metadata
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+
+BOOK_TITLE = "Generative AI and freelance work"
+FIG_ID_PATTERN = re.compile(r"^fig-[a-z0-9]+(?:-[a-z0-9]+)*$")
+FORMATS = ("svg", "png", "pdf")
+
+#: Fixed settings on top of the seaborn theme; ``svg.hashsalt`` makes SVG ids
+#: repeatable, ``svg.fonttype = "none"`` keeps text searchable and font-free.
+FIXED_RC = {
+    "svg.hashsalt": "genai-freelance-book",
+    "svg.fonttype": "none",
+    "pdf.fonttype": 42,
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "savefig.bbox": "tight",
+    "axes.titlesize": "medium",
+    "legend.frameon": False,
+    "path.simplify": True,
+}
+#: Width of every figure in inches (one text column of the book's HTML theme).
+WIDTH = 7.0
+
+_METADATA = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}, "png": {"Software": None}}
+
+
+def _theme_rc() -> dict:
+    """The rcParams of the book's theme, computed once without touching the global state."""
+    with mpl.rc_context():
+        sns.set_theme(style="whitegrid", palette="colorblind", context="notebook", rc=FIXED_RC)
+        return {k: v for k, v in mpl.rcParams.items() if k in _THEME_KEYS}
+
+
+_THEME_KEYS = {k for k in mpl.rcParams if not k.startswith(("backend", "interactive", "webagg", "toolbar",
+                                                            "timezone", "savefig.directory"))}
+THEME = _theme_rc()
+PALETTE = sns.color_palette("colorblind")
+#: Colour of control categories and other context series.
+GREY = "#8c8c8c"
+
+
+def theme() -> contextlib.AbstractContextManager:
+    """Context manager applying the book's theme (used by every plot and by :func:`save_figure`)."""
+    return mpl.rc_context(THEME)
+
+
+def use_theme() -> None:
+    """Apply the book's theme globally (for interactive work outside the plot functions)."""
+    mpl.rcParams.update(THEME)
+
+
+def version() -> str:
+    """Version of the book's package (``pyproject.toml``)."""
+    try:
+        return _metadata.version("genai-freelance-book")
+    except _metadata.PackageNotFoundError:  # running from a source tree that was not installed
+        return "0.1.0"
+
+
+def validate_fig_id(fig_id: str) -> str:
+    """Return ``fig_id`` if it matches ``^fig-[a-z0-9-]+$`` (no empty parts), else raise ``ValueError``."""
+    if not isinstance(fig_id, str) or not FIG_ID_PATTERN.match(fig_id):
+        raise ValueError(f"invalid figure id {fig_id!r}: use 'fig-<topic>-<what>', lowercase a-z, 0-9 and '-'")
+    return fig_id
+
+
+#: Significant digits kept in figure data. Panel aggregates can differ in the last bits between runs
+#: (multi-threaded sums), so data are rounded before they are plotted or written, which makes the
+#: files of a figure byte-identical across runs of the same extract.
+SIG_DIGITS = 10
+
+
+def round_sig(values, digits: int = SIG_DIGITS) -> np.ndarray:
+    """Round an array of floats to ``digits`` significant digits (NaN and infinities unchanged)."""
+    x = np.asarray(values, dtype="float64")
+    finite = np.isfinite(x) & (x != 0)
+    mag = np.zeros_like(x)
+    mag[finite] = np.floor(np.log10(np.abs(x[finite])))
+    scale = 10.0 ** (digits - 1 - mag)
+    out = x.copy()
+    out[finite] = np.round(x[finite] * scale[finite]) / scale[finite]
+    return out
+
+
+def canonical(data: pd.DataFrame, digits: int = SIG_DIGITS) -> pd.DataFrame:
+    """A copy of ``data`` with every float column rounded to ``digits`` significant digits."""
+    out = data.copy()
+    for c in out.columns:
+        if pd.api.types.is_float_dtype(out[c]):
+            out[c] = round_sig(out[c].to_numpy(), digits)
+    return out
+
+
+def _canonical_input(func):
+    """Plot functions see their data rounded by :func:`canonical`, as :func:`save_figure` writes it."""
+    @functools.wraps(func)
+    def wrapper(data, *args, **kwargs):
+        return func(canonical(data), *args, **kwargs)
+
+    return wrapper
+
+
+def data_csv_bytes(data: pd.DataFrame) -> bytes:
+    """The CSV of a figure's data, as written by :func:`save_figure` (UTF-8, ``\\n`` line ends, no index).
+
+    Floats are rounded to :data:`SIG_DIGITS` significant digits (see :func:`canonical`).
+    """
+    buf = io.StringIO()
+    canonical(data).to_csv(buf, index=False, lineterminator="\n", float_format=f"%.{SIG_DIGITS}g")
+    return buf.getvalue().encode("utf-8")
+
+
+def how_to_cite(caption: str, fig_id: str, data_sha256: str) -> str:
+    """The citation line of a figure (caption, id, book and version, data checksum)."""
+    return (f"{caption.strip().rstrip('.')}. Figure {fig_id}, in *{BOOK_TITLE}* v{version()}, "
+            f"data checksum {data_sha256[:12]}.")
+
+
+def save_figure(fig: Figure, fig_id: str, data: pd.DataFrame, out_dir: str | Path, caption: str, alt: str,
+                source_note: str = "") -> str:
+    """Write a figure, its data and its metadata under its id.
+
+    Files written in ``<out_dir>/figures/``: ``<fig_id>.svg``, ``.png``,
+    ``.pdf``, ``.csv`` (the data shown) and ``.json`` (id, caption, alt
+    text, source note, version, SHA-256 of the CSV and of every image file,
+    citation line). Nothing depends on the clock, so identical data gives
+    identical bytes; the date of a run belongs in the run's manifest.
+
+    Parameters
+    ----------
+    fig : Figure
+    fig_id : str
+        ``fig-<topic>-<what>`` (see :func:`validate_fig_id`); set once, never renamed.
+    data : DataFrame
+        The tidy data the figure shows.
+    out_dir : str or Path
+        The run's output folder (``ctx.out`` in a chapter).
+    caption : str
+        The figure's caption, which is also its title.
+    alt : str
+        Alternative text describing what the figure shows.
+    source_note : str
+        Where the data come from (extract, checksum, parameters).
+
+    Returns
+    -------
+    str
+        How to cite the figure (see :func:`how_to_cite`).
+    """
+    validate_fig_id(fig_id)
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError("data must be a pandas DataFrame")
+    if not caption or not alt:
+        raise ValueError("a figure needs a caption and alt text")
+    folder = Path(out_dir) / "figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    csv = data_csv_bytes(data)
+    data_sha = hashlib.sha256(csv).hexdigest()
+    (folder / f"{fig_id}.csv").write_bytes(csv)
+    files = {}
+    with theme():
+        for fmt in FORMATS:
+            buf = io.BytesIO()
+            fig.savefig(buf, format=fmt, metadata=_METADATA[fmt])
+            raw = buf.getvalue()
+            (folder / f"{fig_id}.{fmt}").write_bytes(raw)
+            files[fmt] = hashlib.sha256(raw).hexdigest()
+    cite = how_to_cite(caption, fig_id, data_sha)
+    meta = {
+        "id": fig_id,
+        "title": caption,
+        "caption": caption,
+        "alt": alt,
+        "source_note": source_note,
+        "version": version(),
+        "data_file": f"{fig_id}.csv",
+        "data_sha256": data_sha,
+        "data_columns": [str(c) for c in data.columns],
+        "data_rows": int(len(data)),
+        "files_sha256": {f"{fig_id}.{fmt}": files[fmt] for fmt in FORMATS},
+        "how_to_cite": cite,
+    }
+    (folder / f"{fig_id}.json").write_text(json.dumps(meta, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                                           encoding="utf-8")
+    return cite
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _new(nrows: int = 1, ncols: int = 1, height: float = 3.6, **kw) -> tuple[Figure, np.ndarray]:
+    fig = Figure(figsize=(WIDTH, height), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False, **kw)
+    return fig, axes
+
+
+def _mark_release(ax, treatment_date, label: bool = False) -> None:
+    if treatment_date is None:
+        return
+    ax.axvline(pd.Timestamp(treatment_date), color="black", lw=0.9, ls="--", zorder=1,
+               label="release" if label else None)
+
+
+def _date_axis(ax) -> None:
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+    ax.set_xlabel("")
+
+
+def _colours(labels, highlight=None) -> dict:
+    """Colour per label: highlighted labels take the palette in order, others grey."""
+    labels = list(dict.fromkeys(labels))
+    if highlight is None:
+        highlight = labels
+    hl = [lab for lab in labels if lab in set(highlight)]
+    cols = {lab: GREY for lab in labels}
+    cols.update({lab: PALETTE[i % len(PALETTE)] for i, lab in enumerate(hl)})
+    return cols
+
+
+def _lines(data: pd.DataFrame, *, x: str, y: str, hue: str, facet: str | None, treatment_date, ylabel: str,
+           highlight=None, styles: dict | None = None, height_per_row: float = 2.3, ncols: int = 1,
+           sharey: bool = False, hline: float | None = None) -> Figure:
+    """Line chart of tidy data, one line per ``hue`` level, one panel per ``facet`` level."""
+    facets = list(dict.fromkeys(data[facet])) if facet else [None]
+    nrows = int(np.ceil(len(facets) / ncols))
+    with theme():
+        fig, axes = _new(nrows, ncols, height=max(2.8, height_per_row * nrows + 0.6), sharex=True, sharey=sharey)
+        colours = _colours(data[hue], highlight)
+        for i, (ax, f) in enumerate(zip(axes.flat, facets)):
+            part = data if f is None else data[data[facet] == f]
+            for lab, g in part.groupby(hue, sort=False):
+                g = g.sort_values(x)
+                kw = {"color": colours[lab], "lw": 1.6 if colours[lab] != GREY else 1.1}
+                kw.update((styles or {}).get(lab, {}))
+                ax.plot(g[x], g[y], label=str(lab), **kw)
+            if hline is not None:
+                ax.axhline(hline, color="black", lw=0.6)
+            _mark_release(ax, treatment_date)
+            _date_axis(ax)
+            if f is not None:
+                ax.text(0.01, 0.97, str(f), transform=ax.transAxes, va="top", ha="left", fontsize="small",
+                        fontweight="bold")
+            ax.set_ylabel(ylabel if (len(facets) == 1) else "")
+        if len(facets) > 1 and ylabel:
+            fig.supylabel(ylabel, fontsize="medium")
+        for ax in axes.flat[len(facets):]:
+            ax.set_visible(False)
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        for ax in axes.flat[1:len(facets)]:
+            for h, lab in zip(*ax.get_legend_handles_labels()):
+                if lab not in labels:
+                    handles.append(h)
+                    labels.append(lab)
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)), fontsize="small")
+    return fig
+
+
+# --------------------------------------------------------------------------- plot functions
+
+
+@_canonical_input
+def platform_trends(data: pd.DataFrame, treatment_date=None, *, x: str = "month", y: str = "value",
+                    facet: str = "outcome", hue: str = "series") -> Figure:
+    """Platform-wide monthly series with their seasonally adjusted trend.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy: ``month``, ``outcome`` (panel label), ``series`` (e.g.
+        ``"monthly"`` and ``"12-month average"``), ``value``.
+    treatment_date : str or Timestamp, optional
+        Drawn as a dashed vertical line.
+    """
+    series = list(dict.fromkeys(data[hue]))
+    styles = {s: ({"lw": 0.9, "alpha": 0.55, "marker": "o", "ms": 2.5} if i == 0 else {"lw": 2.0})
+              for i, s in enumerate(series)}
+    return _lines(data, x=x, y=y, hue=hue, facet=facet, treatment_date=treatment_date, ylabel="",
+                  highlight=series, styles=styles)
+
+
+@_canonical_input
+def seasonal_profile(data: pd.DataFrame, *, x: str = "calendar_month", y: str = "value",
+                     hue: str = "outcome") -> Figure:
+    """Average deviation from trend by calendar month (percent), one line per outcome.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy: ``calendar_month`` (1-12), ``outcome``, ``value`` (percent).
+    """
+    with theme():
+        fig, axes = _new(height=3.0)
+        ax = axes[0, 0]
+        colours = _colours(data[hue])
+        for lab, g in data.groupby(hue, sort=False):
+            g = g.sort_values(x)
+            ax.plot(g[x], g[y], marker="o", ms=4, color=colours[lab], label=str(lab))
+        ax.axhline(0, color="black", lw=0.6)
+        ax.set_xticks(range(1, 13), ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                                     "Nov", "Dec"])
+        ax.set_xlabel("")
+        ax.set_ylabel("deviation from trend (%)")
+        ax.legend(loc="lower left", fontsize="small")
+    return fig
+
+
+@_canonical_input
+def counterfactual(data: pd.DataFrame, treatment_date=None, *, x: str = "month", observed: str = "observed",
+                   projected: str = "projected", low: str = "lower", high: str = "upper",
+                   facet: str | None = "outcome") -> Figure:
+    """Observed series against the projection from pre-release data, with its band and the gap.
+
+    One row per ``facet`` level: on the left the levels (observed, projection
+    and its band), on the right the gap after the release, observed over
+    projected minus one, in percent.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy: ``month``, ``observed``, ``projected``, ``lower``, ``upper``
+        (band of the projection; NaN where there is none) and, optionally,
+        ``outcome``.
+    """
+    facets = list(dict.fromkeys(data[facet])) if facet and facet in data else [None]
+    n = len(facets)
+    with theme():
+        fig, axes = _new(n, 2, height=max(2.8, 2.3 * n + 0.6), sharex="col", gridspec_kw={"width_ratios": [2.2, 1]})
+        for i, f in enumerate(facets):
+            d = (data if f is None else data[data[facet] == f]).sort_values(x)
+            left, right = axes[i, 0], axes[i, 1]
+            left.plot(d[x], d[observed], color=PALETTE[0], lw=1.6, label="observed")
+            left.plot(d[x], d[projected], color=PALETTE[1], lw=1.6, ls="-.", label="projection without release")
+            band = d[low].notna() & d[high].notna()
+            left.fill_between(d.loc[band, x], d.loc[band, low], d.loc[band, high], color=PALETTE[1], alpha=0.2,
+                              lw=0, label="95% band of projection")
+            gap = 100 * (d[observed] / d[projected] - 1)
+            post = (d[x] >= pd.Timestamp(treatment_date)) if treatment_date is not None else band
+            right.bar(d.loc[post, x], gap[post], width=25, color=PALETTE[2], label="gap (%)")
+            right.axhline(0, color="black", lw=0.6)
+            _mark_release(left, treatment_date)
+            _date_axis(left)
+            right.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+            right.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+            if f is not None:
+                left.text(0.01, 0.97, str(f), transform=left.transAxes, va="top", ha="left", fontsize="small",
+                          fontweight="bold")
+            right.set_ylabel("gap (%)")
+        handles, labels = axes[0, 0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=3, fontsize="small")
+    return fig
+
+
+@_canonical_input
+def forest(data: pd.DataFrame, *, label: str = "category", estimate: str = "estimate_pct",
+           low: str = "ci_low_pct", high: str = "ci_high_pct", facet: str | None = "outcome",
+           highlight=None, xlabel: str = "effect (%)") -> Figure:
+    """Forest plot: one point and 95% interval per label, one panel per facet.
+
+    Labels in ``highlight`` (e.g. the focus categories) are drawn in colour
+    with a filled marker, the others in grey; there is exactly one point per
+    label and panel (one ``PathCollection`` offset each).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy: ``category`` (label), ``estimate_pct``, ``ci_low_pct``,
+        ``ci_high_pct`` and optionally ``outcome`` (facet).
+    highlight : list of str, optional
+        Labels drawn in colour; default all.
+    """
+    facets = list(dict.fromkeys(data[facet])) if facet and facet in data else [None]
+    order = list(dict.fromkeys(data[label]))
+    hl = set(order if highlight is None else highlight)
+    # Highlighted labels on top, each group in the given order.
+    order = [lab for lab in order if lab in hl] + [lab for lab in order if lab not in hl]
+    ypos = {lab: len(order) - 1 - i for i, lab in enumerate(order)}
+    with theme():
+        fig, axes = _new(1, len(facets), height=max(2.6, 0.28 * len(order) + 1.2), sharey=True)
+        for j, f in enumerate(facets):
+            ax = axes[0, j]
+            d = data if f is None else data[data[facet] == f]
+            d = d.assign(_y=d[label].map(ypos), _hl=d[label].isin(hl))
+            for is_hl, g in d.groupby("_hl", sort=True):
+                colour = PALETTE[0] if is_hl else GREY
+                ax.hlines(g["_y"], g[low], g[high], color=colour, lw=1.6 if is_hl else 1.1)
+                ax.scatter(g[estimate], g["_y"], color=colour, s=36 if is_hl else 22, zorder=3,
+                           marker="D" if is_hl else "o", label="focus" if is_hl else "other")
+            ax.axvline(0, color="black", lw=0.7)
+            ax.set_yticks(list(ypos.values()), list(ypos.keys()))
+            ax.set_ylim(-0.7, len(order) - 0.3)
+            ax.set_xlabel(xlabel)
+            ax.grid(axis="y", visible=False)
+            if f is not None:
+                ax.text(0.5, 1.01, str(f), transform=ax.transAxes, va="bottom", ha="center", fontsize="small",
+                        fontweight="bold")
+            for tick in ax.get_yticklabels():
+                if tick.get_text() in hl and len(hl) < len(order):
+                    tick.set_fontweight("bold")
+    return fig
+
+
+@_canonical_input
+def event_study(data: pd.DataFrame, *, x: str = "rel_month", estimate: str = "coef_pct",
+                low: str = "ci_low_pct", high: str = "ci_high_pct", facet: str | None = "category",
+                ref: int | None = -1, xlabel: str = "months since release",
+                ylabel: str = "effect relative to controls (%)") -> Figure:
+    """Event-study coefficients with 95% intervals, one panel per facet (e.g. category).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy: ``event_time`` (months relative to the release month),
+        ``estimate_pct``, ``ci_low_pct``, ``ci_high_pct`` and optionally
+        ``category``. The reference period may be included (as 0) or absent.
+    ref : int, optional
+        Reference period, marked with an open circle at zero.
+    """
+    facets = list(dict.fromkeys(data[facet])) if facet and facet in data else [None]
+    with theme():
+        fig, axes = _new(len(facets), 1, height=max(2.8, 2.2 * len(facets) + 0.4), sharex=True)
+        for i, f in enumerate(facets):
+            ax = axes[i, 0]
+            d = (data if f is None else data[data[facet] == f]).sort_values(x)
+            colour = PALETTE[i % len(PALETTE)]
+            ax.fill_between(d[x], d[low], d[high], color=colour, alpha=0.18, lw=0, step=None)
+            ax.plot(d[x], d[estimate], color=colour, marker="o", ms=3, lw=1.2)
+            if ref is not None and not (d[x] == ref).any():
+                ax.plot([ref], [0], marker="o", mfc="white", color=colour, ms=5, ls="none")
+            ax.axhline(0, color="black", lw=0.6)
+            ax.axvline(-0.5, color="black", lw=0.9, ls="--")
+            ax.set_ylabel(ylabel if i == len(facets) // 2 else "")
+            if f is not None:
+                ax.text(0.01, 0.97, str(f), transform=ax.transAxes, va="top", ha="left", fontsize="small",
+                        fontweight="bold")
+        axes[-1, 0].set_xlabel(xlabel)
+    return fig
+
+
+@_canonical_input
+def tier_series(data: pd.DataFrame, treatment_date=None, *, x: str = "month", y: str = "value",
+                hue: str = "tier", facet: str | None = "category",
+                ylabel: str = "contracts (index, pre-release = 100)") -> Figure:
+    """Low- and high-value contracts over time, one panel per category.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy: ``month``, ``category``, ``tier`` (``low``/``high``), ``value``.
+    """
+    return _lines(data, x=x, y=y, hue=hue, facet=facet, treatment_date=treatment_date, ylabel=ylabel,
+                  hline=100.0 if "index" in ylabel else None)
+
+
+@_canonical_input
+def ai_share(data: pd.DataFrame, treatment_date=None, *, x: str = "month", y: str = "share_pct",
+             hue: str = "group", highlight=None, ylabel: str = "AI-related job posts (% of posts)") -> Figure:
+    """Share of AI-related job posts over time, one line per group.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy: ``month``, ``group`` (a category or pooled controls), ``share_pct``.
+    highlight : list of str, optional
+        Groups drawn in colour; the rest grey.
+    """
+    return _lines(data, x=x, y=y, hue=hue, facet=None, treatment_date=treatment_date, ylabel=ylabel,
+                  highlight=highlight)
+
+
+@_canonical_input
+def level_mix(data: pd.DataFrame, *, group: str = "category", period: str = "period",
+              level: str = "experience_level", y: str = "share_pct",
+              levels=("entry", "intermediate", "expert"), xlabel: str = "share of job posts (%)") -> Figure:
+    """Experience-level mix before and after the release: stacked horizontal bars.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy: ``category``, ``period`` (e.g. ``before``/``after``),
+        ``experience_level``, ``share_pct`` (summing to 100 within category
+        and period).
+    """
+    groups = list(dict.fromkeys(data[group]))
+    periods = list(dict.fromkeys(data[period]))
+    levels = [lv for lv in levels if lv in set(data[level])] + sorted(set(data[level]) - set(levels))
+    rows = [(g, p) for g in groups for p in periods]
+    with theme():
+        fig, axes = _new(height=max(2.6, 0.32 * len(rows) + 1.2))
+        ax = axes[0, 0]
+        wide = data.pivot_table(index=[group, period], columns=level, values=y, aggfunc="sum").reindex(rows)
+        ypos = np.arange(len(rows))[::-1] + np.repeat(np.arange(len(groups))[::-1] * 0.6, len(periods))
+        left = np.zeros(len(rows))
+        for k, lv in enumerate(levels):
+            vals = wide[lv].fillna(0).to_numpy() if lv in wide else np.zeros(len(rows))
+            ax.barh(ypos, vals, left=left, color=PALETTE[k % len(PALETTE)], height=0.8, label=lv)
+            left += vals
+        ax.set_yticks(ypos, [f"{g} ({p})" for g, p in rows], fontsize="small")
+        ax.set_xlim(0, 100)
+        ax.set_xlabel(xlabel)
+        ax.grid(axis="y", visible=False)
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=len(levels),
+                   fontsize="small")
+    return fig
+
+
+@_canonical_input
+def hourly_rates(data: pd.DataFrame, treatment_date=None, *, x: str = "month", y: str = "value",
+                 hue: str = "group", facet: str | None = None, highlight=None,
+                 ylabel: str = "hourly rate (USD)") -> Figure:
+    """Hourly rates (or another per-contract measure) over time, one line per group.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy: ``month``, ``group``, ``value`` and optionally a facet column.
+    """
+    return _lines(data, x=x, y=y, hue=hue, facet=facet, treatment_date=treatment_date, ylabel=ylabel,
+                  highlight=highlight)
+
+
+@_canonical_input
+def within_freelancer_forest(data: pd.DataFrame, *, label: str = "outcome", estimate: str = "estimate_pct",
+                             low: str = "ci_low_pct", high: str = "ci_high_pct",
+                             xlabel: str = "change for exposed freelancers (%)") -> Figure:
+    """Forest plot of within-freelancer estimates, one row per outcome.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy: ``outcome`` (label), ``estimate_pct``, ``ci_low_pct``, ``ci_high_pct``.
+    """
+    return forest(data, label=label, estimate=estimate, low=low, high=high, facet=None, xlabel=xlabel)
+
+
+def image(out_dir: str | Path, fig_id: str):
+    """The exported PNG of a figure as an IPython ``Image``, so a page shows exactly the file a reader downloads."""
+    from IPython.display import Image
+
+    validate_fig_id(fig_id)
+    return Image(data=(Path(out_dir) / "figures" / f"{fig_id}.png").read_bytes(), format="png")

@@ -1,0 +1,336 @@
+"""Run parameters: reading them, and checking them before anything runs.
+
+``python -m analysis run`` takes parameters from, in increasing priority,
+:data:`analysis.config.DEFAULT_PARAMS`, a YAML file (``--params``), and
+``--set KEY=VALUE`` options (``VALUE`` is read as YAML, so
+``--set 'focus_categories=[Writing, Translation]'`` gives a list and
+``--set value_threshold_usd=500`` a number).
+
+Two layers of checks, each collecting *every* problem rather than the first:
+
+:func:`check_schema`
+    The parameters on their own: unknown names (with the closest valid
+    names), wrong types, unparseable dates, ``start >= end``, a treatment
+    date outside the window, a non-positive threshold, a seed that is not an
+    integer, overlapping focus and control categories.
+:func:`check_against_data`
+    The parameters against a valid extract (:class:`analysis.contract.Summary`):
+    the window inside the months the extract covers, categories present in
+    the extract (listing the valid ones), a non-empty control group, at
+    least three categories, at least :data:`MIN_PRE_MONTHS` months before and
+    :data:`MIN_POST_MONTHS` after the treatment date.
+
+Each :class:`ParamProblem` says what would be valid. A problem is of kind
+``"data"`` when no choice of parameters can fix it (an extract with fewer
+than three categories), else ``"params"``; the run exits with 1 for data
+problems and 2 for parameter problems (see :mod:`analysis.run`).
+
+A month counts as *post* when it starts on or after the treatment date (as in
+:func:`analysis.simulate.post_mask`), so with the release on 30 November 2022
+the first post month is December 2022.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .config import DEFAULT_PARAMS
+
+MIN_PRE_MONTHS = 12
+MIN_POST_MONTHS = 6
+MIN_CATEGORIES = 3
+DATE_KEYS = ("start", "end", "treatment_date")
+LIST_KEYS = ("focus_categories", "control_categories")
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML loader that keeps dates as text (checked by :func:`check_schema`)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in rs if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, rs in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(text: str):
+    """Parse YAML text with dates kept as strings."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+
+
+class ParamsFileError(Exception):
+    """A parameters file cannot be read as a YAML mapping."""
+
+
+@dataclass
+class ParamProblem:
+    """One problem with the parameters.
+
+    Attributes
+    ----------
+    key : str
+        Parameter name (``"-"`` for the file as a whole).
+    message : str
+        What is wrong and what would be valid.
+    kind : {"params", "data"}
+        ``"data"`` when no parameter value can fix it.
+    """
+
+    key: str
+    message: str
+    kind: str = "params"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message}"
+
+
+def parse_value(text: str):
+    """Read a ``--set`` value as YAML (``500`` -> int, ``[a, b]`` -> list)."""
+    try:
+        return load_yaml(text) if text.strip() else ""
+    except (yaml.YAMLError, ValueError):
+        return text
+
+
+def parse_sets(items: list[str] | None) -> tuple[dict, list[ParamProblem]]:
+    """Turn ``["KEY=VALUE", ...]`` into a dict."""
+    out, problems = {}, []
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            problems.append(ParamProblem("--set", f"'{item}' is not KEY=VALUE (e.g. --set seed=7)"))
+            continue
+        out[key.strip()] = parse_value(value)
+    return out, problems
+
+
+def read_params_file(path: str | Path) -> dict:
+    """Read a YAML mapping of parameters.
+
+    Relative ``data_dir`` values are resolved against the file's folder.
+
+    Raises
+    ------
+    ParamsFileError
+        If the file is missing, is not YAML, or is not a mapping.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ParamsFileError(f"{path}: parameters file not found")
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise ParamsFileError(f"{path}: not a readable YAML file: {first}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParamsFileError(f"{path}: must be a YAML mapping of parameter: value "
+                              f"(got a {type(data).__name__}); valid names: {', '.join(DEFAULT_PARAMS)}")
+    data = {str(k): v for k, v in data.items()}
+    dd = data.get("data_dir")
+    if isinstance(dd, str) and dd and not Path(dd).expanduser().is_absolute():
+        data["data_dir"] = str((path.parent / dd).resolve())
+    return data
+
+
+def _as_date(value) -> str | None:
+    """ISO string of a date given as text or as a YAML date; None if invalid."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def _type_name(v) -> str:
+    return {bool: "boolean", int: "integer", float: "number", str: "text", list: "list",
+            dict: "mapping", type(None): "null"}.get(type(v), type(v).__name__)
+
+
+def check_schema(params: dict) -> tuple[dict, list[ParamProblem]]:
+    """Check parameters on their own and normalise them.
+
+    Parameters
+    ----------
+    params : dict
+        Parameters to check (overrides of :data:`DEFAULT_PARAMS`).
+
+    Returns
+    -------
+    full : dict
+        Defaults filled in; dates as ISO strings; the threshold as float.
+    problems : list of ParamProblem
+        Every problem found; empty when the parameters are valid.
+    """
+    problems: list[ParamProblem] = []
+    valid = list(DEFAULT_PARAMS)
+    for key in params:
+        if key not in DEFAULT_PARAMS:
+            close = difflib.get_close_matches(key, valid, n=2, cutoff=0.6)
+            hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+            problems.append(ParamProblem(key, f"unknown parameter; {hint}valid names: {', '.join(valid)}"))
+    full = {**DEFAULT_PARAMS, **{k: v for k, v in params.items() if k in DEFAULT_PARAMS}}
+
+    for key in DATE_KEYS:
+        iso = _as_date(full[key])
+        if iso is None:
+            problems.append(ParamProblem(key, f"{full[key]!r} is not a date: use an ISO date YYYY-MM-DD "
+                                              f"(e.g. {DEFAULT_PARAMS[key]})"))
+        else:
+            full[key] = iso
+    dates_ok = all(_as_date(full[k]) for k in DATE_KEYS)
+    if dates_ok:
+        if full["start"] >= full["end"]:
+            problems.append(ParamProblem("start", f"start {full['start']} must be before end {full['end']}"))
+        elif not (full["start"] < full["treatment_date"] <= full["end"]):
+            problems.append(ParamProblem("treatment_date", f"{full['treatment_date']} must lie after start "
+                                         f"{full['start']} and not after end {full['end']}"))
+
+    thr = full["value_threshold_usd"]
+    if isinstance(thr, bool) or not isinstance(thr, (int, float)):
+        problems.append(ParamProblem("value_threshold_usd", f"{thr!r} ({_type_name(thr)}) is not a number: "
+                                     "give a positive amount in USD, e.g. 1000"))
+    elif not math.isfinite(thr) or thr <= 0:
+        problems.append(ParamProblem("value_threshold_usd", f"{thr!r} must be a finite number > 0 (USD), e.g. 1000"))
+    else:
+        full["value_threshold_usd"] = float(thr)
+
+    seed = full["seed"]
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        problems.append(ParamProblem("seed", f"{seed!r} ({_type_name(seed)}) is not a non-negative integer, "
+                                     f"e.g. {DEFAULT_PARAMS['seed']}"))
+
+    for key in LIST_KEYS:
+        v = full[key]
+        if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+            problems.append(ParamProblem(key, f"{v!r} ({_type_name(v)}) is not a list of category names; "
+                                         "in YAML write e.g. [Writing, Translation], on the command line "
+                                         f"--set '{key}=[Writing, Translation]'"))
+        elif len(set(v)) != len(v):
+            dup = sorted({x for x in v if v.count(x) > 1})
+            problems.append(ParamProblem(key, f"lists {dup} more than once"))
+    if isinstance(full["focus_categories"], list) and not full["focus_categories"]:
+        problems.append(ParamProblem("focus_categories", "is empty: name at least one focus category"))
+    if all(isinstance(full[k], list) for k in LIST_KEYS):
+        both = sorted(set(full["focus_categories"]) & set(full["control_categories"]))
+        if both:
+            problems.append(ParamProblem("control_categories", f"{both} are also focus categories: a category "
+                                         "is either in focus or a control, not both"))
+
+    if not isinstance(full["data_dir"], str):
+        problems.append(ParamProblem("data_dir", f"{full['data_dir']!r} is not a folder path (text)"))
+    if full["output_dir"] not in ("", None):
+        problems.append(ParamProblem("output_dir", "is chosen by the run for each chapter: "
+                                     "leave it empty and use --out DIR"))
+    full["output_dir"] = ""
+    return full, problems
+
+
+def _month(date: str) -> pd.Timestamp:
+    return pd.Timestamp(date).to_period("M").to_timestamp()
+
+
+def window_months(params: dict, first_date: str, last_date: str) -> tuple[int, int]:
+    """Months before and from the treatment date within window and data.
+
+    Returns
+    -------
+    n_pre, n_post : int
+        Calendar months covered by both ``[start, end]`` and the extract that
+        start before (pre) or on/after (post) the treatment date.
+    """
+    lo = max(_month(params["start"]), _month(first_date))
+    hi = min(_month(params["end"]), _month(last_date))
+    if lo > hi:
+        return 0, 0
+    months = pd.date_range(lo, hi, freq="MS")
+    post = int((months >= pd.Timestamp(params["treatment_date"])).sum())
+    return len(months) - post, post
+
+
+def _names(cats: list[str], limit: int = 20) -> str:
+    shown = ", ".join(repr(c) for c in cats[:limit])
+    return shown + (f", ... ({len(cats)} in all)" if len(cats) > limit else "")
+
+
+def check_against_data(params: dict, summary, skip: set[str] | frozenset = frozenset()) -> list[ParamProblem]:
+    """Check schema-valid parameters against a valid extract.
+
+    Parameters
+    ----------
+    params : dict
+        Output of :func:`check_schema`.
+    summary : analysis.contract.Summary
+        What the extract holds.
+    skip : set of str
+        Parameters that failed :func:`check_schema`; checks that need them
+        are left out (so every other problem is still listed).
+
+    Returns
+    -------
+    list of ParamProblem
+    """
+    problems: list[ParamProblem] = []
+    cats = list(summary.categories)
+    first, last = summary.first_date, summary.last_date
+    if len(cats) < MIN_CATEGORIES:
+        problems.append(ParamProblem("-", f"the extract has {len(cats)} categor{'y' if len(cats) == 1 else 'ies'} "
+                                     f"({_names(cats)}); the comparisons need at least {MIN_CATEGORIES}",
+                                     kind="data"))
+    dates_ok = not (skip & {"start", "end", "treatment_date"})
+    lists_ok = not (skip & {"focus_categories", "control_categories"})
+    if dates_ok and _month(params["start"]) < _month(first):
+        problems.append(ParamProblem("start", f"{params['start']} is before the extract's first month "
+                                     f"(data from {first} to {last}); valid: {first[:7]}-01 or later"))
+    if dates_ok and _month(params["end"]) > _month(last):
+        problems.append(ParamProblem("end", f"{params['end']} is after the extract's last month "
+                                     f"(data from {first} to {last}); valid: {last} or earlier"))
+    if lists_ok:
+        for key in LIST_KEYS:
+            absent = [c for c in params[key] if c not in cats]
+            if absent:
+                problems.append(ParamProblem(key, f"{_names(absent)} not in the extract; valid categories: "
+                                             f"{_names(cats)}"))
+        controls = params["control_categories"] or [c for c in cats if c not in params["focus_categories"]]
+        if not controls:
+            problems.append(ParamProblem("control_categories", "the control group is empty: every category of "
+                                         "the extract is in focus_categories; leave at least one category out "
+                                         f"of focus (categories: {_names(cats)})"))
+    if not dates_ok:
+        return problems
+    n_pre, n_post = window_months(params, first, last)
+    if n_pre < MIN_PRE_MONTHS:
+        problems.append(ParamProblem("treatment_date", f"only {n_pre} month(s) of data before "
+                                     f"{params['treatment_date']} within start {params['start']} and the extract "
+                                     f"({first} to {last}); need at least {MIN_PRE_MONTHS}: start earlier or "
+                                     "choose a later treatment date"))
+    if n_post < MIN_POST_MONTHS:
+        problems.append(ParamProblem("treatment_date", f"only {n_post} month(s) of data from "
+                                     f"{params['treatment_date']} within end {params['end']} and the extract "
+                                     f"({first} to {last}); need at least {MIN_POST_MONTHS}: end later or "
+                                     "choose an earlier treatment date"))
+    return problems
+
+
+def format_problems(problems: list[ParamProblem], source: str = "parameters", limit: int = 20) -> str:
+    """One-screen message listing parameter problems."""
+    n = len(problems)
+    lines = [f"{source}: {n} problem{'s' if n != 1 else ''} with the parameters:"]
+    lines += [f"  - {p}" for p in problems[:limit]]
+    if n > limit:
+        lines.append(f"  ... and {n - limit} more")
+    lines.append("  Parameters are documented in the book's re-run appendix (analysis/config.py: DEFAULT_PARAMS).")
+    return "\n".join(lines)

@@ -1,0 +1,211 @@
+"""Estimates as records, and the results table every chapter reads and writes.
+
+Each estimator of :mod:`analysis.estimators` returns an :class:`Estimate`. A
+chapter collects them and calls :func:`write_results`, which merges them into
+one CSV (``results.csv``) keyed by ``id``: rows with the same id are replaced,
+other rows are kept, rows are sorted by id and floats are written with a fixed
+format, so identical inputs give a byte-identical file whichever chapter ran
+last.
+
+Columns
+-------
+id
+    Dotted estimate id, e.g. ``category.writing.job_posts``; the synthetic
+    extract's ``truth.json`` uses the same ids.
+outcome
+    Outcome variable (panel column) the estimate is about.
+scope
+    Who is compared with whom (e.g. ``Writing vs 9 control categories``).
+estimate_pct, ci_low_pct, ci_high_pct
+    Effect and its 95% interval in percent (``100*(exp(b)-1)`` for log models).
+p_value
+    Two-sided p-value of "no effect" under the method in ``inference``.
+inference
+    How the p-value and interval were obtained, in words.
+n_obs
+    Rows used by the regression (or months, for platform series).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+RESULT_COLUMNS = [
+    "id",
+    "outcome",
+    "scope",
+    "estimate_pct",
+    "ci_low_pct",
+    "ci_high_pct",
+    "p_value",
+    "inference",
+    "n_obs",
+]
+
+_STR_COLUMNS = ("id", "outcome", "scope", "inference")
+_FLOAT_COLUMNS = ("estimate_pct", "ci_low_pct", "ci_high_pct", "p_value")
+#: Fixed float format of the CSV (six decimals: percent to 1e-6 points).
+FLOAT_FORMAT = "%.6f"
+
+
+@dataclass
+class Estimate:
+    """One reported effect.
+
+    Attributes
+    ----------
+    id : str
+        Dotted estimate id (``category.<slug>.<outcome>``, ``platform.<outcome>``,
+        ``productivity.<outcome>``, ...).
+    outcome : str
+        Outcome variable.
+    scope : str
+        The comparison, in words.
+    estimate_pct : float
+        Effect in percent.
+    ci_low_pct, ci_high_pct : float
+        95% interval in percent (NaN when not available).
+    p_value : float
+        Two-sided p-value (NaN when not available).
+    inference : str
+        Method behind ``p_value`` and the interval.
+    n_obs : int
+        Observations used.
+    coef : float, optional
+        Raw coefficient (log points for log models).
+    se : float, optional
+        Standard error of ``coef`` under the method in ``inference`` (for
+        randomization inference: the Conley-Taber scale, see
+        :func:`analysis.estimators.did_panel`).
+    details : dict
+        Extra diagnostics (placebo estimates, CRV1 results, ...); never
+        written to the CSV and ignored in comparisons.
+    """
+
+    id: str
+    outcome: str
+    scope: str
+    estimate_pct: float
+    ci_low_pct: float
+    ci_high_pct: float
+    p_value: float
+    inference: str
+    n_obs: int
+    coef: float | None = None
+    se: float | None = None
+    details: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def as_row(self) -> dict:
+        """The estimate as a dict of the :data:`RESULT_COLUMNS`."""
+        return {c: getattr(self, c) for c in RESULT_COLUMNS}
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    for c in _STR_COLUMNS:
+        df[c] = df[c].astype("str")
+    for c in _FLOAT_COLUMNS:
+        df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
+    df["n_obs"] = pd.to_numeric(df["n_obs"]).astype("int64")
+    return df[RESULT_COLUMNS]
+
+
+def results_frame(estimates: Iterable[Estimate]) -> pd.DataFrame:
+    """Estimates as a DataFrame with the :data:`RESULT_COLUMNS`.
+
+    Parameters
+    ----------
+    estimates : iterable of Estimate
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per estimate, in the given order; ``n_obs`` as int64, the
+        percent and p-value columns as float64, the rest as strings.
+
+    Raises
+    ------
+    ValueError
+        If two estimates share an id.
+    """
+    rows = [e.as_row() for e in estimates]
+    df = pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    if df["id"].duplicated().any():
+        dup = sorted(df.loc[df["id"].duplicated(), "id"].unique())
+        raise ValueError(f"duplicate estimate ids: {dup}")
+    return _typed(df)
+
+
+def read_results(path: str | Path) -> pd.DataFrame:
+    """Read a results CSV written by :func:`write_results`.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    pandas.DataFrame
+        With the :data:`RESULT_COLUMNS` and their dtypes; empty frame with
+        those columns if the file does not exist.
+    """
+    path = Path(path)
+    if not path.exists():
+        return _typed(pd.DataFrame({c: [] for c in RESULT_COLUMNS}))
+    df = pd.read_csv(path, dtype={c: "str" for c in _STR_COLUMNS}, keep_default_na=False,
+                     na_values={c: [""] for c in _FLOAT_COLUMNS})
+    missing = [c for c in RESULT_COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(f"{path}: not a results file (missing columns {missing})")
+    return _typed(df)
+
+
+def write_results(estimates: Iterable[Estimate] | pd.DataFrame, path: str | Path) -> pd.DataFrame:
+    """Merge estimates into the results CSV at ``path``.
+
+    Rows of the existing file whose id is among the new estimates are
+    replaced; the others are kept. Rows are sorted by id; floats use
+    :data:`FLOAT_FORMAT` (NaN as an empty field), lines end with ``\\n``, so
+    the file is byte-identical for identical inputs. The file is written to a
+    temporary name and renamed, so a reader never sees a half-written file.
+
+    Parameters
+    ----------
+    estimates : iterable of Estimate, or DataFrame from :func:`results_frame`
+    path : str or Path
+        CSV file (created with its folder if needed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The merged table as written.
+    """
+    path = Path(path)
+    new = estimates if isinstance(estimates, pd.DataFrame) else results_frame(estimates)
+    new = _typed(new)
+    old = read_results(path)
+    old = old[~old["id"].isin(set(new["id"]))]
+    merged = pd.concat([old, new], ignore_index=True) if len(old) else new
+    merged = merged.sort_values("id", kind="stable", ignore_index=True)
+    # Round-trip floats through the fixed format so repeated merges are stable.
+    for c in _FLOAT_COLUMNS:
+        merged[c] = [float(FLOAT_FORMAT % v) if not (v is None or math.isnan(v)) else math.nan
+                     for v in merged[c]]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", newline="") as fh:
+            merged.to_csv(fh, index=False, float_format=FLOAT_FORMAT, na_rep="", lineterminator="\n")
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return merged

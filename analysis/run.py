@@ -1,0 +1,915 @@
+"""``python -m analysis run``: check the inputs, execute every chapter, build the book.
+
+::
+
+    python -m analysis run [--data DIR] [--params FILE.yaml] [--set KEY=VALUE ...]
+                           [--out DIR] [--sweep FILE.yaml] [--backend duckdb]
+                           [--cache-dir DIR] [--no-cache]
+
+Steps
+-----
+1. **Check** the extract against the data contract (:func:`analysis.contract.validate`)
+   and the parameters on their own and against the extract
+   (:mod:`analysis.params`), listing *every* problem before anything runs.
+2. **Execute** every chapter of ``_toc.yml`` (not the plain-Markdown root page)
+   with papermill: the MyST source is read with jupytext and executed with the
+   parameters injected (``data_dir`` absolute; ``output_dir`` a per-chapter
+   folder in the cache). ``00_summary`` runs **last**: before it runs, the
+   results of all other chapters are merged into *its own* results file
+   (``<output_dir>/results/estimates.csv``), so the summary reads every other
+   chapter's estimates with ``analysis.results.read_results(ctx.results_path)``
+   and adds its own with ``ctx.record``. Interactively (every chapter writing
+   to the same ``_build/interactive``) the same line reads the same table.
+3. **Build** the HTML with ``jupyter-book build -W -n --keep-going`` from a
+   staging copy of the book in which each chapter's ``.md``/``.py`` pair is
+   replaced by its executed ``.ipynb`` (execution is off in ``_config.yml``).
+4. **Write** ``<out>/html/``, ``<out>/results/estimates.csv`` (all chapters,
+   sorted by id), ``<out>/figures/``, ``<out>/executed/*.ipynb`` and
+   ``<out>/manifest.json`` (parameters, SHA-256 of every input file, row
+   counts, package versions, git commit, times, cache keys); with ``--sweep``
+   also ``<out>/sweep/<k>/`` and ``<out>/results/robustness.csv``.
+
+Atomic output
+-------------
+Everything is built in ``.<out>.tmp-<pid>`` next to ``<out>`` (same
+filesystem). Only when every step succeeded is ``<out>`` renamed aside
+(``.<out>.old-<pid>``), the new folder renamed in, entries of the old folder
+that the run does not make (``.cache``, ``interactive``, ``test-artifacts``,
+anything of yours) moved over, and the old folder removed. A failure, Ctrl-C
+or kill before that point leaves ``<out>`` untouched; leftovers of killed runs
+are cleaned (or, if the kill fell between the two renames, the old folder is
+put back) by the next run. The run products in ``<out>`` are ``html/``,
+``results/``, ``figures/``, ``executed/``, ``sweep/`` and ``manifest.json``.
+
+Cache
+-----
+Each chapter's key is the SHA-256 of its source, the parameters, the
+extract's checksum, the source of ``analysis/*.py``, ``requirements.txt`` and
+the small data files under ``data/`` (for the summary also the keys of all
+other chapters). Its executed notebook and output folder are kept under
+``<cache>/chapters/<chapter>/<key>/`` (default cache ``_build/.cache``,
+``--cache-dir`` or ``ANALYSIS_CACHE_DIR``; ``--no-cache`` executes everything
+afresh). When every key hits and ``<out>/manifest.json`` has the same overall
+key, the run prints ``up to date`` and stops.
+
+Exit codes
+----------
+0
+    Built, or up to date.
+1
+    The extract breaks the data contract, or cannot answer the questions for
+    any parameters (fewer than three categories).
+2
+    Invalid parameters (on their own or for this extract), an unreadable
+    parameters or sweep file, or a command-line usage error.
+3
+    A chapter failed while executing, the book build failed (warnings are
+    errors), or results could not be merged. The message names the chapter,
+    the cell (index and first line) and the error; the partial executed
+    notebook is kept under ``<cache>/failed/``.
+130
+    Interrupted (Ctrl-C or SIGTERM).
+
+Test hook
+---------
+``ANALYSIS_RUN_FAIL=<chapter>`` (e.g. ``02_platform``) inserts, after the
+injected parameters of that chapter, a cell raising ``RuntimeError``. The
+tests use it to check that a failing chapter leaves ``<out>`` untouched; it
+is part of that chapter's cache key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .config import DEFAULT_PARAMS, PROJECT_ROOT, SYNTHETIC_DIR
+
+SUMMARY = "00_summary"
+PRODUCTS = ("html", "results", "figures", "executed", "sweep", "manifest.json")
+FAIL_HOOK_ENV = "ANALYSIS_RUN_FAIL"
+CACHE_ENV = "ANALYSIS_CACHE_DIR"
+KEEP_CACHE_ENTRIES = 6
+EXIT_OK, EXIT_DATA, EXIT_PARAMS, EXIT_BUILD, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+KEY_PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "papermill", "jupytext", "nbclient", "ipykernel",
+                "pandas", "numpy", "scipy", "statsmodels", "pyfixest", "matplotlib", "seaborn", "duckdb",
+                "ibis-framework", "pyarrow")
+#: Book files outside the chapters that change the HTML (part of the overall key).
+BOOK_EXTRAS = ("_config.yml", "_toc.yml")
+
+
+class RunError(Exception):
+    """A run stops: ``message`` for the user, ``code`` the exit code."""
+
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+# ---------------------------------------------------------------------------
+# Hashing and inputs
+# ---------------------------------------------------------------------------
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _sha_json(obj) -> str:
+    return _sha(json.dumps(obj, sort_keys=True, default=str).encode())
+
+
+def _sha_files(paths) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(str(Path(p).relative_to(PROJECT_ROOT)).encode() + b"\0")
+        h.update(Path(p).read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def code_hash() -> str:
+    """Hash of what every chapter depends on besides its own source and the data."""
+    files = list((PROJECT_ROOT / "analysis").glob("*.py"))
+    files += [p for p in (PROJECT_ROOT / "requirements.txt",) if p.exists()]
+    files += [p for p in (PROJECT_ROOT / "data").glob("*") if p.is_file()]
+    return _sha_files(files)
+
+
+def book_extras_hash() -> str:
+    """Hash of the book files that are not chapters (root page, bibliography, static files, config)."""
+    files = [PROJECT_ROOT / f for f in BOOK_EXTRAS]
+    chapters = {p.stem for p in chapter_sources()}
+    for p in (PROJECT_ROOT / "book").rglob("*"):
+        if p.is_file() and "__pycache__" not in p.parts and p.stem not in chapters and p.suffix != ".ipynb":
+            files.append(p)
+    return _sha_files(files)
+
+
+def chapter_sources(toc: Path | None = None) -> list[Path]:
+    """MyST sources of the chapters listed in ``_toc.yml``, in order (root excluded)."""
+    toc = toc or PROJECT_ROOT / "_toc.yml"
+    spec = yaml.safe_load(toc.read_text())
+    files: list[str] = []
+
+    def walk(entries):
+        for e in entries or []:
+            if "file" in e:
+                files.append(e["file"])
+            walk(e.get("sections"))
+            walk(e.get("chapters"))
+
+    for part in spec.get("parts", []):
+        walk(part.get("chapters"))
+    walk(spec.get("chapters"))
+    out = []
+    for f in files:
+        p = PROJECT_ROOT / f
+        p = p if p.suffix else p.with_suffix(".md")
+        if p.suffix == ".md" and p.exists() and "{code-cell}" in p.read_text(encoding="utf-8"):
+            out.append(p)
+        elif p.suffix == ".md" and not p.exists():
+            raise RunError(f"_toc.yml lists {f}, but {p.relative_to(PROJECT_ROOT)} does not exist", EXIT_BUILD)
+    return out
+
+
+def ordered(chapters: list[Path]) -> list[Path]:
+    """Chapters in toc order with the summary last."""
+    return [c for c in chapters if c.stem != SUMMARY] + [c for c in chapters if c.stem == SUMMARY]
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    from importlib import metadata
+
+    out = {}
+    for name in KEY_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    out["python"] = sys.version.split()[0]
+    return out
+
+
+def git_commit() -> str:
+    try:
+        r = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "HEAD"], capture_output=True,
+                           text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return r.stdout.strip() if r.returncode == 0 and r.stdout.strip() else "unknown"
+
+
+# ---------------------------------------------------------------------------
+# Checking the inputs
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Inputs:
+    params: dict
+    summary: object
+    data_dir: Path
+    sweep: list[dict] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def read_sweep(path: Path) -> list[dict]:
+    from .params import ParamsFileError, load_yaml
+
+    if not path.is_file():
+        raise ParamsFileError(f"{path}: sweep file not found")
+    try:
+        sets = load_yaml(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as e:
+        raise ParamsFileError(f"{path}: not a readable YAML file: {str(e).splitlines()[0]}") from None
+    if not isinstance(sets, list) or not sets or not all(isinstance(s, dict) for s in sets):
+        raise ParamsFileError(f"{path}: a sweep file is a non-empty YAML list of parameter overrides, e.g.\n"
+                              "  - {value_threshold_usd: 500}\n  - {treatment_date: 2023-03-14}")
+    return [{str(k): v for k, v in s.items()} for s in sets]
+
+
+def check_inputs(args) -> Inputs:
+    """Validate extract, parameters and sweep sets; raise RunError listing every problem."""
+    from .contract import format_violations, validate
+    from .params import (ParamsFileError, check_against_data, check_schema, format_problems, parse_sets,
+                         read_params_file)
+
+    overrides: dict = {}
+    problems = []
+    sources = []
+    try:
+        if args.params:
+            overrides.update(read_params_file(args.params))
+            sources.append(str(args.params))
+        sweep = read_sweep(Path(args.sweep)) if args.sweep else []
+    except ParamsFileError as e:
+        raise RunError(str(e), EXIT_PARAMS) from None
+    sets, set_problems = parse_sets(args.set)
+    problems += set_problems
+    overrides.update(sets)
+    if args.set:
+        sources.append("--set")
+    if args.data:
+        overrides["data_dir"] = str(Path(args.data).expanduser().resolve())
+    full, schema_problems = check_schema(overrides)
+    problems += schema_problems
+    data_dir = Path(full["data_dir"]).expanduser() if full["data_dir"] else SYNTHETIC_DIR
+    if not data_dir.is_absolute():
+        data_dir = (Path.cwd() / data_dir).resolve()
+    full["data_dir"] = str(data_dir)
+
+    summary, violations = validate(data_dir)
+    if summary is not None:
+        problems += check_against_data(full, summary, skip={p.key for p in schema_problems})
+    for k, s in enumerate(sweep, 1):
+        if "data_dir" in s or "output_dir" in s:
+            from .params import ParamProblem
+
+            problems.append(ParamProblem(f"sweep set {k}", "may not change data_dir or output_dir"))
+            continue
+        fs, ps = check_schema({**{k2: v for k2, v in full.items() if k2 != "output_dir"}, **s})
+        if summary is not None:
+            ps += check_against_data(fs, summary, skip={p.key for p in ps})
+        problems += [type(p)(f"sweep set {k} ({_label(s)}): {p.key}", p.message, p.kind) for p in ps]
+
+    src = " + ".join(sources) if sources else "default parameters"
+    msgs = []
+    if violations:
+        msgs.append(format_violations(data_dir, violations, limit=15))
+    if problems:
+        msgs.append(format_problems(problems, source=src, limit=15))
+    if msgs:
+        data_kind = bool(violations) or any(p.kind == "data" for p in problems)
+        raise RunError("\n".join(msgs), EXIT_DATA if data_kind else EXIT_PARAMS)
+
+    files = {name: str(Path(p)) for name, p in summary.files.items()}
+    return Inputs(params=full, summary=summary, data_dir=data_dir, sweep=sweep, files=files)
+
+
+def _label(overrides: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in overrides.items()) or "base"
+
+
+# ---------------------------------------------------------------------------
+# Folders: staging, swap, recovery
+# ---------------------------------------------------------------------------
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover(out: Path) -> None:
+    """Clean what killed runs left next to ``out``; put back an old folder if a kill fell mid-swap."""
+    parent = out.parent
+    if not parent.is_dir():
+        return
+    for kind in ("old", "tmp"):
+        for p in sorted(parent.glob(f".{out.name}.{kind}-*")):
+            try:
+                pid = int(p.name.rsplit("-", 1)[1])
+            except ValueError:
+                continue
+            if pid == os.getpid() or _pid_alive(pid):
+                continue
+            if kind == "old" and not out.exists():
+                os.rename(p, out)
+            else:
+                shutil.rmtree(p, ignore_errors=True)
+
+
+def swap_in(new: Path, out: Path) -> None:
+    """Replace ``out`` by ``new`` (same filesystem), keeping entries of ``out`` the run does not make."""
+    if not out.exists():
+        os.rename(new, out)
+        return
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    os.rename(out, old)
+    os.rename(new, out)
+    for entry in old.iterdir():
+        if entry.name not in PRODUCTS and not (out / entry.name).exists():
+            os.rename(entry, out / entry.name)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def locked(path: Path, wait: bool = True, what: str = ""):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise RunError(f"another run is writing {what or path}: wait for it to finish",
+                           EXIT_BUILD) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+# ---------------------------------------------------------------------------
+# Executing chapters
+# ---------------------------------------------------------------------------
+
+
+def chapter_params(params: dict, output_dir: Path) -> dict:
+    p = {k: params[k] for k in DEFAULT_PARAMS}
+    p["output_dir"] = str(output_dir)
+    return p
+
+
+def chapter_key(src: Path, params: dict, checksum: str, code: str, extra: str = "") -> str:
+    p = {k: v for k, v in params.items() if k != "output_dir"}
+    hook = "fail" if os.environ.get(FAIL_HOOK_ENV) == src.stem else ""
+    return _sha_json({"source": _sha(src.read_bytes()), "params": p, "extract": checksum, "code": code,
+                      "extra": extra, "hook": hook, "v": 1})
+
+
+def _read_notebook(src: Path):
+    import jupytext
+    import nbformat
+
+    nb = jupytext.read(src)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    if os.environ.get(FAIL_HOOK_ENV) == src.stem:
+        idx = next((i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), 0)
+        cell = nbformat.v4.new_code_cell(f'raise RuntimeError("test failure injected by {FAIL_HOOK_ENV}")')
+        nb.cells.insert(idx + 1, cell)
+    for i, c in enumerate(nb.cells):  # ids are random per read: fix them so executed notebooks are stable
+        c["id"] = f"{src.stem}-{i}"
+    return nb
+
+
+@dataclass
+class ChapterFailure(Exception):
+    chapter: str
+    cell_index: int | None
+    first_line: str
+    error: str
+    notebook: Path | None
+
+    def __str__(self) -> str:
+        where = (f"cell {self.cell_index + 1} (counting every cell of the chapter from 1)"
+                 if self.cell_index is not None else "a cell")
+        nb = f"\n  partial executed notebook: {self.notebook}" if self.notebook else ""
+        return (f"chapter {self.chapter} failed in {where} ({self.first_line!r}):\n  {self.error}{nb}")
+
+
+def execute(src: Path, params: dict, nb_out: Path, failed_dir: Path) -> None:
+    """Execute one chapter with papermill; raise ChapterFailure naming the cell and the error."""
+    import nbformat
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    nb = _read_notebook(src)
+    nb_out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="chapter-") as td:
+        nb_in = Path(td) / f"{src.stem}.ipynb"
+        nbformat.write(nb, nb_in)
+        try:
+            with _kernel_stderr_to(failed_dir.parent / "kernel-stderr.log"):
+                pm.execute_notebook(str(nb_in), str(nb_out), parameters=params, kernel_name="python3",
+                                    cwd=str(src.parent), progress_bar=False, log_output=False,
+                                    report_mode=False)
+        except PapermillExecutionError as e:
+            failed_dir.mkdir(parents=True, exist_ok=True)
+            kept = failed_dir / f"{src.stem}.ipynb"
+            if nb_out.exists():
+                shutil.copyfile(nb_out, kept)
+            lines = [ln for ln in (e.source or "").splitlines() if ln.strip()]
+            raise ChapterFailure(src.stem, _source_cell_index(src, e.source), lines[0] if lines else "",
+                                 f"{e.ename}: {e.evalue}", kept if kept.exists() else None) from None
+        except Exception as e:  # kernel death, missing kernel, ...
+            failed_dir.mkdir(parents=True, exist_ok=True)
+            kept = failed_dir / f"{src.stem}.ipynb"
+            if nb_out.exists():
+                shutil.copyfile(nb_out, kept)
+            raise ChapterFailure(src.stem, None, "", f"{type(e).__name__}: {str(e).strip()[:300]}",
+                                 kept if kept.exists() else None) from None
+
+
+@contextlib.contextmanager
+def _kernel_stderr_to(log: Path):
+    """Send file descriptor 2 (inherited by the kernel) to ``log``.
+
+    ipykernel prints a warning about TCP transport and shutdown noise on the
+    kernel's stderr; the run's own messages must stay on one screen.
+    """
+    log.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(log, "ab") as fh:
+        os.dup2(fh.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _source_cell_index(src: Path, source: str | None) -> int | None:
+    """Index of the failing cell among the chapter's own cells (0-based, as jupytext reads the .md)."""
+    nb = _read_notebook(src)
+    for i, c in enumerate(nb.cells):
+        if c.cell_type == "code" and c.source.strip() == (source or "").strip():
+            return i
+    return None
+
+
+@dataclass
+class ChapterRun:
+    name: str
+    key: str
+    entry: Path
+    cached: bool
+    seconds: float = 0.0
+
+    @property
+    def notebook(self) -> Path:
+        return self.entry / "executed.ipynb"
+
+    @property
+    def out(self) -> Path:
+        return self.entry / "out"
+
+
+def run_chapter(src: Path, params: dict, key: str, cache: Path, failed_dir: Path,
+                seed_results: bytes | None = None) -> ChapterRun:
+    """Execute a chapter into its cache entry unless the entry is complete."""
+    entry = cache / "chapters" / src.stem / key
+    with locked(entry.parent / f"{key}.lock"):
+        done = entry / "done"
+        if done.exists():
+            os.utime(done)
+            return ChapterRun(src.stem, key, entry, cached=True)
+        shutil.rmtree(entry, ignore_errors=True)
+        (entry / "out").mkdir(parents=True)
+        if seed_results is not None:
+            (entry / "out" / "results").mkdir()
+            (entry / "out" / "results" / "estimates.csv").write_bytes(seed_results)
+        t0 = time.monotonic()
+        partial = entry / "executed.partial.ipynb"
+        try:
+            execute(src, chapter_params(params, entry / "out"), partial, failed_dir)
+        except BaseException:
+            shutil.rmtree(entry, ignore_errors=True)
+            raise
+        os.replace(partial, entry / "executed.ipynb")
+        secs = time.monotonic() - t0
+        done.write_text(json.dumps({"seconds": round(secs, 2)}) + "\n")
+        return ChapterRun(src.stem, key, entry, cached=False, seconds=secs)
+
+
+def prune_cache(cache: Path, keep: int = KEEP_CACHE_ENTRIES) -> None:
+    """Keep the ``keep`` most recently used entries of each chapter."""
+    root = cache / "chapters"
+    if not root.is_dir():
+        return
+    for chapter in root.iterdir():
+        entries = [e for e in chapter.iterdir() if e.is_dir() and (e / "done").exists()]
+        entries.sort(key=lambda e: (e / "done").stat().st_mtime, reverse=True)
+        for e in entries[keep:]:
+            with contextlib.suppress(BlockingIOError), locked(chapter / f"{e.name}.lock", wait=False):
+                shutil.rmtree(e, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                (chapter / f"{e.name}.lock").unlink()
+
+
+# ---------------------------------------------------------------------------
+# Merging and building
+# ---------------------------------------------------------------------------
+
+
+def merge_results(runs: list[ChapterRun], dest: Path) -> None:
+    """Merge the chapters' results into one table; the same id with different values is an error."""
+    import pandas as pd
+
+    from .results import RESULT_COLUMNS, read_results, write_results
+
+    frames, origin = [], {}
+    for r in runs:
+        df = read_results(r.out / "results" / "estimates.csv")
+        for row in df.itertuples(index=False):
+            prev = origin.get(row.id)
+            if prev is not None and prev[1] != _row_key(row):
+                raise RunError(f"estimate id '{row.id}' is written by both {prev[0]} and {r.name} with different "
+                               "values: ids must be unique across chapters", EXIT_BUILD)
+            origin[row.id] = (r.name, _row_key(row))
+        frames.append(df)
+    merged = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RESULT_COLUMNS)
+    merged = merged.drop_duplicates("id", keep="last")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    write_results(merged, dest)
+
+
+def _row_key(row) -> tuple:
+    return tuple("nan" if isinstance(v, float) and v != v else v for v in row)
+
+
+def merge_figures(runs: list[ChapterRun], dest: Path) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    owner: dict[Path, str] = {}
+    for r in runs:
+        src = r.out / "figures"
+        if not src.is_dir():
+            continue
+        for f in sorted(src.rglob("*")):
+            if not f.is_file():
+                continue
+            rel = f.relative_to(src)
+            target = dest / rel
+            if target.exists():
+                if target.read_bytes() != f.read_bytes():
+                    raise RunError(f"figure file {rel} is written by both {owner.get(rel)} and {r.name} with "
+                                   "different content: figure ids must be unique", EXIT_BUILD)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, target)
+            owner[rel] = r.name
+
+
+def stage_book(runs: list[ChapterRun], stage: Path) -> None:
+    """A copy of the book with each chapter's source pair replaced by its executed notebook."""
+    import nbformat
+
+    for f in BOOK_EXTRAS:
+        shutil.copyfile(PROJECT_ROOT / f, stage / f)
+    names = {r.name for r in runs}
+
+    def ignore(folder, entries):
+        skip = {"__pycache__", ".ipynb_checkpoints"}
+        return [e for e in entries if e in skip or e.endswith(".ipynb")
+                or (Path(e).stem in names and Path(e).suffix in (".md", ".py"))]
+
+    shutil.copytree(PROJECT_ROOT / "book", stage / "book", ignore=ignore)
+    for r in runs:
+        nb = nbformat.read(r.notebook, as_version=4)
+        for c in nb.cells:  # the injected parameters hold machine paths: keep them off the page
+            tags = c.metadata.get("tags", [])
+            if "injected-parameters" in tags and "remove-cell" not in tags:
+                c.metadata["tags"] = [*tags, "remove-cell"]
+        nbformat.write(nb, stage / "book" / f"{r.name}.ipynb")
+
+
+def build_html(stage: Path, builddir: Path) -> Path:
+    """Run Jupyter Book on the staging copy; return the HTML folder."""
+    exe = Path(sys.executable).parent / "jupyter-book"
+    cmd = [str(exe) if exe.exists() else "jupyter-book", "build", str(stage), "--path-output", str(builddir),
+           "--builder", "html", "-W", "-n", "--keep-going"]
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    html = builddir / "_build" / "html"
+    if r.returncode != 0 or not (html / "index.html").exists():
+        text = re.sub(r"\x1b\[[0-9;]*m", "", r.stdout + "\n" + r.stderr).replace(str(stage) + "/", "")
+        # Executed notebooks stand in for the chapters' MyST sources: name the source.
+        text = re.sub(r"(book/[\w.-]+)\.ipynb(:\d+)?", r"\1.md", text)
+        issues = [ln.strip() for ln in text.splitlines() if "WARNING" in ln or "ERROR" in ln or "Error" in ln]
+        shown = "\n  ".join(issues[:15]) or "\n  ".join(text.strip().splitlines()[-15:])
+        more = f"\n  ... and {len(issues) - 15} more" if len(issues) > 15 else ""
+        raise RunError(f"the book build failed (warnings are errors: -W -n):\n  {shown}{more}", EXIT_BUILD)
+    return html
+
+
+# ---------------------------------------------------------------------------
+# Sweep
+# ---------------------------------------------------------------------------
+
+
+def headline_estimates(params: dict, backend: str = "duckdb") -> list:
+    """Headline estimates of one parameter set, straight from the estimators (no notebooks)."""
+    from .estimators import category_effects, platform_counterfactual, within_freelancer
+    from .panels import build_panels
+
+    panels = build_panels(params["data_dir"], params["value_threshold_usd"], params["start"], params["end"],
+                          backend=backend)
+    focus = list(params["focus_categories"])
+    controls = list(params["control_categories"]) or None
+    kw = dict(treatment_date=params["treatment_date"], seed=params["seed"])
+    ests = list(category_effects(panels, focus, controls, **kw))
+    for outcome in ("job_posts", "contracts", "earnings_per_contract"):
+        ests.append(platform_counterfactual(panels["category_month"], outcome, **kw)[1])
+    fm = panels["freelancer_month"]
+    ests.append(within_freelancer(fm, "hourly_rate", focus, **kw))
+    return ests
+
+
+def run_sweep(inputs: Inputs, base_key: dict, cache: Path, stage: Path, backend: str, progress) -> None:
+    import pandas as pd
+
+    from .params import check_schema
+    from .results import read_results, results_frame, write_results
+
+    sets = [{}] + inputs.sweep
+    rows = []
+    for k, overrides in enumerate(sets):
+        params, _ = check_schema({**{x: v for x, v in inputs.params.items() if x != "output_dir"}, **overrides})
+        params["data_dir"] = inputs.params["data_dir"]
+        key = _sha_json({**base_key, "params": params, "backend": backend, "what": "sweep"})
+        cached = cache / "sweep" / f"{key}.csv"
+        t0 = time.monotonic()
+        if not cached.exists():
+            try:
+                ests = headline_estimates(params, backend)
+            except Exception as e:
+                raise RunError(f"sweep set {k} ({_label(overrides)}) failed: {type(e).__name__}: {e}",
+                               EXIT_BUILD) from None
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".tmp-{os.getpid()}")
+            write_results(results_frame(ests), tmp)
+            os.replace(tmp, cached)
+        progress(f"sweep set {k}/{len(sets) - 1} ({_label(overrides)}): "
+                 f"{'cached' if time.monotonic() - t0 < 0.5 else f'done in {time.monotonic() - t0:.1f} s'}")
+        d = stage / "sweep" / str(k)
+        d.mkdir(parents=True)
+        shutil.copyfile(cached, d / "estimates.csv")
+        (d / "params.yaml").write_text(yaml.safe_dump({**params, "output_dir": ""}, sort_keys=True,
+                                                      allow_unicode=True))
+        df = read_results(cached)
+        df.insert(0, "set", k)
+        df.insert(1, "overrides", _label(overrides))
+        rows.append(df)
+    allr = pd.concat(rows, ignore_index=True)
+    base = allr[allr["set"] == 0].set_index("id")["estimate_pct"]
+    allr["diff_from_base_pct"] = allr["estimate_pct"] - allr["id"].map(base)
+    allr = allr[["id", "set", "overrides", "estimate_pct", "ci_low_pct", "ci_high_pct", "p_value",
+                 "diff_from_base_pct", "n_obs"]].sort_values(["id", "set"], kind="stable")
+    (stage / "results").mkdir(exist_ok=True)
+    allr.to_csv(stage / "results" / "robustness.csv", index=False, float_format="%.6f", lineterminator="\n")
+
+
+# ---------------------------------------------------------------------------
+# The run
+# ---------------------------------------------------------------------------
+
+
+class _Terminated(BaseException):
+    pass
+
+
+def _on_sigterm(signum, frame):
+    raise _Terminated()
+
+
+def run(args) -> int:
+    t_start = time.monotonic()
+    started = dt.datetime.now(dt.timezone.utc)
+
+    def say(msg: str) -> None:
+        print(msg, flush=True)
+
+    def progress(msg: str) -> None:
+        say(f"{msg} (elapsed {time.monotonic() - t_start:.1f} s)")
+
+    out = Path(args.out).expanduser().resolve()
+    cache_dir = Path(args.cache_dir or os.environ.get(CACHE_ENV) or PROJECT_ROOT / "_build" / ".cache").resolve()
+    failed_dir = cache_dir / "failed"
+    recover(out)
+
+    inputs = check_inputs(args)
+    s = inputs.summary
+    say(f"inputs: {s.n_posts:,} job posts, {s.n_contracts:,} contracts, {s.first_date} to {s.last_date}, "
+        f"{len(s.categories)} categories; parameters valid")
+
+    from .chapter import extract_checksum
+
+    checksum = extract_checksum(inputs.data_dir)
+    code = code_hash()
+    chapters = ordered(chapter_sources())
+    base_key = {"extract": checksum, "code": code}
+    sweep_hash = _sha_json(inputs.sweep)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with locked(cache_dir / "locks" / f"{_sha(str(out).encode())[:16]}.lock", wait=False, what=str(out)):
+        # Up to date? Every key must hit and the manifest must carry the same overall key.
+        keys = plan_keys(chapters, inputs.params, checksum, code, cache_dir) if not args.no_cache else None
+        overall = None
+        if keys is not None:
+            overall = _sha_json({"chapters": keys, "book": book_extras_hash(), "sweep": sweep_hash,
+                                 "backend": args.backend})
+            manifest = out / "manifest.json"
+            if manifest.exists() and (out / "html" / "index.html").exists():
+                with contextlib.suppress(ValueError, OSError):
+                    if json.loads(manifest.read_text()).get("key") == overall:
+                        say(f"up to date: {out} (nothing changed since the last build; "
+                            f"{time.monotonic() - t_start:.1f} s)")
+                        say(f"open {out / 'html' / 'index.html'}")
+                        return EXIT_OK
+
+        stage = out.parent / f".{out.name}.tmp-{os.getpid()}"
+        shutil.rmtree(stage, ignore_errors=True)
+        stage.mkdir()
+        try:
+            cache = stage / "nocache" if args.no_cache else cache_dir
+            runs: list[ChapterRun] = []
+            n = len(chapters)
+            for i, src in enumerate(chapters, 1):
+                seed = None
+                extra = ""
+                if src.stem == SUMMARY:
+                    seed = _merged_bytes(runs, stage / "seed.csv")
+                    extra = _sha_json([r.key for r in runs])
+                key = chapter_key(src, inputs.params, checksum, code, extra)
+                progress(f"[{i}/{n}] {src.stem}: running")
+                r = run_chapter(src, inputs.params, key, cache, failed_dir, seed_results=seed)
+                runs.append(r)
+                say(f"[{i}/{n}] {src.stem}: " + ("cached" if r.cached else f"done in {r.seconds:.1f} s"))
+            overall = _sha_json({"chapters": {r.name: r.key for r in runs}, "book": book_extras_hash(),
+                                 "sweep": sweep_hash, "backend": args.backend})
+            if args.no_cache:  # never "up to date" against a build made without the cache
+                overall = _sha_json([overall, "no-cache", started.isoformat()])
+
+            progress("merging results and figures")
+            merge_results(runs, stage / "results" / "estimates.csv")
+            merge_figures(runs, stage / "figures")
+            (stage / "executed").mkdir()
+            for r in runs:
+                shutil.copyfile(r.notebook, stage / "executed" / f"{r.name}.ipynb")
+
+            progress("building the HTML (jupyter-book build -W -n --keep-going)")
+            src_dir = stage / "src"
+            src_dir.mkdir()
+            stage_book(runs, src_dir)
+            html = build_html(src_dir, stage / "jb")
+            os.rename(html, stage / "html")
+            shutil.rmtree(stage / "jb")
+            shutil.rmtree(src_dir)
+            with contextlib.suppress(FileNotFoundError):
+                (stage / "seed.csv").unlink()
+
+            if inputs.sweep:
+                progress(f"robustness sweep: {len(inputs.sweep)} parameter set(s) and the base")
+                run_sweep(inputs, base_key, cache, stage, args.backend, progress)
+
+            shutil.rmtree(stage / "nocache", ignore_errors=True)
+            ended = dt.datetime.now(dt.timezone.utc)
+            write_manifest(stage / "manifest.json", args, inputs, runs, overall, checksum, started, ended,
+                           time.monotonic() - t_start)
+            swap_in(stage, out)
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+        if not args.no_cache:
+            prune_cache(cache_dir)
+    say(f"built in {time.monotonic() - t_start:.1f} s: {out}")
+    say(f"open {out / 'html' / 'index.html'}")
+    return EXIT_OK
+
+
+def _merged_bytes(runs: list[ChapterRun], tmp: Path) -> bytes:
+    merge_results(runs, tmp)
+    data = tmp.read_bytes()
+    tmp.unlink()
+    return data
+
+
+def plan_keys(chapters: list[Path], params: dict, checksum: str, code: str, cache: Path) -> dict | None:
+    """Every chapter's key if all are cached, else None (then the run executes what is missing)."""
+    keys: dict[str, str] = {}
+    runs: list[ChapterRun] = []
+    for src in chapters:
+        extra = _sha_json([r.key for r in runs]) if src.stem == SUMMARY else ""
+        key = chapter_key(src, params, checksum, code, extra)
+        entry = cache / "chapters" / src.stem / key
+        if not (entry / "done").exists():
+            return None
+        keys[src.stem] = key
+        runs.append(ChapterRun(src.stem, key, entry, cached=True))
+    return keys
+
+
+def write_manifest(path: Path, args, inputs: Inputs, runs, overall, checksum, started, ended, seconds) -> None:
+    files = {}
+    for name, p in sorted(inputs.files.items()):
+        files[str(p)] = file_sha256(Path(p))
+    for extra in (args.params, args.sweep):
+        if extra:
+            files[str(Path(extra).resolve())] = file_sha256(Path(extra))
+    for p in sorted((PROJECT_ROOT / "data").glob("*")):
+        if p.is_file():
+            files[str(p.relative_to(PROJECT_ROOT))] = file_sha256(p)
+    s = inputs.summary
+    manifest = {
+        "key": overall,
+        "parameters": {k: v for k, v in inputs.params.items() if k != "output_dir"},
+        "sweep": inputs.sweep,
+        "backend": args.backend,
+        "extract": {"folder": str(inputs.data_dir), "checksum": checksum, "files": files,
+                    "rows": {"job_posts": s.n_posts, "contracts": s.n_contracts},
+                    "first_date": s.first_date, "last_date": s.last_date, "categories": s.categories},
+        "chapters": [{"name": r.name, "key": r.key, "cached": r.cached, "seconds": round(r.seconds, 2)}
+                     for r in runs],
+        "packages": package_versions(),
+        "git_commit": git_commit(),
+        "started": started.isoformat(timespec="seconds"),
+        "ended": ended.isoformat(timespec="seconds"),
+        "duration_s": round(seconds, 1),
+    }
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+
+
+def _run_command(args) -> int:
+    os.environ.setdefault("PYTHONHASHSEED", "0")  # inherited by the kernels: stable set/dict orders
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return run(args)
+    except RunError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        print(f"nothing was changed in {Path(args.out).resolve()}", file=sys.stderr)
+        return e.code
+    except ChapterFailure as e:
+        print(f"error: {e}", file=sys.stderr)
+        print(f"nothing was changed in {Path(args.out).resolve()}", file=sys.stderr)
+        return EXIT_BUILD
+    except (KeyboardInterrupt, _Terminated):
+        print(f"interrupted: nothing was changed in {Path(args.out).resolve()}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def add_run_parser(sub) -> None:
+    """Register ``run`` on the CLI's sub-parsers (called by :mod:`analysis.cli`)."""
+    r = sub.add_parser("run", help="check inputs, execute every chapter and build the book",
+                       description=__doc__.split("\n\n")[0])
+    r.add_argument("--data", help="extract folder (default: the bundled synthetic extract)")
+    r.add_argument("--params", help="YAML file of parameters (see analysis/config.py: DEFAULT_PARAMS)")
+    r.add_argument("--set", action="append", metavar="KEY=VALUE", help="override one parameter (YAML value); "
+                   "repeatable")
+    r.add_argument("--out", default=str(PROJECT_ROOT / "_build"), help="output folder (default: _build)")
+    r.add_argument("--sweep", help="YAML list of parameter overrides for the robustness table")
+    r.add_argument("--backend", default="duckdb", choices=("duckdb", "pyspark"),
+                   help="Ibis backend of the sweep's panels (chapters use DuckDB)")
+    r.add_argument("--cache-dir", help=f"cache folder (default: _build/.cache or ${CACHE_ENV})")
+    r.add_argument("--no-cache", action="store_true", help="execute every chapter afresh")
+    r.set_defaults(func=_run_command)

@@ -1,0 +1,458 @@
+"""Benchmark of the panel builder against the plain-pandas baseline.
+
+Usage (from the repository root)::
+
+    python benchmarks/run.py --sizes 1e5,1e6,1e7 [--e2e 1e6,1e7] [--out benchmarks/results]
+                             [--repeat N] [--profile 1e7] [--data-dir benchmarks/.data]
+
+For each size (expected job posts of the synthetic world) the script
+
+1. writes the extract as Parquet under ``benchmarks/.data/<size>`` (gitignored;
+   reused when present; written month by month, so generation itself streams);
+2. runs, each in a fresh Python subprocess so that peak memory is that build's
+   alone,
+
+   * ``builder``: :func:`analysis.panels.build_panels` (Ibis on DuckDB), and
+   * ``pandas``: ``pd.read_parquet`` of both tables, then
+     :func:`analysis.panels.build_panels_pandas` (the obvious newcomer code);
+
+   and records the build time measured inside the process (from the call to
+   the returned panels; imports excluded), the wall time of the whole process
+   (interpreter start and imports included) and the process's peak resident
+   memory (``/usr/bin/time -v`` when present, else ``os.wait4``'s rusage);
+3. checks both builders gave the same panel sizes and contract totals;
+4. prints and writes ``panels.csv`` (the table) and fits the exponent
+   ``b`` of ``cost ~ size^b`` (least squares on logs) for time and memory.
+
+``--e2e`` times ``python -m analysis run --data DIR --out TMP`` on the given
+sizes when ``analysis/run.py`` exists (skipped with a message otherwise).
+``--profile`` splits one builder run into its parts (connect, read, each
+panel's query and transfer to pandas, finishing) to see what costs what.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT / "benchmarks" / ".data"
+DEFAULT_OUT = ROOT / "benchmarks" / "results"
+TIME_BIN = "/usr/bin/time"
+TARGET_SPEEDUP = 10.0
+TARGET_MEMORY_SHARE = 0.25
+
+
+# ---------------------------------------------------------------------------
+# Workers: run inside a fresh subprocess, print one JSON line on stdout.
+# ---------------------------------------------------------------------------
+
+
+def _digest(panels: dict) -> dict:
+    """Sizes and contract totals of each panel: both builders must agree."""
+    return {k: [int(len(v)), int(v["contracts"].sum())] for k, v in panels.items()}
+
+
+def worker_builder(data_dir: str) -> dict:
+    t0 = time.perf_counter()
+    from analysis.panels import build_panels
+
+    t1 = time.perf_counter()
+    panels = build_panels(data_dir)
+    t2 = time.perf_counter()
+    return {"import_s": t1 - t0, "build_s": t2 - t1, "digest": _digest(panels)}
+
+
+def worker_pandas(data_dir: str) -> dict:
+    t0 = time.perf_counter()
+    import pandas as pd
+
+    from analysis.panels import build_panels_pandas
+
+    t1 = time.perf_counter()
+    posts = pd.read_parquet(Path(data_dir) / "job_posts.parquet")
+    contracts = pd.read_parquet(Path(data_dir) / "contracts.parquet")
+    t_read = time.perf_counter()
+    panels = build_panels_pandas(posts, contracts)
+    t2 = time.perf_counter()
+    return {"import_s": t1 - t0, "build_s": t2 - t1, "read_s": t_read - t1, "digest": _digest(panels)}
+
+
+def worker_profile(data_dir: str) -> dict:
+    """One builder run split into parts (times in seconds, RSS in MB)."""
+    import resource
+
+    t0 = time.perf_counter()
+    from analysis import panels as P
+
+    def rss_mb() -> float:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return float("nan")
+
+    parts = {"import": time.perf_counter() - t0}
+    t = time.perf_counter()
+    con = P.connect("duckdb")
+    posts, contracts = P.read_extract(con, data_dir)
+    exprs = P.panel_exprs(posts, contracts)
+    parts["connect+read+exprs"] = time.perf_counter() - t
+    raw, rows, rss = {}, {}, {}
+    for name, expr in exprs.items():
+        t = time.perf_counter()
+        raw[name] = expr.to_pandas()
+        parts[f"query {name}"] = time.perf_counter() - t
+        rows[name] = len(raw[name])
+        rss[name] = rss_mb()
+    t = time.perf_counter()
+    P.finish_panels(raw)
+    parts["finish_panels"] = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"parts_s": parts, "rows": rows, "rss_after_mb": rss, "peak_mb": peak,
+            "duckdb_threads": con.raw_sql("select current_setting('threads')").fetchone()[0]}
+
+
+WORKERS = {"builder": worker_builder, "pandas": worker_pandas, "profile": worker_profile}
+
+
+# ---------------------------------------------------------------------------
+# Measuring a subprocess.
+# ---------------------------------------------------------------------------
+
+
+def _parse_time_v(text: str) -> float | None:
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+    return int(m.group(1)) / 1024 if m else None
+
+
+def measure(cmd: list[str], cwd: Path = ROOT, env: dict | None = None) -> dict:
+    """Run ``cmd``; return wall and CPU seconds, peak RSS (MB), exit code, stdout, stderr.
+
+    CPU seconds (user + system, the process and its children) are reported
+    beside wall time because wall time on a shared machine depends on what
+    else runs; the one-minute load average at the start is recorded too.
+
+    Peak RSS is the largest resident set of the process and its waited-for
+    children (GNU time's "Maximum resident set size", or ``ru_maxrss`` of
+    ``os.wait4`` for this child only: not the cumulative RUSAGE_CHILDREN).
+    """
+    use_time = os.access(TIME_BIN, os.X_OK)
+    load = os.getloadavg()[0]
+    full = [TIME_BIN, "-v", *cmd] if use_time else cmd
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(full, cwd=cwd, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    peak = _parse_time_v(stderr) if use_time else None
+    if peak is None:
+        peak = usage.ru_maxrss / 1024  # Linux: kilobytes
+    cpu = usage.ru_utime + usage.ru_stime  # the time process's rusage includes its reaped child
+    return {"wall_s": wall, "cpu_s": cpu, "load1": load, "peak_mb": peak, "rc": proc.returncode,
+            "stdout": stdout, "stderr": stderr,
+            "rss_source": "/usr/bin/time -v" if use_time else "os.wait4"}
+
+
+def run_worker(kind: str, data_dir: Path) -> dict:
+    res = measure([sys.executable, str(Path(__file__).resolve()), "--worker", kind, str(data_dir)])
+    if res["rc"] != 0:
+        raise RuntimeError(f"{kind} worker failed on {data_dir} (exit {res['rc']}):\n{res['stderr'][-3000:]}")
+    lines = [ln for ln in res["stdout"].splitlines() if ln.startswith("{")]
+    res["result"] = json.loads(lines[-1])
+    return res
+
+
+# ---------------------------------------------------------------------------
+# Extracts.
+# ---------------------------------------------------------------------------
+
+
+def parse_size(text: str) -> int:
+    return int(float(text))
+
+
+def size_label(n: int) -> str:
+    """``10_000_000`` -> ``"1e7"``, ``50_000_000`` -> ``"5e7"``, else digits."""
+    if n > 0:
+        e = int(math.floor(math.log10(n)))
+        k = n / 10**e
+        if k == int(k) and e >= 3:
+            return f"{int(k)}e{e}"
+    return str(n)
+
+
+def _dir_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.iterdir() if f.is_file()) / 2**20
+
+
+def _rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+def ensure_extract(n: int, data_root: Path) -> Path:
+    """The extract of ``n`` expected posts; generated (in a subprocess) if absent.
+
+    ``truth.json`` is written last, so a folder without it is incomplete and
+    regenerated. Generation streams month by month: memory stays at one
+    month's tables whatever the size.
+    """
+    out = data_root / size_label(n)
+    if (out / "truth.json").exists() and (out / "job_posts.parquet").exists():
+        return out
+    tmp = data_root / f"{size_label(n)}.partial"
+    shutil.rmtree(tmp, ignore_errors=True)
+    data_root.mkdir(parents=True, exist_ok=True)
+    print(f"generating {size_label(n)} posts into {out} ...", flush=True)
+    res = measure([sys.executable, "-m", "analysis", "simulate", str(tmp), "--posts", str(n)])
+    if res["rc"] != 0:
+        raise RuntimeError(f"generation failed:\n{res['stderr'][-3000:]}")
+    shutil.rmtree(out, ignore_errors=True)
+    tmp.rename(out)
+    print(f"  generated in {res['wall_s']:.1f} s, peak {res['peak_mb']:.0f} MB, "
+          f"{_dir_mb(out):.0f} MB on disk", flush=True)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Benchmarks.
+# ---------------------------------------------------------------------------
+
+
+def fit_exponent(sizes: list[float], costs: list[float]) -> float:
+    """Least-squares slope of log(cost) on log(size)."""
+    import numpy as np
+
+    if len(sizes) < 2:
+        return float("nan")
+    return float(np.polyfit(np.log(sizes), np.log(costs), 1)[0])
+
+
+COLUMNS = ["size", "posts", "contracts", "builder_s", "pandas_s", "ratio", "builder_peak_mb",
+           "pandas_peak_mb", "mem_share", "builder_proc_s", "pandas_proc_s", "builder_cpu_s", "pandas_cpu_s",
+           "cpu_ratio", "pandas_read_s", "load1", "extract_mb"]
+
+
+def bench_panels(sizes: list[int], data_root: Path, repeat: int) -> list[dict]:
+    rows = []
+    for n in sizes:
+        d = ensure_extract(n, data_root)
+        best = {}
+        for kind in ("builder", "pandas"):
+            runs = []
+            for i in range(repeat):
+                print(f"  {size_label(n)}: {kind} run {i + 1}/{repeat} ...", flush=True)
+                runs.append(run_worker(kind, d))
+            # Fastest build; peak memory is the largest seen (it barely varies).
+            fastest = min(runs, key=lambda r: r["result"]["build_s"])
+            fastest["peak_mb"] = max(r["peak_mb"] for r in runs)
+            fastest["cpu_s"] = min(r["cpu_s"] for r in runs)
+            fastest["load1"] = max(r["load1"] for r in runs)
+            best[kind] = fastest
+        b, p = best["builder"], best["pandas"]
+        if b["result"]["digest"] != p["result"]["digest"]:
+            raise AssertionError(f"builders disagree at {n}: {b['result']['digest']} vs {p['result']['digest']}")
+        row = {
+            "size": n,
+            "posts": _rows(d / "job_posts.parquet"),
+            "contracts": _rows(d / "contracts.parquet"),
+            "builder_s": b["result"]["build_s"],
+            "pandas_s": p["result"]["build_s"],
+            "ratio": p["result"]["build_s"] / b["result"]["build_s"],
+            "builder_peak_mb": b["peak_mb"],
+            "pandas_peak_mb": p["peak_mb"],
+            "mem_share": b["peak_mb"] / p["peak_mb"],
+            "builder_proc_s": b["wall_s"],
+            "pandas_proc_s": p["wall_s"],
+            "builder_cpu_s": b["cpu_s"],
+            "pandas_cpu_s": p["cpu_s"],
+            "cpu_ratio": p["cpu_s"] / b["cpu_s"],
+            "load1": max(b["load1"], p["load1"]),
+            "pandas_read_s": p["result"]["read_s"],
+            "extract_mb": _dir_mb(d),
+        }
+        rows.append(row)
+        print(_format_row(row), flush=True)
+    return rows
+
+
+def _format_row(r: dict) -> str:
+    return (f"{size_label(r['size']):>6} {r['builder_s']:>10.2f} {r['pandas_s']:>9.2f} {r['ratio']:>6.1f} "
+            f"{r['builder_peak_mb']:>16.0f} {r['pandas_peak_mb']:>15.0f}   "
+            f"{r['builder_cpu_s']:>13.2f} {r['pandas_cpu_s']:>12.2f} {r['cpu_ratio']:>9.1f} {r['load1']:>6.1f}")
+
+
+def print_table(rows: list[dict]) -> None:
+    print("\nsize    builder_s  pandas_s  ratio  builder_peak_mb  pandas_peak_mb   "
+          "builder_cpu_s pandas_cpu_s cpu_ratio  load1")
+    for r in rows:
+        print(_format_row(r))
+    print("\n(builder_s, pandas_s: build wall time inside the process, imports excluded; ratio = pandas_s / builder_s;"
+          "\n peak_mb: peak resident memory of the whole process; cpu_s: user+system CPU of the whole process,"
+          "\n imports included; load1: highest 1-minute load average at the start of a run)")
+
+
+def report_exponents(rows: list[dict]) -> dict:
+    sizes = [r["size"] for r in rows]
+    out = {}
+    for col in ("builder_s", "pandas_s", "builder_cpu_s", "pandas_cpu_s", "builder_peak_mb", "pandas_peak_mb"):
+        out[col] = fit_exponent(sizes, [r[col] for r in rows])
+        if len(rows) >= 3:  # the upper end, where fixed costs no longer dominate
+            out[col + "_top2"] = fit_exponent(sizes[-2:], [r[col] for r in rows[-2:]])
+    if len(rows) >= 2:
+        print("\nexponent b of cost ~ size^b (least squares on logs, all sizes; two largest sizes):")
+        for col in ("builder_s", "pandas_s", "builder_cpu_s", "pandas_cpu_s", "builder_peak_mb", "pandas_peak_mb"):
+            top = out.get(col + "_top2")
+            print(f"  {col:<16} {out[col]:.2f}" + (f"   {top:.2f}" if top is not None else ""))
+    return out
+
+
+def report_targets(rows: list[dict]) -> None:
+    top = max(rows, key=lambda r: r["size"])
+    ok_speed = top["ratio"] >= TARGET_SPEEDUP
+    ok_mem = top["mem_share"] <= TARGET_MEMORY_SHARE
+    print(f"\ntargets at {size_label(top['size'])} posts: builder >= {TARGET_SPEEDUP:.0f}x faster: "
+          f"{top['ratio']:.1f}x wall ({top['cpu_ratio']:.1f}x CPU) {'MET' if ok_speed else 'MISSED'}; builder peak <= "
+          f"{TARGET_MEMORY_SHARE:.2f} of pandas': {top['mem_share']:.2f} {'MET' if ok_mem else 'MISSED'}")
+    if top["size"] < 10_000_000:
+        print("  (the targets are stated for 10^7 posts)")
+
+
+def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: (f"{v:.4g}" if isinstance(v, float) else v) for k, v in r.items()})
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+def bench_e2e(sizes: list[int], data_root: Path) -> list[dict]:
+    if not (ROOT / "analysis" / "run.py").exists():
+        print("\ne2e: analysis/run.py does not exist yet: `python -m analysis run` not timed")
+        return []
+    rows = []
+    for n in sizes:
+        d = ensure_extract(n, data_root)
+        with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
+            out = str(Path(tmp) / "out")
+            cmd = [sys.executable, "-m", "analysis", "run", "--data", str(d), "--out", out]
+            src = (ROOT / "analysis" / "run.py").read_text()
+            if "--no-cache" in src and "--cache-dir" in src:  # a cold run, away from _build/.cache
+                cmd += ["--cache-dir", str(Path(tmp) / "cache"), "--no-cache"]
+            print(f"  e2e {size_label(n)}: {' '.join(cmd[1:])} ...", flush=True)
+            res = measure(cmd)
+        if res["rc"] != 0:
+            print(f"  e2e {size_label(n)} FAILED (exit {res['rc']}):\n{res['stderr'][-2000:]}")
+            rows.append({"size": n, "e2e_s": float("nan"), "e2e_cpu_s": float("nan"), "e2e_peak_mb": float("nan"),
+                         "load1": res["load1"], "ok": False})
+            continue
+        rows.append({"size": n, "e2e_s": res["wall_s"], "e2e_cpu_s": res["cpu_s"], "e2e_peak_mb": res["peak_mb"],
+                     "load1": res["load1"], "ok": True})
+    print("\nsize    e2e_s   e2e_cpu_s  e2e_peak_mb  load1  (python -m analysis run; peak RSS of the largest"
+          " single process in the tree)")
+    for r in rows:
+        print(f"{size_label(r['size']):>6} {r['e2e_s']:>7.1f} {r.get('e2e_cpu_s', float('nan')):>10.1f} "
+              f"{r['e2e_peak_mb']:>12.0f} {r.get('load1', float('nan')):>6.1f}")
+    return rows
+
+
+def bench_profile(n: int, data_root: Path) -> dict:
+    d = ensure_extract(n, data_root)
+    res = run_worker("profile", d)
+    prof = res["result"]
+    print(f"\nprofile of build_panels at {size_label(n)} posts (DuckDB threads: {prof['duckdb_threads']}; "
+          f"process peak {res['peak_mb']:.0f} MB):")
+    for part, s in prof["parts_s"].items():
+        name = part.removeprefix("query ")
+        extra = (f"   {prof['rows'][name]:>10,} rows   RSS after {prof['rss_after_mb'][name]:.0f} MB"
+                 if part.startswith("query ") else "")
+        print(f"  {part:<40} {s:7.2f} s{extra}")
+    prof["process_peak_mb"] = res["peak_mb"]
+    prof["process_wall_s"] = res["wall_s"]
+    return prof
+
+
+def machine() -> dict:
+    import duckdb
+    import ibis
+    import pandas as pd
+    import pyarrow as pa
+
+    mem = None
+    try:
+        with open("/proc/meminfo") as fh:
+            mem = int(fh.readline().split()[1]) // 1024
+    except OSError:
+        pass
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "mem_total_mb": mem,
+            "pandas": pd.__version__, "duckdb": duckdb.__version__, "ibis": ibis.__version__,
+            "pyarrow": pa.__version__, "platform": platform.platform(),
+            "rss_source": "/usr/bin/time -v" if os.access(TIME_BIN, os.X_OK) else "os.wait4"}
+
+
+def _sizes(text: str | None) -> list[int]:
+    return sorted(parse_size(s) for s in text.split(",") if s.strip()) if text else []
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default="1e5,1e6,1e7", help="comma-separated expected job posts (e.g. 1e5,1e6,1e7)")
+    p.add_argument("--e2e", default="", help="sizes at which to time `python -m analysis run`")
+    p.add_argument("--profile", default="", help="sizes at which to split a builder run into its parts")
+    p.add_argument("--repeat", type=int, default=1, help="runs per builder and size; the fastest is kept")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder of the result CSV/JSON files")
+    p.add_argument("--data-dir", type=Path, default=DEFAULT_DATA, help="cache of generated extracts")
+    p.add_argument("--worker", nargs=2, metavar=("KIND", "DATA_DIR"), help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+
+    if args.worker:
+        kind, data_dir = args.worker
+        print(json.dumps(WORKERS[kind](data_dir)))
+        return 0
+
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    sizes = _sizes(args.sizes)
+    summary: dict = {"machine": machine(), "sizes": sizes}
+    if sizes:
+        rows = bench_panels(sizes, args.data_dir, max(args.repeat, 1))
+        print_table(rows)
+        summary["exponents"] = report_exponents(rows)
+        report_targets(rows)
+        write_csv(args.out / "panels.csv", rows, COLUMNS)
+        summary["panels"] = rows
+    for n in _sizes(args.profile):
+        summary.setdefault("profile", {})[size_label(n)] = bench_profile(n, args.data_dir)
+    e2e_sizes = _sizes(args.e2e)
+    if e2e_sizes:
+        e2e = bench_e2e(e2e_sizes, args.data_dir)
+        if e2e:
+            write_csv(args.out / "e2e.csv", e2e, ["size", "e2e_s", "e2e_cpu_s", "e2e_peak_mb", "load1", "ok"])
+        summary["e2e"] = e2e
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main())

@@ -1,0 +1,296 @@
+"""Bad input to ``python -m analysis run``: a catalogue of broken extracts and parameter files.
+
+Every case runs the real command in a subprocess against an output folder
+that already holds a sentinel tree, and checks that the run
+
+* exits non-zero (1 for data problems, 2 for parameter problems),
+* says on one screen (at most 25 lines) which file, column and rule (or
+  which parameter) is wrong, with example rows where the rule is row-based,
+* leaves the output folder byte-identical.
+
+Accepted-by-design inputs (a UTF-8 byte-order mark, category names with HTML
+or quotes) are checked to validate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.config import PROJECT_ROOT
+from analysis.contract import validate
+from analysis.simulate import World, categories_from_names, write_extract
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def tree_hash(root: Path) -> str:
+    """SHA-256 over every path, file content and mode below ``root``."""
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        h.update(str(p.relative_to(root)).encode() + b"\0")
+        if p.is_file():
+            h.update(p.read_bytes())
+        h.update(str(p.stat().st_mode).encode())
+    return h.hexdigest()
+
+
+def sentinel_out(root: Path) -> Path:
+    out = root / "out"
+    (out / "html").mkdir(parents=True)
+    (out / "html" / "index.html").write_text("<html>last good build</html>\n")
+    (out / "results").mkdir()
+    (out / "results" / "estimates.csv").write_text("id,estimate_pct\nx,1.0\n")
+    (out / "manifest.json").write_text('{"key": "sentinel"}\n')
+    return out
+
+
+def run_cli(*args: str, cache: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analysis", "run", *args, "--cache-dir", str(cache)],
+                          capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=600,
+                          env={**os.environ, **(env or {})})
+
+
+# ---------------------------------------------------------------------------
+# The base extract (valid) and the ways to break it
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """A small valid extract as CSV text frames (all columns as strings)."""
+    d = tmp_path_factory.mktemp("base_extract")
+    write_extract(World(n_posts=4_000, seed=11), d, fmt="csv")
+    posts = pd.read_csv(d / "job_posts.csv", dtype=str, keep_default_na=False)
+    contracts = pd.read_csv(d / "contracts.csv", dtype=str, keep_default_na=False)
+    return posts, contracts
+
+
+def _csv(folder: Path, posts: pd.DataFrame | None, contracts: pd.DataFrame | None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, df in (("job_posts", posts), ("contracts", contracts)):
+        if df is not None:
+            df.to_csv(folder / f"{name}.csv", index=False)
+    return folder
+
+
+def _set(df: pd.DataFrame, row: int, col: str, value: str) -> pd.DataFrame:
+    df = df.copy()
+    df.loc[row, col] = value
+    return df
+
+
+def _fixed_contract_row(posts, contracts) -> int:
+    fixed = set(posts.loc[posts.contract_type == "fixed", "job_id"])
+    return int(contracts.index[contracts.job_id.isin(fixed)][0])
+
+
+def _before_post(posts, contracts):
+    c = contracts.copy()
+    c.loc[3, "started_on"] = "2000-01-01"
+    return posts, c
+
+
+def _truncate_parquet(folder: Path, posts, contracts):
+    posts_t = posts.copy()
+    pd.DataFrame(posts_t).to_parquet(folder / "job_posts.parquet", index=False)
+    data = (folder / "job_posts.parquet").read_bytes()
+    (folder / "job_posts.parquet").write_bytes(data[: len(data) // 2])
+    contracts.to_csv(folder / "contracts.csv", index=False)
+
+
+def _semicolons(folder: Path, posts, contracts):
+    posts.to_csv(folder / "job_posts.csv", index=False, sep=";")
+    contracts.to_csv(folder / "contracts.csv", index=False)
+
+
+def _latin1(folder: Path, posts, contracts):
+    p = _set(posts, 5, "category", "Rédaction")
+    p.to_csv(folder / "job_posts.csv", index=False, encoding="latin-1")
+    contracts.to_csv(folder / "contracts.csv", index=False)
+
+
+def _both_formats(folder: Path, posts, contracts):
+    _csv(folder, posts, contracts)
+    posts.to_parquet(folder / "job_posts.parquet", index=False)
+
+
+#: case -> (make(folder, posts, contracts), expected exit code, words that must appear,
+#:          row-based: whether example rows must be shown)
+DATA_CASES = {
+    "missing table": (lambda f, p, c: _csv(f, p, None), 1, ["contracts", "missing table"], False),
+    "missing column": (lambda f, p, c: _csv(f, p, c.drop(columns="earnings_usd")), 1,
+                       ["contracts.csv", "earnings_usd", "required column is missing"], False),
+    "column name case": (lambda f, p, c: _csv(f, p.rename(columns={"job_id": "Job_ID"}), c), 1,
+                         ["job_posts.csv", "job_id", "Job_ID"], False),
+    "wrong type earnings": (lambda f, p, c: _csv(f, p, _set(c, 4, "earnings_usd", "12,50")), 1,
+                            ["contracts.csv", "earnings_usd", "wrong type", "12,50"], True),
+    "unparseable date": (lambda f, p, c: _csv(f, _set(p, 7, "posted_on", "31/01/2023"), c), 1,
+                         ["job_posts.csv", "posted_on", "wrong type", "31/01/2023"], True),
+    "negative earnings": (lambda f, p, c: _csv(f, p, _set(c, 2, "earnings_usd", "-5")), 1,
+                          ["contracts.csv", "earnings_usd", ">= 0"], True),
+    "infinite earnings": (lambda f, p, c: _csv(f, p, _set(c, 2, "earnings_usd", "inf")), 1,
+                          ["contracts.csv", "earnings_usd", "finite"], True),
+    "NaN earnings": (lambda f, p, c: _csv(f, p, _set(c, 6, "earnings_usd", "nan")), 1,
+                     ["contracts.csv", "earnings_usd", "NaN"], True),
+    "null earnings": (lambda f, p, c: _csv(f, p, _set(c, 6, "earnings_usd", "")), 1,
+                      ["contracts.csv", "earnings_usd"], True),
+    "hours on fixed contract": (lambda f, p, c: _csv(f, p, _set(c, _fixed_contract_row(p, c), "hours", "3.5")), 1,
+                                ["contracts.csv", "hours", "fixed"], True),
+    "feedback out of range": (lambda f, p, c: _csv(f, p, _set(c, 1, "feedback", "7")), 1,
+                              ["contracts.csv", "feedback", "between 1 and 5"], True),
+    "duplicate job ids": (lambda f, p, c: _csv(f, _set(p, 1, "job_id", p.loc[0, "job_id"]), c), 1,
+                          ["job_posts.csv", "job_id", "unique"], True),
+    "duplicate contract ids": (lambda f, p, c: _csv(f, p, _set(c, 1, "contract_id", c.loc[0, "contract_id"])), 1,
+                               ["contracts.csv", "contract_id", "unique"], True),
+    "contract to unknown post": (lambda f, p, c: _csv(f, p, _set(c, 0, "job_id", "NO-SUCH-POST")), 1,
+                                 ["contracts.csv", "job_id", "unknown job_id", "NO-SUCH-POST"], True),
+    "contract before its post": (lambda f, p, c: _csv(f, *_before_post(p, c)), 1,
+                                 ["contracts.csv", "started_on", "before"], True),
+    "bad contract type": (lambda f, p, c: _csv(f, _set(p, 3, "contract_type", "Hourly"), c), 1,
+                          ["job_posts.csv", "contract_type", "'hourly' or 'fixed'"], True),
+    "bad experience level": (lambda f, p, c: _csv(f, _set(p, 3, "experience_level", "senior"), c), 1,
+                             ["job_posts.csv", "experience_level", "senior"], True),
+    "null ai_related": (lambda f, p, c: _csv(f, _set(p, 9, "ai_related", ""), c), 1,
+                        ["job_posts.csv", "ai_related", "null"], True),
+    "empty table": (lambda f, p, c: _csv(f, p, c.iloc[:0]), 1, ["contracts.csv", "no rows"], False),
+    "truncated parquet": (_truncate_parquet, 1, ["job_posts.parquet", "cannot be read as Parquet"], False),
+    "semicolon CSV": (_semicolons, 1, ["job_posts.csv", "';'"], False),
+    "non-UTF-8 CSV": (_latin1, 1, ["job_posts.csv", "not UTF-8"], False),
+    "both parquet and csv": (_both_formats, 1, ["both job_posts.parquet and job_posts.csv"], False),
+    "single category": (lambda f, p, c: _csv(f, p.assign(category="Writing"), c), 1,
+                        ["1 category", "at least 3"], False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DATA_CASES))
+def test_broken_extract_is_refused(case, base, tmp_path):
+    make, code, words, row_based = DATA_CASES[case]
+    data = tmp_path / "data"
+    data.mkdir()
+    make(data, *base)
+    _assert_refused(["--data", str(data)], tmp_path, code, words, row_based)
+
+
+def _assert_refused(args, tmp_path, code, words, row_based=False, env=None):
+    out = sentinel_out(tmp_path)
+    before = tree_hash(out)
+    r = run_cli(*args, "--out", str(out), cache=tmp_path / "cache", env=env)
+    msg = r.stderr
+    assert r.returncode == code, f"exit {r.returncode}, expected {code}\n{msg}"
+    for w in words:
+        assert w in msg, f"{w!r} not in the message:\n{msg}"
+    assert len(msg.strip().splitlines()) <= 25, msg
+    assert "Traceback" not in msg, msg
+    if row_based:
+        assert "row " in msg and "e.g." in msg, f"no example rows:\n{msg}"
+    assert tree_hash(out) == before, "the output folder changed"
+    assert not list(tmp_path.glob(".out.*")), "a staging folder was left behind"
+    return msg
+
+
+# ---------------------------------------------------------------------------
+# Extracts that are valid but cannot answer the questions
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # truth.json of a world without post months
+def test_no_post_period_data(tmp_path):
+    data = tmp_path / "data"
+    write_extract(World(n_posts=3_000, seed=12, start="2021-01-01", end="2022-10-31"), data, fmt="csv")
+    msg = _assert_refused(["--data", str(data)], tmp_path, 2, ["end", "2022-10", "0 month(s) of data from"])
+    assert "need at least 6" in msg
+
+
+def test_too_short_pre_period(tmp_path):
+    data = tmp_path / "data"
+    write_extract(World(n_posts=3_000, seed=13, start="2022-06-01", end="2024-06-30"), data, fmt="csv")
+    _assert_refused(["--data", str(data), "--set", "start=2022-06-01"], tmp_path, 2,
+                    ["treatment_date", "only 6 month(s) of data before", "need at least 12"])
+
+
+def test_window_outside_data_lists_every_problem(tmp_path):
+    data = tmp_path / "data"
+    write_extract(World(n_posts=3_000, seed=14, start="2022-01-01", end="2023-12-31"), data, fmt="csv")
+    msg = _assert_refused(["--data", str(data)], tmp_path, 2, ["start", "end", "2022-01", "2023-12"])
+    assert "2 problems" in msg or "3 problems" in msg
+
+
+# ---------------------------------------------------------------------------
+# Parameter files
+# ---------------------------------------------------------------------------
+
+PARAM_CASES = {
+    "unknown key": ("sead: 7\n", ["sead", "did you mean 'seed'"]),
+    "wrong type threshold": ("value_threshold_usd: lots\n", ["value_threshold_usd", "not a number"]),
+    "threshold not positive": ("value_threshold_usd: 0\n", ["value_threshold_usd", "> 0"]),
+    "seed not int": ("seed: 1.5\n", ["seed", "integer"]),
+    "bad date string": ("treatment_date: 2022-13-45\n", ["treatment_date", "2022-13-45", "YYYY-MM-DD"]),
+    "start after end": ("start: '2024-01-01'\nend: '2023-01-01'\n", ["start", "must be before end"]),
+    "unknown focus category": ("focus_categories: [Writing, Astrology]\n",
+                               ["focus_categories", "Astrology", "valid categories", "Data Science & Analytics"]),
+    "empty control group": (None, ["control group is empty"]),
+    "focus and controls overlap": ("focus_categories: [Writing]\ncontrol_categories: [Writing, Legal]\n",
+                                   ["control_categories", "also focus"]),
+    "focus not a list": ("focus_categories: Writing\n", ["focus_categories", "not a list"]),
+    "not a mapping": ("- seed: 1\n", ["mapping"]),
+    "not YAML": ("seed: [1, 2\n", ["not a readable YAML file"]),
+    "several problems at once": ("sead: 1\nvalue_threshold_usd: -3\nfocus_categories: [Nope]\n",
+                                 ["3 problems", "sead", "value_threshold_usd", "Nope"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PARAM_CASES))
+def test_bad_parameters_are_refused(case, tmp_path):
+    text, words = PARAM_CASES[case]
+    if text is None:  # every category of the bundled extract in focus
+        cats = validate(PROJECT_ROOT / "data" / "synthetic")[0].categories
+        text = "focus_categories:\n" + "".join(f"  - {c!r}\n" for c in cats)
+    pfile = tmp_path / "params.yaml"
+    pfile.write_text(text)
+    msg = _assert_refused(["--params", str(pfile)], tmp_path, 2, words)
+    if case not in ("not a mapping", "not YAML"):
+        assert "problem" in msg and "params.yaml" in msg
+
+
+def test_bad_set_option_and_missing_folder(tmp_path):
+    _assert_refused(["--set", "value_threshold_usd=abc", "--set", "start=2021-02-30"], tmp_path, 2,
+                    ["value_threshold_usd", "start", "2021-02-30"])
+    shutil.rmtree(tmp_path / "out")
+    _assert_refused(["--data", str(tmp_path / "nowhere")], tmp_path, 1, ["nowhere", "does not exist"])
+
+
+def test_bad_sweep_file_is_refused_before_running(tmp_path):
+    sweep = tmp_path / "sweep.yaml"
+    sweep.write_text("- {value_threshold_usd: 500}\n- {treatment_date: 2023-02-30}\n")
+    _assert_refused(["--sweep", str(sweep)], tmp_path, 2, ["sweep set 2", "treatment_date", "2023-02-30"])
+
+
+# ---------------------------------------------------------------------------
+# Accepted by design
+# ---------------------------------------------------------------------------
+
+
+def test_utf8_bom_csv_is_accepted(base, tmp_path):
+    posts, contracts = base
+    posts.to_csv(tmp_path / "job_posts.csv", index=False, encoding="utf-8-sig")
+    contracts.to_csv(tmp_path / "contracts.csv", index=False, encoding="utf-8-sig")
+    assert (tmp_path / "job_posts.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
+    summary, problems = validate(tmp_path)
+    assert problems == [], [str(p) for p in problems]
+    assert summary.n_posts == len(posts) and summary.n_contracts == len(contracts)
+
+
+def test_category_names_with_html_and_quotes_are_valid(tmp_path):
+    names = ['<script>alert("x")</script>', "O'Brien & \"Sons\"", "Plain", "Fourth"]
+    write_extract(World(n_posts=2_000, seed=15, categories=categories_from_names(names)), tmp_path, fmt="csv")
+    summary, problems = validate(tmp_path)
+    assert problems == [], [str(p) for p in problems]
+    assert summary.categories == sorted(names)

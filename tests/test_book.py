@@ -1,0 +1,209 @@
+"""The book on the bundled data: built once, then re-executed (nbval), compared, browsed, link-checked.
+
+Headline numbers are compared with ``tests/reference/headline.csv``; to
+regenerate it after a deliberate change of the findings, see
+``tests/reference/regenerate.py``.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pandas as pd
+import pytest
+
+from analysis.config import PROJECT_ROOT, SYNTHETIC_DIR
+from analysis.results import read_results
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
+
+REFERENCE = PROJECT_ROOT / "tests" / "reference" / "headline.csv"
+SANITIZE = PROJECT_ROOT / "tests" / "nbval_sanitize.cfg"
+ARTIFACTS = PROJECT_ROOT / "_build" / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TOLERANCE_PCT = 1e-4
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    """One build of the book on the bundled data and default parameters."""
+    root = tmp_path_factory.mktemp("book")
+    out = root / "out"
+    r = subprocess.run([sys.executable, "-m", "analysis", "run", "--out", str(out), "--cache-dir",
+                        str(root / "cache")], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=1500)
+    assert r.returncode == 0, f"the book build failed:\n{r.stdout[-2000:]}\n{r.stderr[-4000:]}"
+    return out
+
+
+def _chapters(out: Path) -> list[str]:
+    return sorted(p.stem for p in (out / "executed").glob("*.ipynb"))
+
+
+def test_every_chapter_is_executed_and_rendered(book):
+    from analysis.run import chapter_sources
+
+    expected = sorted(p.stem for p in chapter_sources())
+    assert _chapters(book) == expected
+    for ch in expected:
+        assert (book / "html" / "book" / f"{ch}.html").is_file()
+    assert (book / "results" / "estimates.csv").is_file() and (book / "manifest.json").is_file()
+
+
+def test_nbval_reexecution_matches(book, tmp_path):
+    notebooks = sorted(glob.glob(str(book / "executed" / "*.ipynb")))
+    r = subprocess.run([sys.executable, "-m", "pytest", "--nbval", *notebooks, "--nbval-sanitize-with",
+                        str(SANITIZE), "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+                        "-W", "ignore::DeprecationWarning"],
+                       capture_output=True, text=True, cwd=tmp_path, timeout=1200)
+    assert r.returncode == 0, r.stdout[-6000:]
+    assert re.search(r"\d+ passed", r.stdout)
+
+
+def test_headline_estimator_matches_reference():
+    """The sweep's headline function on the bundled data reproduces the committed reference."""
+    from analysis.params import check_schema
+    from analysis.results import results_frame
+    from analysis.run import headline_estimates
+
+    params, _ = check_schema({})
+    params["data_dir"] = str(SYNTHETIC_DIR)
+    got = results_frame(headline_estimates(params)).set_index("id")
+    ref = pd.read_csv(REFERENCE).set_index("id")
+    assert len(ref) > 0
+    assert sorted(got.index) == sorted(ref.index)
+    diff = (got.loc[ref.index, "estimate_pct"] - ref["estimate_pct"]).abs()
+    assert (diff < TOLERANCE_PCT).all(), diff[diff >= TOLERANCE_PCT]
+    assert (got.loc[ref.index, "n_obs"] == ref["n_obs"]).all()
+
+
+def test_book_headline_numbers_equal_reference(book):
+    res = read_results(book / "results" / "estimates.csv").set_index("id")
+    ref = pd.read_csv(REFERENCE).set_index("id")
+    common = ref.index.intersection(res.index)
+    if len(common) == 0:
+        pytest.xfail(f"the chapters write none of the {len(ref)} headline ids yet")
+    missing = sorted(set(ref.index) - set(res.index))
+    assert not missing, f"headline ids missing from the book's results: {missing}"
+    diff = (res.loc[common, "estimate_pct"] - ref.loc[common, "estimate_pct"]).abs()
+    assert (diff < TOLERANCE_PCT).all(), diff[diff >= TOLERANCE_PCT]
+
+
+# ---------------------------------------------------------------------------
+# The site: links, images, a real browser
+# ---------------------------------------------------------------------------
+
+
+class _Refs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.imgs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for key in ("id", "name"):
+            if a.get(key):
+                self.ids.add(a[key])
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        if tag == "img" and a.get("src"):
+            self.imgs.append(a["src"])
+
+
+def _parse(path: Path) -> _Refs:
+    p = _Refs()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def _site_pages(book: Path) -> list[Path]:
+    html = book / "html"
+    return sorted(p for p in html.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts)
+
+
+def test_no_broken_internal_links_or_images(book):
+    html = book / "html"
+    parsed = {p: _parse(p) for p in _site_pages(book)}
+    broken = []
+    n_links = 0
+    for page, refs in parsed.items():
+        for href in refs.links:
+            u = urlsplit(href)
+            if u.scheme in ("http", "https", "mailto") or href.startswith("//"):
+                continue
+            n_links += 1
+            target = page if not u.path else (page.parent / unquote(u.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(html)} -> {href} (no file)")
+                continue
+            if u.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else _parse(target).ids
+                if unquote(u.fragment) not in ids:
+                    broken.append(f"{page.relative_to(html)} -> {href} (no anchor)")
+        for src in refs.imgs:
+            u = urlsplit(src)
+            if u.scheme in ("http", "https"):
+                broken.append(f"{page.relative_to(html)}: remote image {src}")
+            elif u.scheme != "data" and not (page.parent / unquote(u.path)).is_file():
+                broken.append(f"{page.relative_to(html)}: missing image {src}")
+    assert n_links > 20, "suspiciously few internal links"
+    assert not broken, "\n".join(broken[:30])
+
+
+def _chromium(*args: str, timeout: int = 90) -> subprocess.CompletedProcess:
+    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
+        return subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+                              capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium; .ci/run does it)")
+def test_every_chapter_page_loads_in_chromium(book):
+    bad = []
+    for ch in _chapters(book):
+        page = book / "html" / "book" / f"{ch}.html"
+        r = _chromium("--virtual-time-budget=3000", "--dump-dom", page.as_uri())
+        dom = r.stdout
+        static = _parse(page)
+        if r.returncode != 0 or "<h1" not in dom or "bd-article" not in dom:
+            bad.append(f"{ch}: page did not render (exit {r.returncode})")
+            continue
+        n_img = len(re.findall(r"<img\b", dom))
+        if n_img < len(static.imgs):
+            bad.append(f"{ch}: {len(static.imgs)} images in the HTML, {n_img} in the rendered page")
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium; .ci/run does it)")
+def test_summary_page_screenshot(book):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "summary.png"
+    shot.unlink(missing_ok=True)
+    page = book / "html" / "book" / "00_summary.html"
+    r = _chromium("--window-size=1280,2000", "--virtual-time-budget=3000", f"--screenshot={shot}", page.as_uri())
+    assert r.returncode == 0 and shot.is_file(), r.stderr[-2000:]
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000, "blank or broken screenshot"
+    print(f"screenshot of the summary page: {shot}")
+
+
+def test_injected_parameters_hidden_and_no_machine_paths(book):
+    for ch in _chapters(book):
+        text = (book / "html" / "book" / f"{ch}.html").read_text(encoding="utf-8")
+        assert "injected-parameters" not in text, ch
+        assert str(book) not in text and os.path.dirname(str(book)) not in text, ch

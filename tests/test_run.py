@@ -1,0 +1,252 @@
+"""``python -m analysis run`` end to end: another extract, atomic output, determinism, cache, sweep.
+
+The expensive builds share one xdist worker (group ``book``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.config import PROJECT_ROOT, slugify
+from analysis.results import read_results
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
+
+NAMES = ["Quantum Widgets", "Copy & Paste", "Lingo", "<script>alert(1)</script>", "Plumbing", "Gardening",
+         "O'Brien \"Co\"", "Yodelling"]
+FOCUS = NAMES[:3]
+CONTROLS = NAMES[3:7]
+DEFAULT_SLUGS = ("data-science-analytics", "writing", "translation", "web-mobile-software-dev")
+
+
+def tree_hash(root: Path, skip: tuple[str, ...] = ()) -> str:
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if rel.parts and rel.parts[0] in skip:
+            continue
+        h.update(str(rel).encode() + b"\0")
+        if p.is_file():
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: int = 1500) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analysis", "run", *args], capture_output=True, text=True,
+                          cwd=PROJECT_ROOT, timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def sentinel_out(root: Path) -> Path:
+    out = root / "out"
+    (out / "html" / "book").mkdir(parents=True)
+    (out / "html" / "index.html").write_text("<html>last good build</html>\n")
+    (out / "results").mkdir()
+    (out / "results" / "estimates.csv").write_text("id,estimate_pct\nx,1.0\n")
+    (out / "manifest.json").write_text('{"key": "sentinel"}\n')
+    return out
+
+
+# ---------------------------------------------------------------------------
+# (a) another extract: other names, other dates, CSV; with a sweep
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def custom(tmp_path_factory):
+    root = tmp_path_factory.mktemp("custom_run")
+    data = root / "extract"
+    r = subprocess.run([sys.executable, "-m", "analysis", "simulate", str(data), "--categories", *NAMES,
+                        "--format", "csv", "--start", "2020-06-01", "--end", "2023-12-31", "--posts", "40000"],
+                       capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert r.returncode == 0, r.stderr
+    params = root / "params.yaml"
+    params.write_text(json.dumps({"start": "2020-06-01", "end": "2023-12-31", "treatment_date": "2022-11-30",
+                                  "focus_categories": FOCUS, "control_categories": CONTROLS}))
+    sweep = root / "sweep.yaml"
+    sweep.write_text("- {value_threshold_usd: 500}\n- {value_threshold_usd: 2500}\n"
+                     "- {treatment_date: '2023-03-14'}\n")
+    out = root / "out"
+    (out / "keep").mkdir(parents=True)
+    (out / "keep" / "mine.txt").write_text("not made by the run\n")
+    args = ["--data", str(data), "--params", str(params), "--out", str(out), "--sweep", str(sweep),
+            "--cache-dir", str(root / "cache")]
+    t0 = time.monotonic()
+    r = run_cli(*args)
+    seconds = time.monotonic() - t0
+    assert r.returncode == 0, f"run failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
+    return {"root": root, "data": data, "params": params, "out": out, "args": args, "run": r, "seconds": seconds}
+
+
+def test_custom_extract_builds_with_its_names(custom):
+    out, r = custom["out"], custom["run"]
+    assert "[1/" in r.stdout and "open " in r.stdout and str(out / "html" / "index.html") in r.stdout
+    html = out / "html"
+    chapters = sorted(p.stem for p in (out / "executed").glob("*.ipynb"))
+    assert "00_summary" in chapters and len(chapters) >= 2
+    for ch in chapters:
+        assert (html / "book" / f"{ch}.html").is_file(), ch
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["parameters"]["focus_categories"] == FOCUS
+    assert manifest["extract"]["categories"] == sorted(NAMES)
+    assert manifest["extract"]["rows"]["job_posts"] > 10_000
+    assert all(len(v) == 64 for v in manifest["extract"]["files"].values())
+    assert manifest["packages"]["jupyter-book"].startswith("1.")
+    assert (out / "keep" / "mine.txt").read_text() == "not made by the run\n", "a foreign entry was lost"
+
+
+def test_custom_extract_names_reach_results_and_figures(custom):
+    out = custom["out"]
+    res = read_results(out / "results" / "estimates.csv")
+    assert list(res["id"]) == sorted(res["id"]), "results not sorted by id"
+    for slug in DEFAULT_SLUGS:
+        assert not any(f".{slug}." in i for i in res["id"]), f"default category {slug} in the results"
+    figure_text = "".join(p.read_text(errors="replace") for p in (out / "figures").rglob("*.csv"))
+    assert "Data Science & Analytics" not in figure_text and "Translation" not in figure_text
+    cat_ids = [i for i in res["id"] if i.startswith("category.")]
+    if not cat_ids:
+        pytest.xfail("no chapter writes category estimates yet (chapters are stubs)")
+    for name in FOCUS:
+        assert any(i.startswith(f"category.{slugify(name)}.") for i in cat_ids), name
+
+
+def test_html_escapes_category_names(custom):
+    pages = {p: p.read_text(encoding="utf-8") for p in (custom["out"] / "html").rglob("*.html")}
+    raw = [str(p) for p, t in pages.items() if "<script>alert(1)" in t]
+    assert not raw, f"unescaped category name in {raw}"
+    shown = [p for p, t in pages.items() if "alert(1)" in t]
+    for p in shown:
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[p], p
+
+
+def test_sweep_writes_robustness_table(custom):
+    out = custom["out"]
+    rob = pd.read_csv(out / "results" / "robustness.csv")
+    assert set(rob["set"]) == {0, 1, 2, 3}
+    assert {"id", "overrides", "estimate_pct", "diff_from_base_pct"} <= set(rob.columns)
+    counts = rob.groupby("id")["set"].nunique()
+    assert (counts == 4).all()
+    assert any(i.startswith(f"category.{slugify(FOCUS[0])}.") for i in rob["id"])
+    base = rob[rob["set"] == 0]
+    assert (base["diff_from_base_pct"].abs() < 1e-9).all()
+    # Thresholds move the tier estimates, not the job-post ones.
+    low = rob[rob["id"] == f"category.{slugify(FOCUS[1])}.contracts.low_value"].set_index("set")["estimate_pct"]
+    assert low[1] != low[0] and low[2] != low[0]
+    posts = rob[rob["id"] == f"category.{slugify(FOCUS[1])}.job_posts"].set_index("set")["estimate_pct"]
+    assert posts[1] == posts[0] and posts[3] != posts[0]
+    for k in range(4):
+        assert (out / "sweep" / str(k) / "estimates.csv").is_file()
+        assert (out / "sweep" / str(k) / "params.yaml").is_file()
+
+
+# ---------------------------------------------------------------------------
+# (c) same data and parameters -> same numbers and figure files; (d) cache
+# ---------------------------------------------------------------------------
+
+
+def test_same_inputs_give_identical_results_and_figures(custom, tmp_path):
+    out2 = tmp_path / "out2"
+    args = [a for a in custom["args"]]
+    i = args.index("--out")
+    args[i + 1] = str(out2)
+    j = args.index("--sweep")
+    del args[j:j + 2]
+    r = run_cli(*args, "--no-cache")
+    assert r.returncode == 0, r.stderr[-3000:]
+    out = custom["out"]
+    a = (out / "results" / "estimates.csv").read_bytes()
+    b = (out2 / "results" / "estimates.csv").read_bytes()
+    assert a == b
+    figs = sorted(p.relative_to(out / "figures") for p in (out / "figures").rglob("*") if p.is_file())
+    figs2 = sorted(p.relative_to(out2 / "figures") for p in (out2 / "figures").rglob("*") if p.is_file())
+    assert figs == figs2
+    differ = [str(f) for f in figs if (out / "figures" / f).read_bytes() != (out2 / "figures" / f).read_bytes()]
+    assert not differ, f"figure files differ between identical runs: {differ}"
+
+
+def test_unchanged_rerun_is_up_to_date_and_fast(custom):
+    before = tree_hash(custom["out"])
+    t0 = time.monotonic()
+    r = run_cli(*custom["args"])
+    seconds = time.monotonic() - t0
+    assert r.returncode == 0, r.stderr
+    assert "up to date" in r.stdout
+    assert seconds < 15, f"cached rebuild took {seconds:.1f} s"
+    assert tree_hash(custom["out"]) == before
+
+
+def test_stale_manifest_rebuilds_from_cache(custom):
+    """With every chapter cached but the manifest stale, only the HTML is rebuilt."""
+    out = custom["out"]
+    html_index = out / "html" / "index.html"
+    # Rebuild from cache only: remove the manifest so the run is not "up to date".
+    manifest = json.loads((out / "manifest.json").read_text())
+    (out / "manifest.json").write_text("{}\n")
+    r = run_cli(*custom["args"])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count(": cached") >= len(manifest["chapters"]), r.stdout
+    assert html_index.is_file()
+
+
+# ---------------------------------------------------------------------------
+# (b) failures leave the last good output untouched
+# ---------------------------------------------------------------------------
+
+
+def test_failing_chapter_leaves_output_untouched(tmp_path):
+    out = sentinel_out(tmp_path)
+    before = tree_hash(out)
+    first = _first_chapter()
+    r = run_cli("--out", str(out), "--cache-dir", str(tmp_path / "cache"), env={"ANALYSIS_RUN_FAIL": first})
+    assert r.returncode == 3, r.stderr
+    msg = r.stderr
+    assert f"chapter {first} failed" in msg and "RuntimeError: test failure injected" in msg, msg
+    assert re.search(r"cell \d+", msg) and "raise RuntimeError" in msg, msg
+    kept = re.search(r"partial executed notebook: (\S+)", msg)
+    assert kept and Path(kept.group(1)).is_file(), msg
+    assert len(msg.strip().splitlines()) <= 25, msg
+    assert tree_hash(out) == before
+    assert not list(tmp_path.glob(".out.*")), "staging folder left behind"
+
+
+def test_killed_run_leaves_output_untouched_and_is_cleaned_up(tmp_path):
+    out = sentinel_out(tmp_path)
+    before = tree_hash(out)
+    proc = subprocess.Popen([sys.executable, "-m", "analysis", "run", "--out", str(out), "--cache-dir",
+                             str(tmp_path / "cache")], cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        for line in proc.stdout:
+            if line.startswith("[1/"):
+                break
+            assert time.monotonic() < deadline
+        time.sleep(1.0)
+        assert proc.poll() is None, "the run ended before it could be killed"
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert tree_hash(out) == before
+    assert list(tmp_path.glob(".out.tmp-*")), "expected the killed run's staging folder"
+    # The next run (here refused for a bad parameter) cleans it up and still leaves out alone.
+    r = run_cli("--out", str(out), "--cache-dir", str(tmp_path / "cache"), "--set", "seed=-1")
+    assert r.returncode == 2
+    assert not list(tmp_path.glob(".out.*"))
+    assert tree_hash(out) == before
+
+
+def _first_chapter() -> str:
+    from analysis.run import chapter_sources, ordered
+
+    return ordered(chapter_sources())[0].stem
