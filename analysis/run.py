@@ -101,6 +101,9 @@ import yaml
 from .config import DEFAULT_PARAMS, PROJECT_ROOT, SYNTHETIC_DIR
 
 SUMMARY = "00_summary"
+#: Pages that read what the other chapters produced: they run last, in this
+#: order, seeded with the merged results (and, for the index, the figures).
+LAST = (SUMMARY, "a4_figures")
 PRODUCTS = ("html", "results", "figures", "executed", "sweep", "manifest.json")
 FAIL_HOOK_ENV = "ANALYSIS_RUN_FAIL"
 CACHE_ENV = "ANALYSIS_CACHE_DIR"
@@ -189,8 +192,9 @@ def chapter_sources(toc: Path | None = None) -> list[Path]:
 
 
 def ordered(chapters: list[Path]) -> list[Path]:
-    """Chapters in toc order with the summary last."""
-    return [c for c in chapters if c.stem != SUMMARY] + [c for c in chapters if c.stem == SUMMARY]
+    """Chapters in toc order with the pages of ``LAST`` at the end, in that order."""
+    rest = [c for c in chapters if c.stem not in LAST]
+    return rest + [c for name in LAST for c in chapters if c.stem == name]
 
 
 def file_sha256(path: Path) -> str:
@@ -505,7 +509,7 @@ class ChapterRun:
 
 
 def run_chapter(src: Path, params: dict, key: str, cache: Path, failed_dir: Path,
-                seed_results: bytes | None = None) -> ChapterRun:
+                seed_results: bytes | None = None, seed_runs: list | None = None) -> ChapterRun:
     """Execute a chapter into its cache entry unless the entry is complete."""
     entry = cache / "chapters" / src.stem / key
     with locked(entry.parent / f"{key}.lock"):
@@ -518,6 +522,8 @@ def run_chapter(src: Path, params: dict, key: str, cache: Path, failed_dir: Path
         if seed_results is not None:
             (entry / "out" / "results").mkdir()
             (entry / "out" / "results" / "estimates.csv").write_bytes(seed_results)
+        if seed_runs:
+            merge_figures(seed_runs, entry / "out" / "figures")
         t0 = time.monotonic()
         partial = entry / "executed.partial.ipynb"
         try:
@@ -776,12 +782,13 @@ def run(args) -> int:
             for i, src in enumerate(chapters, 1):
                 seed = None
                 extra = ""
-                if src.stem == SUMMARY:
+                if src.stem in LAST:
                     seed = _merged_bytes(runs, stage / "seed.csv")
                     extra = _sha_json([r.key for r in runs])
                 key = chapter_key(src, inputs.params, checksum, code, extra)
                 progress(f"[{i}/{n}] {src.stem}: running")
-                r = run_chapter(src, inputs.params, key, cache, failed_dir, seed_results=seed)
+                r = run_chapter(src, inputs.params, key, cache, failed_dir, seed_results=seed,
+                                seed_runs=list(runs) if src.stem in LAST else None)
                 runs.append(r)
                 say(f"[{i}/{n}] {src.stem}: " + ("cached" if r.cached else f"done in {r.seconds:.1f} s"))
             overall = _sha_json({"chapters": {r.name: r.key for r in runs}, "book": book_extras_hash(),
@@ -792,6 +799,9 @@ def run(args) -> int:
             progress("merging results and figures")
             merge_results(runs, stage / "results" / "estimates.csv")
             merge_figures(runs, stage / "figures")
+            for r in runs:  # the summary's claim-check table travels with the estimates
+                if (r.out / "results" / "claims.csv").is_file():
+                    shutil.copyfile(r.out / "results" / "claims.csv", stage / "results" / "claims.csv")
             (stage / "executed").mkdir()
             for r in runs:
                 shutil.copyfile(r.notebook, stage / "executed" / f"{r.name}.ipynb")
@@ -838,7 +848,7 @@ def plan_keys(chapters: list[Path], params: dict, checksum: str, code: str, cach
     keys: dict[str, str] = {}
     runs: list[ChapterRun] = []
     for src in chapters:
-        extra = _sha_json([r.key for r in runs]) if src.stem == SUMMARY else ""
+        extra = _sha_json([r.key for r in runs]) if src.stem in LAST else ""
         key = chapter_key(src, params, checksum, code, extra)
         entry = cache / "chapters" / src.stem / key
         if not (entry / "done").exists():
@@ -880,6 +890,9 @@ def write_manifest(path: Path, args, inputs: Inputs, runs, overall, checksum, st
 
 def _run_command(args) -> int:
     os.environ.setdefault("PYTHONHASHSEED", "0")  # inherited by the kernels: stable set/dict orders
+    # One BLAS thread: reproducible sums, and multithreaded OpenBLAS is slower on 2 cores.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return run(args)

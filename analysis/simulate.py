@@ -104,6 +104,10 @@ FEEDBACK_MISSING = 0.2
 CAREER_MONTHS = 18.0
 DEFAULT_SEED = 20240501
 DEFAULT_N_POSTS = 200_000
+#: Yearly growth of posts, common to all categories so that the synthetic
+#: world satisfies parallel trends (differential trends would bias every
+#: difference-in-differences against ``truth.json`` by design).
+GROWTH = 0.04
 #: Platform-wide effects, log points at full ramp.
 PLATFORM_EFFECTS = {"posts": 0.06, "value": 0.08}
 
@@ -121,7 +125,8 @@ class CategorySpec:
     log_value : float
         Mean log contract value (USD) for intermediate-level posts.
     growth : float
-        Yearly growth of posts (log points per year).
+        Yearly growth of posts (log points per year); ``GROWTH`` for all
+        default categories.
     hourly_share : float
         Share of posts that are hourly contracts.
     log_rate : float
@@ -158,21 +163,21 @@ class CategorySpec:
 
 #: Upwork's twelve top-level work categories with illustrative sizes.
 DEFAULT_CATEGORIES: tuple[CategorySpec, ...] = (
-    CategorySpec("Accounting & Consulting", 0.05, 6.2, 0.04, 0.55, 3.5),
-    CategorySpec("Admin Support", 0.10, 5.4, 0.03, 0.70, 2.6),
-    CategorySpec("Customer Service", 0.04, 5.6, 0.02, 0.75, 2.5),
-    CategorySpec("Data Science & Analytics", 0.06, 6.5, 0.06, 0.55, 3.7,
+    CategorySpec("Accounting & Consulting", 0.05, 6.2, GROWTH, 0.55, 3.5),
+    CategorySpec("Admin Support", 0.10, 5.4, GROWTH, 0.70, 2.6),
+    CategorySpec("Customer Service", 0.04, 5.6, GROWTH, 0.75, 2.5),
+    CategorySpec("Data Science & Analytics", 0.06, 6.5, GROWTH, 0.55, 3.7,
                  ai_base=0.05, post=0.25, rate=0.08, expert_shift=0.4),
-    CategorySpec("Design & Creative", 0.14, 5.8, 0.04, 0.35, 3.2, ai_base=0.04),
-    CategorySpec("Engineering & Architecture", 0.05, 6.6, 0.04, 0.45, 3.6),
-    CategorySpec("IT & Networking", 0.05, 6.3, 0.05, 0.60, 3.5),
-    CategorySpec("Legal", 0.02, 6.4, 0.03, 0.40, 3.8),
-    CategorySpec("Sales & Marketing", 0.11, 5.9, 0.04, 0.55, 3.1, ai_base=0.03),
-    CategorySpec("Translation", 0.04, 6.0, 0.01, 0.25, 3.0,
+    CategorySpec("Design & Creative", 0.14, 5.8, GROWTH, 0.35, 3.2, ai_base=0.04),
+    CategorySpec("Engineering & Architecture", 0.05, 6.6, GROWTH, 0.45, 3.6),
+    CategorySpec("IT & Networking", 0.05, 6.3, GROWTH, 0.60, 3.5),
+    CategorySpec("Legal", 0.02, 6.4, GROWTH, 0.40, 3.8),
+    CategorySpec("Sales & Marketing", 0.11, 5.9, GROWTH, 0.55, 3.1, ai_base=0.03),
+    CategorySpec("Translation", 0.04, 6.0, GROWTH, 0.25, 3.0,
                  ai_base=0.03, low=-0.25, high=0.10, rate=0.06, expert_shift=0.3),
-    CategorySpec("Web, Mobile & Software Dev", 0.24, 6.8, 0.06, 0.55, 3.6,
+    CategorySpec("Web, Mobile & Software Dev", 0.24, 6.8, GROWTH, 0.55, 3.6,
                  ai_base=0.04),
-    CategorySpec("Writing", 0.10, 6.2, 0.02, 0.30, 3.1,
+    CategorySpec("Writing", 0.10, 6.2, GROWTH, 0.30, 3.1,
                  ai_base=0.04, low=-0.20, high=0.15, rate=0.08, expert_shift=0.4),
 )
 
