@@ -891,7 +891,7 @@ def write_manifest(path: Path, args, inputs: Inputs, runs, overall, checksum, st
 def _run_command(args) -> int:
     os.environ.setdefault("PYTHONHASHSEED", "0")  # inherited by the kernels: stable set/dict orders
     # One BLAS thread: reproducible sums, and multithreaded OpenBLAS is slower on 2 cores.
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
         os.environ.setdefault(var, "1")
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:

@@ -39,6 +39,32 @@ MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "
 # --------------------------------------------------------------------------- words
 
 
+
+def styled(df: pd.DataFrame):
+    """``df.style`` with every text cell and index label HTML-escaped.
+
+    Category names come from the user's extract and may contain markup
+    (``<script>``); pandas' Styler does not escape by default, so every
+    display table of the book goes through this function.
+
+    Examples
+    --------
+    >>> styled(pd.DataFrame({"c": ["<b>"]})).to_html().count("&lt;b&gt;")
+    1
+    """
+    import html
+
+    def esc(v):
+        return html.escape(v, quote=False) if isinstance(v, str) else v
+
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(esc)
+    out.index = out.index.map(esc)
+    out.columns = out.columns.map(esc)
+    return out.style
+
 def direction(x: float, up: str = "rose", down: str = "fell", flat: str = "did not change",
               tol: float = 0.0) -> str:
     """The word for the sign of ``x``: ``up`` if ``x > tol``, ``down`` if ``x < -tol``, else ``flat``.
@@ -459,12 +485,12 @@ def display_estimates(estimates: Iterable, labels: dict | None = None, digits: i
         if inference:
             row["Inference"] = e.inference
         rows.append(row)
-    return pd.DataFrame(rows).style.hide(axis="index")
+    return styled(pd.DataFrame(rows)).hide(axis="index")
 
 
 def display_frame(df: pd.DataFrame, formats: dict | None = None, index: bool = True):
     """A ``Styler`` of a descriptive frame with the given column formats."""
-    st = df.style.format(formats or {}, na_rep="")
+    st = styled(df).format(formats or {}, na_rep="")
     return st if index else st.hide(axis="index")
 
 
@@ -568,7 +594,7 @@ def pretrend_table(studies: dict):
     rows = [{"Category": c, "Pre-release months tested": int(((es.table["rel_month"] < 0)
                                                                & es.table["se"].notna()).sum()),
              "Joint p-value": p_text(es.pretrend_p)} for c, es in studies.items()]
-    return pd.DataFrame(rows).style.hide(axis="index")
+    return styled(pd.DataFrame(rows)).hide(axis="index")
 
 
 def count_where(values: Iterable[bool]) -> int:
@@ -587,7 +613,7 @@ def ai_table(summary: pd.DataFrame):
                                  "change_pp": "Change (pp)", "ai_posts_change_pct": "AI posts (% change)",
                                  "other_posts_change_pct": "Other posts (% change)"})
     df.index.name = "Category"
-    return df.style.format("{:.1f}", na_rep="")
+    return styled(df).format("{:.1f}", na_rep="")
 
 
 def name_of_min(names: Sequence[str], values: Sequence[float]) -> str:

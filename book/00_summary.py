@@ -47,6 +47,8 @@ output_dir = ""
 from IPython.display import Markdown
 from myst_nb import glue
 
+from analysis import tables
+
 from analysis import claims
 from analysis.chapter import setup
 from analysis.config import slugify
@@ -149,7 +151,7 @@ glue("c4_sentences", Markdown(claims.tier_sentences(check)), display=False)
 # Each estimate id is the key of the estimate in the run's results table, `results/estimates.csv`; this table itself is written beside it as `results/claims.csv`.
 
 # %% tags=["remove-input"]
-claims.display_check(check).style.hide(axis="index")
+claims.display_check(check).pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
 # A claim resting on several estimates is *supported* when all of them are, *partly supported* when some are and none contradicts it, *contradicted* when some contradict it and none supports it, and *conflicting* when both happen; it is *inconclusive* when no interval excludes zero.
@@ -158,7 +160,7 @@ claims.display_check(check).style.hide(axis="index")
 verdicts.rename(columns={"claim": "Claim", "claim_text": "Claim of the study", "test": "How this book tests it",
                          "n_estimates": "Estimates", "verdict": "Verdict"})[
     ["Claim", "Claim of the study", "How this book tests it", "Estimates", "Verdict"]
-].assign(Claim=lambda d: d["Claim"].str.upper()).style.hide(axis="index")
+].assign(Claim=lambda d: d["Claim"].str.upper()).pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
 # The interval, not the p-value, decides a verdict.

@@ -56,6 +56,8 @@ output_dir = ""
 from IPython.display import display
 from myst_nb import glue
 
+from analysis import tables
+
 from analysis.literature import load_literature_figures
 
 figures = load_literature_figures()
@@ -79,7 +81,7 @@ display(
             "page_or_table": "Where in the source",
         }
     )
-    .style.hide(axis="index")
+    .pipe(tables.styled).hide(axis="index")
     .format({"Value": "{:g}"})
 )
 

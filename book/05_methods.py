@@ -41,6 +41,8 @@ import pandas as pd
 from IPython.display import Markdown
 from myst_nb import glue
 
+from analysis import tables
+
 from analysis import appendix, claims, estimators
 from analysis.chapter import setup
 from analysis.config import slugify
@@ -115,7 +117,7 @@ glue("n_focus", len(focus), display=False)
 # {doc}`03_categories` shows the event-study coefficients month by month.
 
 # %% tags=["remove-input"]
-pretrend.style.hide(axis="index").format({"Joint pre-trend p-value": "{:.2f}"})
+pretrend.pipe(tables.styled).hide(axis="index").format({"Joint pre-trend p-value": "{:.2f}"})
 
 # %% [markdown]
 # ## Triple difference for value tiers
@@ -206,7 +208,7 @@ glue("mc_bias_null", float(mc.loc["no effect", "bias"]), display=False)
 mc.rename(columns={"reps": "Draws", "truth": "True effect (%)", "mean_estimate": "Mean estimate (%)",
                    "bias": "Bias (pp)", "rmse": "RMSE (pp)", "coverage": "Coverage of 95% interval",
                    "reject_ci": "Interval excludes 0", "reject_p": "p ≤ 0.10",
-                   "mc_se_coverage": "MC s.e. of coverage"}).style.format(
+                   "mc_se_coverage": "MC s.e. of coverage"}).pipe(tables.styled).format(
     {"Draws": "{:.0f}", "True effect (%)": "{:.2f}", "Mean estimate (%)": "{:.2f}", "Bias (pp)": "{:.2f}",
      "RMSE (pp)": "{:.2f}", "Coverage of 95% interval": "{:.2f}", "Interval excludes 0": "{:.2f}",
      "p ≤ 0.10": "{:.2f}", "MC s.e. of coverage": "{:.3f}"})
@@ -227,7 +229,7 @@ glue("wool_n_match", int(wool["matches"].sum()), display=False)
 # The table shows the interaction coefficient, its standard error and the sample size as printed in the textbook beside the values computed now; {glue:text}`wool_n_match:d` of the {glue:text}`wool_n:d` examples agree to the printed precision.
 
 # %% tags=["remove-input"]
-appendix.wooldridge_display(wool).style.hide(axis="index")
+appendix.wooldridge_display(wool).pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
 # ### This run's estimates against the truth
@@ -261,7 +263,7 @@ glue("truth_note", Markdown(
 (comparison.rename(columns={"id": "Estimate id", "truth_pct": "Truth (%)", "estimate_pct": "Estimate (%)",
                             "ci_low_pct": "Low", "ci_high_pct": "High", "error_pp": "Error (pp)",
                             "covered": "Covered", "inference": "Inference"})
- .style.hide(axis="index").format(precision=2))
+ .pipe(tables.styled).hide(axis="index").format(precision=2))
 
 # %% [markdown]
 # ### Robustness: a placebo release date
@@ -290,7 +292,7 @@ glue("placebo_max_abs", float(placebo_table["estimate_pct"].abs().max()), displa
 (placebo_table[["id", "estimate_pct", "ci_low_pct", "ci_high_pct", "p_value", "n_obs"]]
  .rename(columns={"id": "Placebo estimate id", "estimate_pct": "Estimate (%)", "ci_low_pct": "Low",
                   "ci_high_pct": "High", "p_value": "p", "n_obs": "Rows"})
- .style.hide(axis="index").format(precision=2))
+ .pipe(tables.styled).hide(axis="index").format(precision=2))
 
 # %% [markdown]
 # ## Summary

@@ -40,6 +40,8 @@ import pandas as pd
 from IPython.display import Markdown
 from myst_nb import glue
 
+from analysis import tables
+
 from analysis import appendix, contract, simulate
 from analysis.chapter import setup
 from analysis.config import SYNTHETIC_DIR
@@ -74,7 +76,7 @@ glue("n_columns_contracts", len(contract.CONTRACT["contracts"]), display=False)
 # The table has {glue:text}`n_columns_posts:d` required columns.
 
 # %% tags=["remove-input"]
-appendix.contract_table(contract.CONTRACT, "job_posts").style.hide(axis="index")
+appendix.contract_table(contract.CONTRACT, "job_posts").pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
 # ### `contracts`: one row per contract formed from a post
@@ -83,7 +85,7 @@ appendix.contract_table(contract.CONTRACT, "job_posts").style.hide(axis="index")
 # A contract takes the category, contract type and experience level of its post.
 
 # %% tags=["remove-input"]
-appendix.contract_table(contract.CONTRACT, "contracts").style.hide(axis="index")
+appendix.contract_table(contract.CONTRACT, "contracts").pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
 # Beyond the contract, a run checks that the extract can answer the questions: at least three categories, enough months before and after the treatment date, and the focus and control categories present.
@@ -131,13 +133,13 @@ glue("bundled_world_check", "records exactly this world" if same else
 # Effects are in log points at full ramp; `platform.posts` and `platform.value` are the platform-wide effects on job posts and contract value.
 
 # %% tags=["remove-input"]
-scalars.style.hide(axis="index")
+scalars.pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
 # One row per category, with the parameters of `CategorySpec` (`share`: share of posts; `log_value`: mean log contract value in USD at intermediate level; `growth`: yearly growth of posts in log points; `hourly_share`: share of hourly contracts; `log_rate`: mean log hourly rate in USD; `ai_base`: share of AI-related posts at full ramp; `post`, `low`, `high`, `rate`, `expert_shift`: planted effects on posts, low- and high-value posts, hourly rates and the log-odds of expert-level posts).
 
 # %% tags=["remove-input"]
-categories.style.hide(axis="index").format(precision=2)
+categories.pipe(tables.styled).hide(axis="index").format(precision=2)
 
 # %% [markdown]
 # ## True effects planted in the bundled extract
@@ -152,7 +154,7 @@ glue("n_true_effects", len(truth_effects), display=False)
 # They are stored under the same ids as the estimates of the results table, so each estimate can be set beside its truth; the bundled extract records {glue:text}`n_true_effects:d` of them.
 
 # %% tags=["remove-input"]
-truth_effects.style.hide(axis="index").format({"True effect (%)": "{:.2f}"})
+truth_effects.pipe(tables.styled).hide(axis="index").format({"True effect (%)": "{:.2f}"})
 
 # %% [markdown]
 # ## Summary

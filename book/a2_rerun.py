@@ -37,6 +37,8 @@ output_dir = ""
 from IPython.display import Markdown
 from myst_nb import glue
 
+from analysis import tables
+
 from analysis import appendix, params
 from analysis.chapter import setup
 from analysis.config import DEFAULT_PARAMS
@@ -100,7 +102,7 @@ glue("example_yaml", Markdown("```yaml\n" + appendix.params_yaml(example) + "```
 # Each chapter of the book takes all of them (its `parameters` cell), and the run passes the same values to every chapter.
 
 # %% tags=["remove-input"]
-appendix.parameter_table(DEFAULT_PARAMS).style.hide(axis="index")
+appendix.parameter_table(DEFAULT_PARAMS).pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
 # A parameters file holding every default:

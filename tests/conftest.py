@@ -8,7 +8,7 @@ import pytest
 
 # Kernels and subprocesses started by the tests inherit these: one BLAS thread
 # gives reproducible float sums (nbval compares outputs) and is faster on 2 cores.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 from analysis.simulate import World, write_extract
