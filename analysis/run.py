@@ -98,6 +98,7 @@ from pathlib import Path
 
 import yaml
 
+from .chapter import file_sha256
 from .config import DEFAULT_PARAMS, PROJECT_ROOT, SYNTHETIC_DIR
 
 SUMMARY = "00_summary"
@@ -195,14 +196,6 @@ def ordered(chapters: list[Path]) -> list[Path]:
     """Chapters in toc order with the pages of ``LAST`` at the end, in that order."""
     rest = [c for c in chapters if c.stem not in LAST]
     return rest + [c for name in LAST for c in chapters if c.stem == name]
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
 
 
 def package_versions() -> dict[str, str]:
