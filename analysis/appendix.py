@@ -432,6 +432,9 @@ PARAM_DOCS = {
                         "& Analytics), the others its tiered roles (Writing, Translation).",
     "control_categories": "Categories the focus categories are compared with. Empty: every category not in focus.",
     "seed": "Seed of every random draw (randomization inference samples, bootstraps, forecast paths).",
+    "max_freelancers": "Largest number of freelancers in the within-freelancer regressions: above it a random "
+                       "sample of freelancers (drawn with `seed`, all their rows kept) is used, so that large "
+                       "extracts run in minutes. 0: every freelancer.",
     "output_dir": "Where a chapter writes results and figures. Chosen by the runner (use `--out`); empty in "
                   "interactive use means `_build/interactive`.",
 }

@@ -117,12 +117,19 @@ class Context:
         return given or [c for c in self.categories if c not in self.focus]
 
     @cached_property
-    def panels(self) -> dict[str, pd.DataFrame]:
-        """The four panels of the extract over ``[start, end]``."""
-        from .panels import build_panels
+    def panels(self):
+        """The four panels of the extract over ``[start, end]``.
+
+        A :class:`analysis.panels.PanelStore`: each panel is built when first
+        used (a chapter that never touches ``freelancer_month`` never builds
+        it), and within ``python -m analysis run`` read from the run's panel
+        cache when an earlier chapter built it.
+        """
+        from .panels import PanelStore
 
         p = self.params
-        return build_panels(self.data_dir, p["value_threshold_usd"], p["start"], p["end"])
+        return PanelStore(self.data_dir, p["value_threshold_usd"], p["start"], p["end"],
+                          checksum=lambda: self.checksum)
 
     @property
     def results_path(self) -> Path:

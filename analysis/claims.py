@@ -524,7 +524,8 @@ def _ctrl(cm: pd.DataFrame, treated: Sequence[str], controls) -> list[str]:
 
 
 def compute_estimates(panels: dict, roles, ids: Sequence[str], controls: Sequence[str] | None = None,
-                      treatment_date: str | None = None, seed: int | None = None, quick: bool = False) -> list:
+                      treatment_date: str | None = None, seed: int | None = None, quick: bool = False,
+                      max_freelancers: int | None = None) -> list:
     """Compute the given claim estimates with the same calls the chapters make.
 
     Category ids come from :func:`analysis.estimators.category_effects` (one
@@ -550,6 +551,9 @@ def compute_estimates(panels: dict, roles, ids: Sequence[str], controls: Sequenc
         Point estimates only: inference ``"crv1"`` where the estimator takes
         it (the point estimate does not depend on the inference method), to
         check a results table cheaply.
+    max_freelancers : int, optional
+        Freelancer cap of the within-freelancer regression (the run parameter;
+        default :data:`analysis.estimators.MAX_FREELANCERS`).
 
     Returns
     -------
@@ -576,8 +580,9 @@ def compute_estimates(panels: dict, roles, ids: Sequence[str], controls: Sequenc
         if f"platform.{outcome}" in want:
             got[f"platform.{outcome}"] = est.platform_counterfactual(cm, outcome, **kw)[1]
     if "productivity.hourly_rate" in want and focus:
+        wkw = {} if max_freelancers is None else {"max_freelancers": max_freelancers}
         got["productivity.hourly_rate"] = est.within_freelancer(panels["freelancer_month"], "hourly_rate", focus,
-                                                                **kw, **inf)
+                                                                **kw, **inf, **wkw)
     if roles.new_ai_work and f"category.{slugify(roles.new_ai_work)}.ai_share" in want:
         e = ai_share_did(cm, roles.new_ai_work, ctrl, **kw, **inf)
         got[e.id] = e
@@ -596,7 +601,8 @@ MATCH_TOL = 1e-4
 def gather_estimates(panels: dict, roles, results: pd.DataFrame | None = None,
                      controls: Sequence[str] | None = None, treatment_date: str | None = None,
                      seed: int | None = None, tol: float = MATCH_TOL,
-                     ids: Sequence[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                     ids: Sequence[str] | None = None,
+                     max_freelancers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The estimates the claim check needs: from the run's results table when current, else computed.
 
     A row of ``results`` is used only when its point estimate equals a fresh
@@ -612,7 +618,7 @@ def gather_estimates(panels: dict, roles, results: pd.DataFrame | None = None,
     roles : Roles or sequence of str
     results : DataFrame, optional
         The run's results table (``analysis.results.read_results``).
-    controls, treatment_date, seed
+    controls, treatment_date, seed, max_freelancers
         As in :func:`compute_estimates`.
     tol : float
         Tolerance of the freshness check (percentage points).
@@ -633,7 +639,7 @@ def gather_estimates(panels: dict, roles, results: pd.DataFrame | None = None,
 
     roles = _as_roles(roles)
     ids = list(dict.fromkeys(ids)) if ids is not None else required_ids(roles)
-    args = dict(controls=controls, treatment_date=treatment_date, seed=seed)
+    args = dict(controls=controls, treatment_date=treatment_date, seed=seed, max_freelancers=max_freelancers)
     stored = results.drop_duplicates("id", keep="last").set_index("id") if results is not None and len(results) \
         else None
     prov, use, todo = [], [], []

@@ -29,6 +29,7 @@ DEFAULT_PARAMS: dict = {
     "focus_categories": ["Data Science & Analytics", "Writing", "Translation"],
     "control_categories": [],  # empty: every category not in focus
     "seed": 20240501,
+    "max_freelancers": 25000,  # within-freelancer regressions: random sample above this many (0: all)
     "output_dir": "",  # empty: figures and results go to <build>/
 }
 

@@ -1047,10 +1047,59 @@ def _drop_singletons(df: pd.DataFrame, fe_cols: Sequence[str]) -> pd.DataFrame:
         df = df[keep]
 
 
+#: Default cap on the freelancers of the within-freelancer regressions (the
+#: ``max_freelancers`` run parameter).
+MAX_FREELANCERS = 25_000
+
+
+def sample_freelancers(freelancer_month: pd.DataFrame, max_freelancers: int = MAX_FREELANCERS,
+                       seed: int = DEFAULT_SEED) -> tuple[pd.DataFrame, dict]:
+    """A simple random sample of freelancers, all rows of each kept.
+
+    The within-freelancer regressions cost time in proportion to the rows of
+    the ``freelancer_month`` panel (about 2 million at 10^7 job posts, where
+    one regression with its bootstrap takes about half a minute). Treatment
+    varies by category, so their precision comes from the category-level
+    contrast and is hardly lower on a large random sample of freelancers,
+    which leaves the estimand unchanged (each freelancer equally likely to be
+    drawn).
+
+    Parameters
+    ----------
+    freelancer_month : DataFrame
+        The ``freelancer_month`` panel.
+    max_freelancers : int
+        Keep every freelancer when there are at most this many, or when 0;
+        otherwise draw this many without replacement.
+    seed : int
+        Seed of the draw (from the sorted freelancer ids: the same data and
+        seed give the same sample on any machine).
+
+    Returns
+    -------
+    sample : DataFrame
+        Rows of the sampled freelancers, in the panel's order.
+    info : dict
+        ``n_freelancers`` (in the panel), ``n_sampled``, ``sampled`` (bool),
+        ``max_freelancers``, ``seed``.
+    """
+    ids = np.sort(freelancer_month["freelancer_id"].astype("str").unique())
+    info = {"n_freelancers": int(len(ids)), "n_sampled": int(len(ids)), "sampled": False,
+            "max_freelancers": int(max_freelancers), "seed": int(seed)}
+    if not max_freelancers or len(ids) <= max_freelancers:
+        return freelancer_month, info
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0x46524C]))  # stream of its own
+    keep = ids[np.sort(rng.choice(len(ids), size=int(max_freelancers), replace=False))]
+    out = freelancer_month[freelancer_month["freelancer_id"].astype("str").isin(keep)].reset_index(drop=True)
+    info.update(n_sampled=int(max_freelancers), sampled=True)
+    return out, info
+
+
 def within_freelancer(freelancer_month: pd.DataFrame, outcome: str, exposed: Sequence[str],
                       treatment_date: str = TREATMENT_DATE, seed: int = DEFAULT_SEED,
                       b_reps: int = DEFAULT_B, inference: str = "wild",
-                      post_weights: str = "uniform", id: str | None = None) -> Estimate:
+                      post_weights: str = "uniform", id: str | None = None,
+                      max_freelancers: int = MAX_FREELANCERS) -> Estimate:
     """Within-freelancer DiD: exposed categories' freelancers vs the rest.
 
     ``y ~ exposed x post | freelancer_id + month`` (pyfixest), where a
@@ -1094,15 +1143,19 @@ def within_freelancer(freelancer_month: pd.DataFrame, outcome: str, exposed: Seq
     id : str, optional
         Default ``productivity.<outcome>`` (``productivity.feedback`` for
         ``mean_feedback``, the truth key).
+    max_freelancers : int
+        Above this many freelancers the regression uses a random sample of
+        them (:func:`sample_freelancers`, drawn with ``seed``); 0 uses all.
 
     Returns
     -------
     Estimate
+        ``details["sample"]`` is the sample's description.
     """
     if outcome not in _FREELANCER_OUTCOMES:
         raise ValueError(f"outcome must be one of {_FREELANCER_OUTCOMES}")
     log = outcome != "mean_feedback"
-    fm = freelancer_month
+    fm, sample = sample_freelancers(freelancer_month, max_freelancers, seed)
     cats = fm["category"].astype("str")
     exposed = sorted(set(map(str, exposed)))
     if not cats.isin(exposed).any() or cats.isin(exposed).all():
@@ -1139,8 +1192,10 @@ def within_freelancer(freelancer_month: pd.DataFrame, outcome: str, exposed: Seq
     if id is None:
         id = "productivity.feedback" if outcome == "mean_feedback" else f"productivity.{outcome}"
     scope = f"freelancers in {len(exposed)} exposed vs {n_cl - len(exposed)} other categories (freelancer FE)"
+    if sample["sampled"]:
+        scope += f"; random sample of {sample['n_sampled']:,} of {sample['n_freelancers']:,} freelancers"
     details = {"crv1": crv1, "wcu_critical": q, "pre_mean": scale if not log else None,
-               "n_freelancers": int(df["freelancer_id"].nunique())}
+               "n_freelancers": int(df["freelancer_id"].nunique()), "sample": sample}
     return _estimate_from(id, outcome, scope, crv1["coef"], ci, p, label, len(df), crv1["se"], log,
                           details, scale)
 

@@ -35,6 +35,10 @@ category, contract type and experience level of their post. Rows outside
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import ibis
@@ -45,6 +49,11 @@ from ibis import _
 from .contract import CONTRACT, find_table_files
 
 PANELS = ("category_month", "category_tier_month", "category_level_month", "freelancer_month")
+#: The panels built together in one pass (the freelancer panel is a pass of its own).
+CATEGORY_PANELS = PANELS[:3]
+#: Environment variable naming a folder where :class:`PanelStore` keeps built
+#: panels (``python -m analysis run`` sets it, so a run builds each panel once).
+PANEL_CACHE_ENV = "ANALYSIS_PANEL_CACHE"
 
 
 def connect(backend: str = "duckdb", **kwargs):
@@ -57,12 +66,12 @@ def connect(backend: str = "duckdb", **kwargs):
         Spark session) or an Ibis connection URL such as
         ``"duckdb:///path/file.ddb"`` or ``"postgres://user@host/db"``.
     **kwargs
-        Passed to the backend's ``connect``.
+        Passed to the backend's ``connect``. DuckDB uses every core unless
+        ``threads`` is given: the panels are identical whatever the thread
+        count, because every float sum is computed exactly (see
+        :func:`panel_exprs`).
     """
     if backend == "duckdb":
-        # One thread: parallel float sums differ in the last bits from run to
-        # run, and the book promises identical numbers and figure files.
-        kwargs.setdefault("threads", 1)
         return ibis.duckdb.connect(**kwargs)
     if backend == "pyspark":
         from .spark import local_session
@@ -96,14 +105,46 @@ def read_extract(con, data_dir: str | Path):
 
 _IBIS_TYPES = {"VARCHAR": "string", "DATE": "date", "BOOLEAN": "boolean", "DOUBLE": "float64"}
 
+#: Fixed-point type of the exact sums: 9 decimals (a billionth of a dollar,
+#: hour or star), up to 10^29 in total.
+EXACT = "decimal(38, 9)"
+
 
 def _typed(t, name: str):
     return t.select(**{c: t[c].cast(_IBIS_TYPES[typ]) for c, (typ, _d) in CONTRACT[name].items()})
 
 
+def _exact_sum(col):
+    """Sum of a float column, exact: each value rounded to 9 decimals, added
+    in 128-bit fixed point, the total cast back to float64.
+
+    Float addition depends on the order of the terms, and a parallel or
+    distributed engine adds in a different order on every run; fixed-point
+    addition does not. So the panels are the same bits on 1 or 16 DuckDB
+    threads and on Spark, and the rounding (at most 5e-10 per value) is far
+    below any unit the book reports.
+    """
+    return col.cast(EXACT).sum().cast("float64")
+
+
 def panel_exprs(posts, contracts, value_threshold_usd: float = 1000.0,
                 start: str | None = None, end: str | None = None) -> dict:
-    """Ibis expressions of the four panels (backend-agnostic).
+    """Ibis expressions of the panels' building blocks (backend-agnostic).
+
+    Three aggregates are computed in the engine, each in one pass:
+
+    ``posts_fine``
+        posts by category x experience level x month (``job_posts``,
+        ``ai_posts``);
+    ``contracts_fine``
+        contracts (joined once to their posts) by category x experience level x
+        tier x month, with every contract sum;
+    ``freelancer_month``
+        contracts by freelancer x category x month.
+
+    :func:`finish_panels` rolls the two small ones up into
+    ``category_month``, ``category_tier_month`` and ``category_level_month``
+    (a few thousand rows, in pandas).
 
     Parameters
     ----------
@@ -140,39 +181,30 @@ def panel_exprs(posts, contracts, value_threshold_usd: float = 1000.0,
     )
     con_aggs = dict(
         contracts=_.count(),
-        earnings=_.earnings_usd.sum(),
+        earnings=_exact_sum(_.earnings_usd),
         hourly_contracts=_.is_hourly.sum(),
-        hourly_earnings=_.hourly_earnings.sum(),
-        hours=_.hourly_hours.sum(),
-        feedback_sum=_.feedback0.sum(),
+        hourly_earnings=_exact_sum(_.hourly_earnings),
+        hours=_exact_sum(_.hourly_hours),
+        feedback_sum=_exact_sum(_.feedback0),
         n_feedback=_.has_feedback.sum(),
     )
-    post_aggs = dict(
-        job_posts=_.count(),
-        ai_posts=ibis.ifelse(_.ai_related, 1, 0).sum(),
-        expert_posts=ibis.ifelse(_.experience_level == "expert", 1, 0).sum(),
-    )
     return {
-        "category_month_posts": p.group_by(["category", "month"]).aggregate(**post_aggs),
-        "category_month_contracts": c.group_by(["category", "month"]).aggregate(**con_aggs),
-        "category_tier_month": c.group_by(["category", "tier", "month"]).aggregate(
-            contracts=_.count(), earnings=_.earnings_usd.sum()),
-        "category_level_month_posts": p.group_by(["category", "experience_level", "month"]).aggregate(
-            job_posts=_.count()),
-        "category_level_month_contracts": c.group_by(["category", "experience_level", "month"]).aggregate(
-            contracts=_.count(), earnings=_.earnings_usd.sum(),
-            hourly_earnings=_.hourly_earnings.sum(), hours=_.hourly_hours.sum()),
+        "posts_fine": p.group_by(["category", "experience_level", "month"]).aggregate(
+            job_posts=_.count(), ai_posts=ibis.ifelse(_.ai_related, 1, 0).sum()),
+        "contracts_fine": c.group_by(["category", "experience_level", "tier", "month"]).aggregate(**con_aggs),
         "freelancer_month": c.group_by(["freelancer_id", "category", "month"]).aggregate(**con_aggs),
     }
 
 
 _COUNTS = ("job_posts", "ai_posts", "expert_posts", "contracts", "hourly_contracts", "n_feedback")
 _SUMS = ("earnings", "hourly_earnings", "hours", "feedback_sum")
+_CON_COLS = ("contracts", "earnings", "hourly_contracts", "hourly_earnings", "hours", "feedback_sum", "n_feedback")
 
 
 def _normalise(df: pd.DataFrame) -> pd.DataFrame:
-    df = df.copy()
-    df["month"] = pd.to_datetime(df["month"]).dt.tz_localize(None).astype("datetime64[ns]")
+    df = df.copy(deep=False)  # copy-on-write: columns are replaced, not changed in place
+    if df["month"].dtype != "datetime64[ns]":
+        df["month"] = pd.to_datetime(df["month"]).dt.tz_localize(None).astype("datetime64[ns]")
     for col in df.columns:
         if col in _COUNTS:
             df[col] = df[col].fillna(0).astype("int64")
@@ -210,10 +242,42 @@ def _months(start, end, frames) -> pd.DatetimeIndex:
     return pd.date_range(lo.to_period("M").to_timestamp(), hi.to_period("M").to_timestamp(), freq="MS")
 
 
+def _roll_up(df: pd.DataFrame, keys: list[str], cols) -> pd.DataFrame:
+    """Sum ``cols`` of a fine aggregate over ``keys`` (sorted keys: stable float sums)."""
+    return df.sort_values(keys + [c for c in df.columns if c not in cols and c not in keys], kind="stable") \
+        .groupby(keys, as_index=False, sort=True)[list(cols)].sum()
+
+
+def _pieces_from_fine(raw: dict) -> dict:
+    """The six category-level pieces from the two fine aggregates of :func:`panel_exprs`."""
+    pf, cf = raw["posts_fine"], raw["contracts_fine"]
+    cm_posts = _roll_up(pf.assign(expert_posts=np.where(pf["experience_level"] == "expert", pf["job_posts"], 0)),
+                        ["category", "month"], ("job_posts", "ai_posts", "expert_posts"))
+    return {
+        "category_month_posts": cm_posts,
+        "category_month_contracts": _roll_up(cf, ["category", "month"], _CON_COLS),
+        "category_tier_month": _roll_up(cf, ["category", "tier", "month"], ("contracts", "earnings")),
+        "category_level_month_posts": pf[["category", "experience_level", "month", "job_posts"]],
+        "category_level_month_contracts": _roll_up(cf, ["category", "experience_level", "month"],
+                                                   ("contracts", "earnings", "hourly_earnings", "hours")),
+        "freelancer_month": raw.get("freelancer_month"),
+    }
+
+
 def finish_panels(raw: dict[str, pd.DataFrame], start: str | None = None,
                   end: str | None = None) -> dict[str, pd.DataFrame]:
-    """Normalise executed panel pieces, complete the grids, add ratios."""
-    raw = {k: _normalise(v) for k, v in raw.items()}
+    """Normalise executed panel pieces, complete the grids, add ratios.
+
+    ``raw`` holds the executed expressions of :func:`panel_exprs`
+    (``posts_fine``, ``contracts_fine``, ``freelancer_month``) or the six
+    category-level pieces of the plain-pandas reference. Without
+    ``freelancer_month`` only the three category panels are returned.
+    """
+    presorted = raw.get("_presorted", False)
+    raw = {k: _normalise(v) for k, v in raw.items() if isinstance(v, pd.DataFrame)}
+    raw["_presorted"] = presorted
+    if "contracts_fine" in raw:
+        raw = {**{k: v for k, v in _pieces_from_fine(raw).items() if v is not None}, "_presorted": presorted}
     cats = sorted(set(raw["category_month_posts"]["category"]) | set(raw["category_month_contracts"]["category"]))
     months = _months(start, end, [raw["category_month_posts"], raw["category_month_contracts"]])
     lv = {"category": cats, "month": months, "tier": ["low", "high"],
@@ -224,28 +288,62 @@ def finish_panels(raw: dict[str, pd.DataFrame], start: str | None = None,
     clm = _complete(raw["category_level_month_posts"], ["category", "experience_level", "month"], lv).merge(
         _complete(raw["category_level_month_contracts"], ["category", "experience_level", "month"], lv),
         on=["category", "experience_level", "month"])
-    fm = raw["freelancer_month"].sort_values(["freelancer_id", "category", "month"], ignore_index=True)
-    for df in (cm, ctm, clm, fm):
-        df["earnings_per_contract"] = _ratio(df["earnings"], df["contracts"])
-    for df in (cm, clm, fm):
-        df["hourly_rate"] = _ratio(df["hourly_earnings"], df["hours"])
-    for df in (cm, fm):
-        df["mean_feedback"] = _ratio(df["feedback_sum"], df["n_feedback"])
-    fm["mean_hours"] = _ratio(fm["hours"], fm["hourly_contracts"])
-    for df in (cm, ctm, clm, fm):
-        df["month"] = df["month"].astype("datetime64[ns]")
-    return {
+    out = {
         "category_month": cm.sort_values(["category", "month"], ignore_index=True),
         "category_tier_month": ctm.sort_values(["category", "tier", "month"], ignore_index=True),
         "category_level_month": clm.sort_values(["category", "experience_level", "month"], ignore_index=True),
-        "freelancer_month": fm,
     }
+    if "freelancer_month" in raw:
+        out["freelancer_month"] = finish_freelancer_month(raw["freelancer_month"], normalised=True,
+                                                          presorted=raw.get("_presorted", False))
+    cm, ctm, clm = out["category_month"], out["category_tier_month"], out["category_level_month"]
+    for df in (cm, ctm, clm):
+        df["earnings_per_contract"] = _ratio(df["earnings"], df["contracts"])
+    for df in (cm, clm):
+        df["hourly_rate"] = _ratio(df["hourly_earnings"], df["hours"])
+    cm["mean_feedback"] = _ratio(cm["feedback_sum"], cm["n_feedback"])
+    for df in (cm, ctm, clm):
+        df["month"] = df["month"].astype("datetime64[ns]")
+    return out
+
+
+def finish_freelancer_month(fm: pd.DataFrame, normalised: bool = False, presorted: bool = False) -> pd.DataFrame:
+    """Sort the executed ``freelancer_month`` aggregate and add its ratios.
+
+    ``presorted=True`` skips the sort when the engine already ordered the rows
+    by freelancer, category and month (binary string order, which is
+    pandas' order of UTF-8 text).
+    """
+    fm = fm if normalised else _normalise(fm)
+    if not presorted:
+        fm = fm.sort_values(["freelancer_id", "category", "month"], ignore_index=True)
+    fm["earnings_per_contract"] = _ratio(fm["earnings"], fm["contracts"])
+    fm["hourly_rate"] = _ratio(fm["hourly_earnings"], fm["hours"])
+    fm["mean_feedback"] = _ratio(fm["feedback_sum"], fm["n_feedback"])
+    fm["mean_hours"] = _ratio(fm["hours"], fm["hourly_contracts"])
+    fm["month"] = fm["month"].astype("datetime64[ns]")
+    return fm
+
+
+def _execute(expr) -> pd.DataFrame:
+    """Run an expression and hand the result to pandas through Arrow
+    (faster than Ibis's own ``to_pandas`` on millions of rows); months
+    become ``datetime64[ns]`` on the Arrow side, without a pandas copy."""
+    import pyarrow as pa
+
+    t = expr.to_pyarrow()
+    i = t.schema.get_field_index("month")
+    if i >= 0 and not pa.types.is_timestamp(t.schema.field(i).type):
+        t = t.set_column(i, "month", t["month"].cast(pa.timestamp("ns")))
+    elif i >= 0 and t.schema.field(i).type.tz is not None:  # Spark: UTC timestamps
+        t = t.set_column(i, "month", t["month"].cast(pa.timestamp("ns", tz="UTC")).cast(pa.timestamp("ns")))
+    return t.to_pandas()
 
 
 def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
                  start: str | None = None, end: str | None = None,
-                 backend: str = "duckdb", con=None) -> dict[str, pd.DataFrame]:
-    """Build every panel of an extract.
+                 backend: str = "duckdb", con=None, panels=PANELS) -> dict[str, pd.DataFrame]:
+    """Build the panels of an extract.
 
     Parameters
     ----------
@@ -260,18 +358,32 @@ def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
         Ibis backend (see :func:`connect`); ignored when ``con`` is given.
     con : ibis backend, optional
         An open Ibis connection to use.
+    panels : sequence of str
+        Which panels to build (default all four). The three category panels
+        come from one pass over the posts and one over the joined contracts;
+        ``freelancer_month`` (about half as many rows as contracts) is a
+        further pass, so leave it out when it is not needed.
 
     Returns
     -------
     dict of str to pandas.DataFrame
         ``category_month``, ``category_tier_month``, ``category_level_month``,
-        ``freelancer_month``.
+        ``freelancer_month`` (those asked for).
     """
+    unknown = sorted(set(panels) - set(PANELS))
+    if unknown:
+        raise ValueError(f"unknown panel(s) {unknown}; valid: {list(PANELS)}")
     con = con if con is not None else connect(backend)
     posts, contracts = read_extract(con, data_dir)
     exprs = panel_exprs(posts, contracts, value_threshold_usd, start, end)
-    raw = {k: e.to_pandas() for k, e in exprs.items()}
-    return finish_panels(raw, start, end)
+    raw = {"posts_fine": _execute(exprs["posts_fine"]), "contracts_fine": _execute(exprs["contracts_fine"])}
+    if "freelancer_month" in panels:
+        # Ordered in the engine: a parallel sort there is cheaper than
+        # pandas' sort of millions of string keys.
+        raw["freelancer_month"] = _execute(exprs["freelancer_month"].order_by(["freelancer_id", "category", "month"]))
+        raw["_presorted"] = True
+    out = finish_panels(raw, start, end)
+    return {k: out[k] for k in PANELS if k in panels}
 
 
 def build_panels_pandas(posts: pd.DataFrame, contracts: pd.DataFrame, value_threshold_usd: float = 1000.0,
@@ -321,3 +433,76 @@ def build_panels_pandas(posts: pd.DataFrame, contracts: pd.DataFrame, value_thre
         "freelancer_month": c.groupby(["freelancer_id", "category", "month"], as_index=False).agg(**con_aggs),
     }
     return finish_panels(raw, start, end)
+
+
+class PanelStore(Mapping):
+    """The panels of one extract and parameter set, built on first use.
+
+    A mapping from panel name to DataFrame, like the dict of
+    :func:`build_panels`, except that a panel is built only when asked for:
+    the three category panels together (one pass), ``freelancer_month``
+    alone. With ``cache_dir`` (default: the folder in the environment
+    variable ``ANALYSIS_PANEL_CACHE``, set by ``python -m analysis run``)
+    built panels are written there as Parquet under a key of the extract's
+    checksum, the parameters and this module's source, and read back by the
+    next chapter instead of rebuilt.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+    value_threshold_usd : float
+    start, end : str or None
+        As in :func:`build_panels`.
+    checksum : str or callable, optional
+        The extract's checksum (or a function returning it); needed only with
+        a cache.
+    cache_dir : str or Path, optional
+    """
+
+    def __init__(self, data_dir, value_threshold_usd: float = 1000.0, start: str | None = None,
+                 end: str | None = None, checksum=None, cache_dir=None):
+        self.data_dir = Path(data_dir)
+        self.args = (float(value_threshold_usd), start, end)
+        self._checksum = checksum
+        cache_dir = cache_dir if cache_dir is not None else os.environ.get(PANEL_CACHE_ENV) or None
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self._frames: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in PANELS:
+            raise KeyError(name)
+        if name not in self._frames:
+            group = CATEGORY_PANELS if name in CATEGORY_PANELS else ("freelancer_month",)
+            self._frames.update(self._load_or_build(group))
+        return self._frames[name]
+
+    def __iter__(self):
+        return iter(PANELS)
+
+    def __len__(self) -> int:
+        return len(PANELS)
+
+    def key(self) -> str:
+        """Cache key: extract checksum, parameters and the builder's source."""
+        checksum = self._checksum() if callable(self._checksum) else self._checksum
+        if not checksum:
+            from .chapter import extract_checksum
+
+            checksum = extract_checksum(self.data_dir)
+        code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+        blob = json.dumps({"extract": checksum, "args": self.args, "code": code}, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+    def _load_or_build(self, group) -> dict[str, pd.DataFrame]:
+        folder = self.cache_dir / self.key() if self.cache_dir else None
+        if folder is not None and all((folder / f"{n}.parquet").is_file() for n in group):
+            os.utime(folder)  # most recently used: kept by the cache pruning
+            return {n: pd.read_parquet(folder / f"{n}.parquet") for n in group}
+        frames = build_panels(self.data_dir, *self.args, panels=group)
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            for n, df in frames.items():
+                tmp = folder / f".{n}.parquet.tmp-{os.getpid()}"
+                df.to_parquet(tmp, index=False)
+                os.replace(tmp, folder / f"{n}.parquet")  # atomic: a reader never sees half a file
+        return frames

@@ -213,6 +213,11 @@ def check_schema(params: dict) -> tuple[dict, list[ParamProblem]]:
         problems.append(ParamProblem("seed", f"{seed!r} ({_type_name(seed)}) is not a non-negative integer, "
                                      f"e.g. {DEFAULT_PARAMS['seed']}"))
 
+    mf = full["max_freelancers"]
+    if isinstance(mf, bool) or not isinstance(mf, int) or mf < 0 or 0 < mf < 100:
+        problems.append(ParamProblem("max_freelancers", f"{mf!r} ({_type_name(mf)}) is not 0 (every freelancer) "
+                                     f"or an integer of at least 100, e.g. {DEFAULT_PARAMS['max_freelancers']}"))
+
     for key in LIST_KEYS:
         v = full[key]
         if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):

@@ -531,7 +531,12 @@ def run_chapter(src: Path, params: dict, key: str, cache: Path, failed_dir: Path
 
 
 def prune_cache(cache: Path, keep: int = KEEP_CACHE_ENTRIES) -> None:
-    """Keep the ``keep`` most recently used entries of each chapter."""
+    """Keep the ``keep`` most recently used entries of each chapter, and of the panels."""
+    panels = cache / "panels"
+    if panels.is_dir():
+        entries = sorted((e for e in panels.iterdir() if e.is_dir()), key=lambda e: e.stat().st_mtime, reverse=True)
+        for e in entries[keep:]:
+            shutil.rmtree(e, ignore_errors=True)
     root = cache / "chapters"
     if not root.is_dir():
         return
@@ -659,7 +664,7 @@ def headline_estimates(params: dict, backend: str = "duckdb") -> list:
     for outcome in ("job_posts", "contracts", "earnings_per_contract"):
         ests.append(platform_counterfactual(panels["category_month"], outcome, **kw)[1])
     fm = panels["freelancer_month"]
-    ests.append(within_freelancer(fm, "hourly_rate", focus, **kw))
+    ests.append(within_freelancer(fm, "hourly_rate", focus, max_freelancers=params["max_freelancers"], **kw))
     return ests
 
 
@@ -721,6 +726,8 @@ def _on_sigterm(signum, frame):
 
 
 def run(args) -> int:
+    from .panels import PANEL_CACHE_ENV
+
     t_start = time.monotonic()
     started = dt.datetime.now(dt.timezone.utc)
 
@@ -770,6 +777,9 @@ def run(args) -> int:
         stage.mkdir()
         try:
             cache = stage / "nocache" if args.no_cache else cache_dir
+            # Chapters share the panels: the first to need one builds it into
+            # the cache, the others read it (analysis.panels.PanelStore).
+            os.environ[PANEL_CACHE_ENV] = str(cache / "panels")
             runs: list[ChapterRun] = []
             n = len(chapters)
             for i, src in enumerate(chapters, 1):
@@ -822,6 +832,8 @@ def run(args) -> int:
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise
+        finally:
+            os.environ.pop(PANEL_CACHE_ENV, None)
         if not args.no_cache:
             prune_cache(cache_dir)
     say(f"built in {time.monotonic() - t_start:.1f} s: {out}")

@@ -635,3 +635,33 @@ def placebo_forest_frame(actual: Iterable, placebos: Iterable, categories: Seque
         f = forest_frame(ests, category_labels(ests, categories), {})
         parts.append(f.assign(outcome=label))
     return pd.concat(parts, ignore_index=True)
+
+
+def freelancer_sample_sentence(sample: dict) -> str:
+    """Which freelancers a within-freelancer regression uses, in words.
+
+    Parameters
+    ----------
+    sample : dict
+        ``Estimate.details["sample"]`` of
+        :func:`analysis.estimators.within_freelancer`.
+
+    Examples
+    --------
+    >>> freelancer_sample_sentence({"n_freelancers": 4239, "n_sampled": 4239, "sampled": False,
+    ...                             "max_freelancers": 25000, "seed": 1})
+    'all 4,239 freelancers of the extract (at most 25,000 are used: parameter `max_freelancers`)'
+    >>> freelancer_sample_sentence({"n_freelancers": 209830, "n_sampled": 25000, "sampled": True,
+    ...                             "max_freelancers": 25000, "seed": 7})[:60]
+    'a simple random sample of 25,000 of the 209,830 freelancers '
+    """
+    cap = sample["max_freelancers"]
+    if not sample["sampled"]:
+        limit = "no cap: parameter `max_freelancers` is 0" if not cap else \
+            f"at most {cap:,} are used: parameter `max_freelancers`"
+        return f"all {sample['n_freelancers']:,} freelancers of the extract ({limit})"
+    return (f"a simple random sample of {sample['n_sampled']:,} of the {sample['n_freelancers']:,} freelancers "
+            f"of the extract, with all their months (drawn with seed {sample['seed']}; parameter "
+            f"`max_freelancers`). The regressions' cost grows with the rows of the freelancer panel, and "
+            f"their precision comes from the contrast between categories, which a large random sample of "
+            f"freelancers keeps; set `max_freelancers` to 0 to use every freelancer")

@@ -41,6 +41,7 @@ value_threshold_usd = 1000.0
 focus_categories = ["Data Science & Analytics", "Writing", "Translation"]
 control_categories = []
 seed = 20240501
+max_freelancers = 25000
 output_dir = ""
 
 # %% tags=["remove-cell"]
@@ -56,7 +57,8 @@ from analysis.results import read_results
 
 ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
             value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,
-            control_categories=control_categories, seed=seed, output_dir=output_dir)
+            control_categories=control_categories, seed=seed,
+            max_freelancers=max_freelancers, output_dir=output_dir)
 glue("data_note", Markdown(ctx.data_note()), display=False)
 
 # %% tags=["remove-cell"]
@@ -74,9 +76,10 @@ own = claims.own_ids(roles)
 stored = read_results(ctx.results_path)
 stored = stored[~stored["id"].isin(own)]
 estimates, provenance = claims.gather_estimates(ctx.panels, roles, stored, ctx.controls,
-                                                ctx.params["treatment_date"], ctx.params["seed"])
+                                                ctx.params["treatment_date"], ctx.params["seed"],
+                                                max_freelancers=ctx.params["max_freelancers"])
 ctx.record(claims.compute_estimates(ctx.panels, roles, own, ctx.controls, ctx.params["treatment_date"],
-                                    ctx.params["seed"]))
+                                    ctx.params["seed"], max_freelancers=ctx.params["max_freelancers"]))
 others = provenance[~provenance["id"].isin(own)]
 glue("n_ids", len(provenance), display=False)
 glue("n_own", len(own), display=False)

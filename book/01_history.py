@@ -50,6 +50,7 @@ value_threshold_usd = 1000.0
 focus_categories = ["Data Science & Analytics", "Writing", "Translation"]
 control_categories = []
 seed = 20240501
+max_freelancers = 25000
 output_dir = ""
 
 # %% tags=["remove-input"]

@@ -35,6 +35,7 @@ value_threshold_usd = 1000.0
 focus_categories = ["Data Science & Analytics", "Writing", "Translation"]
 control_categories = []
 seed = 20240501
+max_freelancers = 25000
 output_dir = ""
 
 # %% tags=["remove-cell"]
@@ -46,7 +47,8 @@ from analysis.chapter import setup
 
 ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
             value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,
-            control_categories=control_categories, seed=seed, output_dir=output_dir)
+            control_categories=control_categories, seed=seed,
+            max_freelancers=max_freelancers, output_dir=output_dir)
 glue("data_note", Markdown(ctx.data_note()), display=False)
 glue("data_label", tables.data_label(ctx), display=False)
 cm = ctx.panels["category_month"]

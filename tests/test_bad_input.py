@@ -232,6 +232,8 @@ PARAM_CASES = {
     "wrong type threshold": ("value_threshold_usd: lots\n", ["value_threshold_usd", "not a number"]),
     "threshold not positive": ("value_threshold_usd: 0\n", ["value_threshold_usd", "> 0"]),
     "seed not int": ("seed: 1.5\n", ["seed", "integer"]),
+    "max_freelancers negative": ("max_freelancers: -5\n", ["max_freelancers", "at least 100"]),
+    "max_freelancers text": ("max_freelancers: all\n", ["max_freelancers", "0 (every freelancer)"]),
     "bad date string": ("treatment_date: 2022-13-45\n", ["treatment_date", "2022-13-45", "YYYY-MM-DD"]),
     "start after end": ("start: '2024-01-01'\nend: '2023-01-01'\n", ["start", "must be before end"]),
     "unknown focus category": ("focus_categories: [Writing, Astrology]\n",

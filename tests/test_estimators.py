@@ -459,3 +459,32 @@ def test_monte_carlo_fast(tmp_path):
     assert summary["bias"].abs().median() < 6
     hr = summary[summary.id == "productivity.hourly_rate"].set_index("world")
     assert abs(hr.loc["effect", "bias"]) < 2.5 and abs(hr.loc["no-effect", "bias"]) < 2.5
+
+
+def test_sample_freelancers_keeps_whole_freelancers(effect_world):
+    fm = effect_world[0]["freelancer_month"]
+    n = fm["freelancer_id"].nunique()
+    same, info = E.sample_freelancers(fm, n, seed=1)
+    assert same is fm and not info["sampled"] and info["n_freelancers"] == n
+    assert E.sample_freelancers(fm, 0, seed=1)[0] is fm
+    half, info = E.sample_freelancers(fm, n // 2, seed=1)
+    assert info["sampled"] and info["n_sampled"] == n // 2 == half["freelancer_id"].nunique()
+    # Every row of a drawn freelancer is kept, in the panel's order.
+    kept = fm[fm["freelancer_id"].isin(set(half["freelancer_id"]))].reset_index(drop=True)
+    pd.testing.assert_frame_equal(half, kept)
+    again, _ = E.sample_freelancers(fm, n // 2, seed=1)
+    other, _ = E.sample_freelancers(fm, n // 2, seed=2)
+    assert set(again["freelancer_id"]) == set(half["freelancer_id"]) != set(other["freelancer_id"])
+
+
+def test_within_freelancer_on_a_sample_still_finds_the_planted_rate(effect_world):
+    panels, truth = effect_world
+    fm = panels["freelancer_month"]
+    n = fm["freelancer_id"].nunique()
+    e = E.within_freelancer(fm, "hourly_rate", FOCUS, seed=2, b_reps=999, max_freelancers=n * 2 // 3)
+    assert e.details["sample"]["sampled"] and e.details["sample"]["n_sampled"] == n * 2 // 3
+    assert "random sample of" in e.scope
+    want = truth["productivity.hourly_rate"]
+    assert e.ci_low_pct < want < e.ci_high_pct
+    assert abs(e.estimate_pct - want) < 3 * 100 * e.se
+    assert e.n_obs < E.within_freelancer(fm, "hourly_rate", FOCUS, seed=2, inference="crv1").n_obs
