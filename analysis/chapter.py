@@ -13,8 +13,9 @@ run's output folder.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +27,18 @@ PARAM_NAMES = tuple(DEFAULT_PARAMS)
 
 
 def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
-    """SHA-256 of a file, streamed."""
+    """SHA-256 of a file, streamed.
+
+    Remembered per process for a file of unchanged size and modification
+    time, so a run that needs an extract's hashes several times (cache keys,
+    validation cache, manifest) reads the files once.
+    """
+    st = os.stat(path)
+    return _sha256_of(str(Path(path).resolve()), st.st_size, st.st_mtime_ns, chunk)
+
+
+@lru_cache(maxsize=256)
+def _sha256_of(path: str, size: int, mtime_ns: int, chunk: int) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         while block := fh.read(chunk):

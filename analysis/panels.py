@@ -337,7 +337,8 @@ def _execute(expr) -> pd.DataFrame:
         t = t.set_column(i, "month", t["month"].cast(pa.timestamp("ns")))
     elif i >= 0 and t.schema.field(i).type.tz is not None:  # Spark: UTC timestamps
         t = t.set_column(i, "month", t["month"].cast(pa.timestamp("ns", tz="UTC")).cast(pa.timestamp("ns")))
-    return t.to_pandas()
+    # Arrow buffers are released column by column as pandas takes them over.
+    return t.to_pandas(split_blocks=True, self_destruct=True)
 
 
 def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
@@ -387,11 +388,14 @@ def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
 
 
 def build_panels_pandas(posts: pd.DataFrame, contracts: pd.DataFrame, value_threshold_usd: float = 1000.0,
-                        start: str | None = None, end: str | None = None) -> dict[str, pd.DataFrame]:
+                        start: str | None = None, end: str | None = None,
+                        panels=PANELS) -> dict[str, pd.DataFrame]:
     """Reference implementation of :func:`build_panels` in plain pandas.
 
     Used by the tests (identical panels on small data) and as the baseline of
-    the benchmarks: the obvious code a newcomer would write.
+    the benchmarks: the obvious code a newcomer would write. ``panels``
+    leaves out ``freelancer_month`` when not asked for (the category panels
+    are always made together).
     """
     posts = posts.copy()
     contracts = contracts.copy()
@@ -430,9 +434,11 @@ def build_panels_pandas(posts: pd.DataFrame, contracts: pd.DataFrame, value_thre
         "category_level_month_contracts": c.groupby(["category", "experience_level", "month"], as_index=False).agg(
             contracts=("job_id", "size"), earnings=("earnings_usd", "sum"),
             hourly_earnings=("hourly_earnings", "sum"), hours=("hourly_hours", "sum")),
-        "freelancer_month": c.groupby(["freelancer_id", "category", "month"], as_index=False).agg(**con_aggs),
     }
-    return finish_panels(raw, start, end)
+    if "freelancer_month" in panels:
+        raw["freelancer_month"] = c.groupby(["freelancer_id", "category", "month"], as_index=False).agg(**con_aggs)
+    out = finish_panels(raw, start, end)
+    return {k: out[k] for k in PANELS if k in panels}
 
 
 class PanelStore(Mapping):

@@ -8,7 +8,7 @@
 
 Steps
 -----
-1. **Check** the extract against the data contract (:func:`analysis.contract.validate`)
+1. **Check** the extract against the data contract (:func:`analysis.contract.validate`; a valid extract's result is remembered in the cache until a file changes)
    and the parameters on their own and against the extract
    (:mod:`analysis.params`), listing *every* problem before anything runs.
 2. **Execute** every chapter of ``_toc.yml`` (not the plain-Markdown root page)
@@ -81,6 +81,7 @@ is part of that chapter's cache key.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
@@ -249,9 +250,45 @@ def read_sweep(path: Path) -> list[dict]:
     return [{str(k): v for k, v in s.items()} for s in sets]
 
 
-def check_inputs(args) -> Inputs:
-    """Validate extract, parameters and sweep sets; raise RunError listing every problem."""
-    from .contract import format_violations, validate
+def validate_cached(data_dir: Path, cache_dir: Path | None):
+    """:func:`analysis.contract.validate`, remembered for a valid extract.
+
+    Validation reads every row (about 8 s at 10^7 job posts). A valid
+    extract's summary is kept under ``<cache>/validated/`` keyed by the
+    folder, the SHA-256 of its files and the contract's code, so a rebuild on
+    unchanged data skips it; any change to a file changes the key. No cache
+    (``--no-cache``): always validated.
+    """
+    from .chapter import extract_checksum
+    from .contract import Summary, validate
+
+    if cache_dir is None:
+        return validate(data_dir)
+    try:
+        checksum = extract_checksum(data_dir)
+    except (FileNotFoundError, OSError):
+        return validate(data_dir)  # reports the missing or unreadable files
+    contract_code = (Path(__file__).parent / "contract.py").read_bytes()
+    key = _sha_json({"folder": str(Path(data_dir).resolve()), "extract": checksum,
+                     "contract": _sha(contract_code)})
+    memo = cache_dir / "validated" / f"{key}.json"
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        return Summary(**json.loads(memo.read_text())), []
+    summary, violations = validate(data_dir)
+    if summary is not None and not violations:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo.with_suffix(f".tmp-{os.getpid()}")
+        tmp.write_text(json.dumps(dataclasses.asdict(summary)))
+        os.replace(tmp, memo)
+    return summary, violations
+
+
+def check_inputs(args, cache_dir: Path | None = None) -> Inputs:
+    """Validate extract, parameters and sweep sets; raise RunError listing every problem.
+
+    ``cache_dir``: remember a valid extract's validation (:func:`validate_cached`).
+    """
+    from .contract import format_violations
     from .params import (ParamsFileError, check_against_data, check_schema, format_problems, parse_sets,
                          read_params_file)
 
@@ -279,7 +316,7 @@ def check_inputs(args) -> Inputs:
         data_dir = (Path.cwd() / data_dir).resolve()
     full["data_dir"] = str(data_dir)
 
-    summary, violations = validate(data_dir)
+    summary, violations = validate_cached(data_dir, cache_dir)
     if summary is not None:
         problems += check_against_data(full, summary, skip={p.key for p in schema_problems})
     for k, s in enumerate(sweep, 1):
@@ -742,7 +779,7 @@ def run(args) -> int:
     failed_dir = cache_dir / "failed"
     recover(out)
 
-    inputs = check_inputs(args)
+    inputs = check_inputs(args, None if args.no_cache else cache_dir)
     s = inputs.summary
     say(f"inputs: {s.n_posts:,} job posts, {s.n_contracts:,} contracts, {s.first_date} to {s.last_date}, "
         f"{len(s.categories)} categories; parameters valid")

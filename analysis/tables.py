@@ -637,31 +637,39 @@ def placebo_forest_frame(actual: Iterable, placebos: Iterable, categories: Seque
     return pd.concat(parts, ignore_index=True)
 
 
-def freelancer_sample_sentence(sample: dict) -> str:
-    """Which freelancers a within-freelancer regression uses, in words.
+def freelancer_sample_sentence(sample: dict, n_used: int | None = None) -> str:
+    """Which freelancers a within-freelancer regression uses, as Markdown sentences.
 
     Parameters
     ----------
     sample : dict
         ``Estimate.details["sample"]`` of
         :func:`analysis.estimators.within_freelancer`.
+    n_used : int, optional
+        Freelancers left after dropping those seen in one month only
+        (``Estimate.details["n_freelancers"]``).
 
     Examples
     --------
     >>> freelancer_sample_sentence({"n_freelancers": 4239, "n_sampled": 4239, "sampled": False,
     ...                             "max_freelancers": 25000, "seed": 1})
-    'all 4,239 freelancers of the extract (at most 25,000 are used: parameter `max_freelancers`)'
+    'The regressions use all 4,239 freelancers of the extract (the run parameter `max_freelancers`, 25,000, caps them).'
     >>> freelancer_sample_sentence({"n_freelancers": 209830, "n_sampled": 25000, "sampled": True,
-    ...                             "max_freelancers": 25000, "seed": 7})[:60]
-    'a simple random sample of 25,000 of the 209,830 freelancers '
+    ...                             "max_freelancers": 25000, "seed": 7}, 20991)[:79]
+    'The regressions use a simple random sample of 25,000 of the 209,830 freelancers'
     """
     cap = sample["max_freelancers"]
     if not sample["sampled"]:
-        limit = "no cap: parameter `max_freelancers` is 0" if not cap else \
-            f"at most {cap:,} are used: parameter `max_freelancers`"
-        return f"all {sample['n_freelancers']:,} freelancers of the extract ({limit})"
-    return (f"a simple random sample of {sample['n_sampled']:,} of the {sample['n_freelancers']:,} freelancers "
-            f"of the extract, with all their months (drawn with seed {sample['seed']}; parameter "
-            f"`max_freelancers`). The regressions' cost grows with the rows of the freelancer panel, and "
-            f"their precision comes from the contrast between categories, which a large random sample of "
-            f"freelancers keeps; set `max_freelancers` to 0 to use every freelancer")
+        limit = "the run parameter `max_freelancers` is 0: no cap" if not cap else \
+            f"the run parameter `max_freelancers`, {cap:,}, caps them"
+        text = f"The regressions use all {sample['n_freelancers']:,} freelancers of the extract ({limit})."
+    else:
+        text = (f"The regressions use a simple random sample of {sample['n_sampled']:,} of the "
+                f"{sample['n_freelancers']:,} freelancers of the extract, with all their months (drawn with seed "
+                f"{sample['seed']}; run parameter `max_freelancers`, 0 for every freelancer). "
+                f"Their cost grows with the rows of the freelancer panel, while their precision comes from the "
+                f"contrast between categories, which a large random sample of freelancers keeps.")
+    if n_used is not None:
+        text += (f" After dropping freelancers seen in one month only (their own fixed effect would fit them "
+                 f"exactly), {n_used:,} remain.")
+    return text

@@ -215,7 +215,9 @@ for est in within:
     glue(f"wf_{key}_verdict", tables.verdict(est.estimate_pct, est.ci_low_pct, est.ci_high_pct), display=False)
 glue("wf_inference", within[0].inference, display=False)
 glue("wf_n_freelancers", within[0].details["n_freelancers"], display=False)
-glue("wf_sample", tables.freelancer_sample_sentence(within[0].details["sample"]), display=False)
+glue("wf_sample", Markdown(tables.freelancer_sample_sentence(within[0].details["sample"],
+                                                               within[0].details["n_freelancers"])),
+     display=False)
 glue("wf_feedback_stars", abs(within[-1].coef), display=False)
 
 wf_data = tables.forest_frame(within, {e.id: outcomes[e.outcome] for e in within}, {})
@@ -234,7 +236,7 @@ glue("cite_productivity_within_freelancer", Markdown(figures.save_figure(
 # The regressions compare each freelancer's monthly outcomes before and after the release, for freelancers in the focus categories relative to those in other categories: the logarithm of the outcome on an indicator for "focus category, after the release", with freelancer and month fixed effects.
 # Because a freelancer's own level is held fixed, a change in who joins or leaves the platform does not move the estimates.
 # Feedback is modelled in stars and reported as a percent of the focus categories' pre-release mean.
-# The regressions use {glue:text}`wf_sample`; {glue:text}`wf_n_freelancers:,d` of them have rows left after dropping freelancers seen only once (their own fixed effect would fit them exactly).
+# {glue:md}`wf_sample`
 # Treatment varies by category, so inference is by the wild cluster bootstrap with categories as clusters, which remains reliable with few clusters as long as several of them are treated {cite:p}`cameron2008bootstrap,mackinnon2018wild,roodman2019fast`; in this run: {glue:text}`wf_inference`.
 
 # %% mystnb={"figure": {"caption": "Change after the release for freelancers in the focus categories relative to freelancers in other categories, comparing each freelancer with themselves (freelancer and month fixed effects), with 95% wild cluster bootstrap intervals. Data: {glue:text}`data_label`.", "name": "fig-productivity-within-freelancer"}, "image": {"alt": "Forest plot with one row per measure (hourly rate, earnings per contract, hours per hourly contract, feedback), each with a point estimate in percent, a horizontal 95% interval and a vertical line at zero."}} tags=["remove-input"]

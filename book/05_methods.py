@@ -162,6 +162,7 @@ pretrend.pipe(tables.styled).hide(axis="index").format({"Joint pre-trend p-value
 #
 # on the `freelancer_month` panel, with a fixed effect $\mu_f$ for every freelancer and month effects $\gamma_m$.
 # Feedback, on a 1 to 5 scale, is modelled in levels.
+# On large extracts the regressions use a simple random sample of freelancers (the run parameter `max_freelancers`, with all months of each sampled freelancer): sampling whole freelancers at random leaves $\beta$ unchanged, and since treatment varies by category, the precision comes mostly from the contrast between categories, which a large sample keeps. {doc}`04_productivity` says which sample a run used.
 #
 # ## Inference with few categories
 #

@@ -250,3 +250,27 @@ def _first_chapter() -> str:
     from analysis.run import chapter_sources, ordered
 
     return ordered(chapter_sources())[0].stem
+
+
+def test_validation_is_remembered_only_for_unchanged_valid_files(tmp_path):
+    """A rebuild skips validating an unchanged extract, never a changed one."""
+    from analysis.run import validate_cached
+    from analysis.simulate import World, write_extract
+
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    write_extract(World(n_posts=2_000, seed=5), data, fmt="csv")
+    summary, problems = validate_cached(data, cache)
+    assert problems == [] and summary.n_posts > 0
+    (memo,) = list((cache / "validated").iterdir())
+    again, problems = validate_cached(data, cache)
+    assert again == summary and problems == []
+    # A file changed after a valid run: a new key, so it is validated again and the error is found.
+    csv = data / "contracts.csv"
+    lines = csv.read_text().splitlines()
+    lines[3] = lines[3].replace(lines[3].split(",")[1], "J-unknown", 1)  # a contract whose post does not exist
+    csv.write_text("\n".join(lines) + "\n")
+    summary2, problems = validate_cached(data, cache)
+    assert any(p.column == "job_id" for p in problems), [str(p) for p in problems]
+    assert list((cache / "validated").iterdir()) == [memo]  # an invalid extract is not remembered
+    # Without a cache folder it always validates.
+    assert validate_cached(data, None)[1]
