@@ -688,7 +688,7 @@ def sign_word(x: float, up: str = "rose", down: str = "fell", flat: str = "did n
 
 
 def tier_sentences(check: pd.DataFrame, digits: int = 1) -> str:
-    """Markdown list: one sentence per tiered category of claim 4, numbers from ``check``.
+    """Markdown paragraph: one sentence per tiered category of claim 4, numbers from ``check``.
 
     Returns a sentence saying the claim is not tested when there is no tiered
     category.
@@ -708,10 +708,12 @@ def tier_sentences(check: pd.DataFrame, digits: int = 1) -> str:
             return (f"{sign_word(x.estimate_pct)} by {abs(x.estimate_pct):.{digits}f}% "
                     f"(95% interval {x.ci_low_pct:.{digits}f}% to {x.ci_high_pct:.{digits}f}%; {x.verdict})")
 
-        lines.append(f"- **{cat}**: high-value contracts {change('high_value')}; "
-                     f"low-value contracts {change('low_value')}; "
+        lines.append(f"In **{cat}**, high-value contracts {change('high_value')}, "
+                     f"low-value contracts {change('low_value')}, and "
                      f"low- relative to high-value contracts {change('tier_gap')}.")
-    return "\n".join(lines)
+    # One paragraph: the text is pasted inline into a list item of the
+    # summary, where a Markdown list would not render as a list.
+    return " ".join(lines)
 
 
 def display_check(check: pd.DataFrame, digits: int = 1) -> pd.DataFrame:

@@ -138,9 +138,7 @@ glue("c4_sentences", Markdown(claims.tier_sentences(check)), display=False)
 #    Relative to the {glue:text}`n_controls:d` control categories, job posts in {glue:text}`role_new_ai` {glue:text}`c3_posts_dir` by {glue:text}`c3_posts_est:.1f`% (95% interval {glue:text}`c3_posts_lo:.1f`% to {glue:text}`c3_posts_hi:.1f`%), and the share of its posts that are AI-related {glue:text}`c3_share_dir` by {glue:text}`c3_share_est:.1f` percentage points more than in the controls (95% interval {glue:text}`c3_share_lo:.1f` to {glue:text}`c3_share_hi:.1f` points; {doc}`03_categories`).
 #    Claim 3 is **{glue:text}`c3_verdict`**.
 # 4. **High- and low-value work.**
-#    Relative to the same value tier of the control categories:
-#
-#    {glue:md}`c4_sentences:myst`
+#    Each tier is compared with the same value tier of the control categories. {glue:md}`c4_sentences:myst`
 #
 #    Claim 4 is **{glue:text}`c4_verdict`**.
 # 5. **More complex, better-paid work.**

@@ -148,7 +148,7 @@ def test_display_and_sentences():
     assert d.loc[0, "95% interval"] == "1.0 to 9.0"
     assert set(d.loc[d["Estimate id"].str.endswith("_share"), "Unit"]) == {"pp"}
     s = claims.tier_sentences(chk)
-    assert s.count("\n") == 1 and "**Writing**" in s and "**Translation**" in s
+    assert "\n" not in s and s.count(". In ") == 1 and "**Writing**" in s and "**Translation**" in s
     assert "low-value contracts fell by 5.0%" in s
     counts = claims.verdict_counts(claim_verdicts(chk))
     assert counts["supported"] == 5 and sum(counts.values()) == 5
