@@ -2,10 +2,11 @@
 
 One Ibis expression per panel (:func:`analysis.panels.panel_exprs`) runs on
 both engines through the same :func:`analysis.panels.build_panels` call; only
-the connection differs. Keys and counts must match exactly; float aggregates
-(sums, and the ratios built from them) may differ in the last bits because
-the engines add in different orders, so they are compared with a relative
-tolerance of 1e-12 and equal NaN positions.
+the connection differs. Keys and counts must match exactly. Float aggregates
+(sums, and the ratios built from them) would differ in the last bits if the
+engines added floats (in different orders); the builder sums in fixed point
+(``analysis.panels._exact_sum``), so they are checked within a relative 1e-12
+with equal NaN positions (the issue's requirement) and then for identical bits.
 
 Needs a Java runtime and pyspark; skipped with a message otherwise. One local
 Spark session (``local[2]``) serves the whole module: start-up takes about
@@ -88,6 +89,7 @@ def _assert_same(name: str, duck: pd.DataFrame, spark: pd.DataFrame) -> None:
             assert np.issubdtype(d.dtype, np.floating), f"{name}.{col}: {d.dtype}"
             np.testing.assert_array_equal(np.isnan(s), np.isnan(d), err_msg=f"{name}.{col}: NaN positions")
             np.testing.assert_allclose(s, d, rtol=RTOL, atol=0, equal_nan=True, err_msg=f"{name}.{col}")
+            np.testing.assert_array_equal(s, d, err_msg=f"{name}.{col}: exact sums give identical bits")
 
 
 @pytest.mark.parametrize("name", PANELS)
