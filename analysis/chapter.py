@@ -29,16 +29,17 @@ PARAM_NAMES = tuple(DEFAULT_PARAMS)
 def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
     """SHA-256 of a file, streamed.
 
-    Remembered per process for a file of unchanged size and modification
-    time, so a run that needs an extract's hashes several times (cache keys,
-    validation cache, manifest) reads the files once.
+    Remembered per process for a file of unchanged inode, size, modification
+    and change time (``cp -p`` keeps the modification time but not the
+    change time), so a run that needs an extract's hashes several times
+    (cache keys, validation cache, manifest) reads the files once.
     """
     st = os.stat(path)
-    return _sha256_of(str(Path(path).resolve()), st.st_size, st.st_mtime_ns, chunk)
+    return _sha256_of(str(Path(path).resolve()), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, chunk)
 
 
 @lru_cache(maxsize=256)
-def _sha256_of(path: str, size: int, mtime_ns: int, chunk: int) -> str:
+def _sha256_of(path: str, ino: int, size: int, mtime_ns: int, ctime_ns: int, chunk: int) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         while block := fh.read(chunk):

@@ -35,6 +35,11 @@ TABLES = ("job_posts", "contracts")
 LEVELS = ("entry", "intermediate", "expert")
 CONTRACT_TYPES = ("hourly", "fixed")
 
+#: Largest earnings or hours value a contract may hold: the panels add amounts in
+#: 128-bit fixed point with 9 decimals (``analysis.panels.EXACT``), so totals must stay
+#: far below 10^29; no real contract comes near.
+MAX_AMOUNT = 1e15
+
 #: Column -> (DuckDB type, description) for each table.
 CONTRACT: dict[str, dict[str, tuple[str, str]]] = {
     "job_posts": {
@@ -262,12 +267,18 @@ def _check_table(con, table: str, fname: str) -> list[Violation]:
         e = "TRY_CAST(\"earnings_usd\" AS DOUBLE)"
         check("earnings_usd", f"\"earnings_usd\" IS NULL OR ({e} IS NOT NULL AND (NOT isfinite({e}) OR {e} < 0))",
               "must be a finite number >= 0 (no null, negative, infinite or NaN)")
+        # The panels add amounts in fixed point (up to 10^29 in total); a
+        # sentinel such as 1e30 is a data error, not an amount.
+        check("earnings_usd", f"isfinite({e}) AND {e} >= {MAX_AMOUNT:g}",
+              f"must be below {MAX_AMOUNT:g} (a placeholder value?)")
         f = "TRY_CAST(\"feedback\" AS DOUBLE)"
         check("feedback", f"{f} IS NOT NULL AND (isnan({f}) OR {f} < 1 OR {f} > 5)",
               "must be between 1 and 5, or null")
         h = "TRY_CAST(\"hours\" AS DOUBLE)"
         check("hours", f"{h} IS NOT NULL AND (isnan({h}) OR NOT isfinite({h}) OR {h} < 0)",
               "must be a finite number >= 0")
+        check("hours", f"isfinite({h}) AND {h} >= {MAX_AMOUNT:g}",
+              f"must be below {MAX_AMOUNT:g} (a placeholder value?)")
     return out
 
 

@@ -61,7 +61,7 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import stats
 
-from .config import RELEASE_DATE, slugify
+from .config import DEFAULT_PARAMS, RELEASE_DATE, slugify
 from .results import Estimate
 from .simulate import post_mask
 
@@ -1049,7 +1049,7 @@ def _drop_singletons(df: pd.DataFrame, fe_cols: Sequence[str]) -> pd.DataFrame:
 
 #: Default cap on the freelancers of the within-freelancer regressions (the
 #: ``max_freelancers`` run parameter).
-MAX_FREELANCERS = 25_000
+MAX_FREELANCERS = DEFAULT_PARAMS["max_freelancers"]
 
 
 def sample_freelancers(freelancer_month: pd.DataFrame, max_freelancers: int = MAX_FREELANCERS,

@@ -121,8 +121,12 @@ def _exact_sum(col):
     Float addition depends on the order of the terms, and a parallel or
     distributed engine adds in a different order on every run; fixed-point
     addition does not. So the panels are the same bits on 1 or 16 DuckDB
-    threads and on Spark, and the rounding (at most 5e-10 per value) is far
-    below any unit the book reports.
+    threads, and the rounding (at most 5e-10 per value) is far below any unit
+    the book reports. On Spark they are the same bits when values have at most
+    9 decimals (as money in cents does); with more, the engines round the
+    10th decimal differently (DuckDB's cast is not correctly rounded) and
+    sums agree to about 1e-12 relative. Values must stay below 10^15
+    (``analysis.contract.MAX_AMOUNT``) so that totals fit.
     """
     return col.cast(EXACT).sum().cast("float64")
 
@@ -333,10 +337,9 @@ def _execute(expr) -> pd.DataFrame:
 
     t = expr.to_pyarrow()
     i = t.schema.get_field_index("month")
-    if i >= 0 and not pa.types.is_timestamp(t.schema.field(i).type):
+    if i >= 0 and pa.types.is_date(t.schema.field(i).type):
         t = t.set_column(i, "month", t["month"].cast(pa.timestamp("ns")))
-    elif i >= 0 and t.schema.field(i).type.tz is not None:  # Spark: UTC timestamps
-        t = t.set_column(i, "month", t["month"].cast(pa.timestamp("ns", tz="UTC")).cast(pa.timestamp("ns")))
+    # (time-zone-aware timestamps are left to _normalise, which keeps their local date)
     # Arrow buffers are released column by column as pandas takes them over.
     return t.to_pandas(split_blocks=True, self_destruct=True)
 
@@ -377,6 +380,9 @@ def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
     con = con if con is not None else connect(backend)
     posts, contracts = read_extract(con, data_dir)
     exprs = panel_exprs(posts, contracts, value_threshold_usd, start, end)
+    if not set(panels) & set(CATEGORY_PANELS):  # the freelancer panel alone: one query
+        fm = _execute(exprs["freelancer_month"].order_by(["freelancer_id", "category", "month"]))
+        return {"freelancer_month": finish_freelancer_month(fm, presorted=True)}
     raw = {"posts_fine": _execute(exprs["posts_fine"]), "contracts_fine": _execute(exprs["contracts_fine"])}
     if "freelancer_month" in panels:
         # Ordered in the engine: a parallel sort there is cheaper than
@@ -441,6 +447,20 @@ def build_panels_pandas(posts: pd.DataFrame, contracts: pd.DataFrame, value_thre
     return {k: out[k] for k in PANELS if k in panels}
 
 
+def builder_fingerprint() -> str:
+    """SHA-256 of what the panels depend on besides the data and parameters:
+    the source of this module and of :mod:`analysis.contract` (types, file
+    discovery) and the versions of DuckDB, Ibis, pandas and pyarrow."""
+    from importlib.metadata import version
+
+    h = hashlib.sha256()
+    for mod in ("panels.py", "contract.py"):
+        h.update((Path(__file__).parent / mod).read_bytes())
+    for dist in ("duckdb", "ibis-framework", "pandas", "pyarrow"):
+        h.update(f"{dist}=={version(dist)}".encode())
+    return h.hexdigest()
+
+
 class PanelStore(Mapping):
     """The panels of one extract and parameter set, built on first use.
 
@@ -450,8 +470,8 @@ class PanelStore(Mapping):
     alone. With ``cache_dir`` (default: the folder in the environment
     variable ``ANALYSIS_PANEL_CACHE``, set by ``python -m analysis run``)
     built panels are written there as Parquet under a key of the extract's
-    checksum, the parameters and this module's source, and read back by the
-    next chapter instead of rebuilt.
+    checksum, the parameters and :func:`builder_fingerprint`, and read back
+    by the next chapter instead of rebuilt.
 
     Parameters
     ----------
@@ -495,8 +515,7 @@ class PanelStore(Mapping):
             from .chapter import extract_checksum
 
             checksum = extract_checksum(self.data_dir)
-        code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-        blob = json.dumps({"extract": checksum, "args": self.args, "code": code}, sort_keys=True)
+        blob = json.dumps({"extract": checksum, "args": self.args, "code": builder_fingerprint()}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:24]
 
     def _load_or_build(self, group) -> dict[str, pd.DataFrame]:

@@ -569,6 +569,11 @@ def run_chapter(src: Path, params: dict, key: str, cache: Path, failed_dir: Path
 
 def prune_cache(cache: Path, keep: int = KEEP_CACHE_ENTRIES) -> None:
     """Keep the ``keep`` most recently used entries of each chapter, and of the panels."""
+    validated = cache / "validated"
+    if validated.is_dir():
+        memos = sorted(validated.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for f in memos[4 * keep:]:
+            f.unlink(missing_ok=True)
     panels = cache / "panels"
     if panels.is_dir():
         entries = sorted((e for e in panels.iterdir() if e.is_dir()), key=lambda e: e.stat().st_mtime, reverse=True)

@@ -138,6 +138,8 @@ DATA_CASES = {
                           ["contracts.csv", "earnings_usd", ">= 0"], True),
     "infinite earnings": (lambda f, p, c: _csv(f, p, _set(c, 2, "earnings_usd", "inf")), 1,
                           ["contracts.csv", "earnings_usd", "finite"], True),
+    "placeholder earnings": (lambda f, p, c: _csv(f, p, _set(c, 3, "earnings_usd", "1e30")), 1,
+                             ["contracts.csv", "earnings_usd", "below 1e+15", "placeholder"], True),
     "NaN earnings": (lambda f, p, c: _csv(f, p, _set(c, 6, "earnings_usd", "nan")), 1,
                      ["contracts.csv", "earnings_usd", "NaN"], True),
     "null earnings": (lambda f, p, c: _csv(f, p, _set(c, 6, "earnings_usd", "")), 1,

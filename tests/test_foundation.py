@@ -232,11 +232,16 @@ def test_panels_identical_on_any_thread_count(small_extract, tmp_path):
 def test_build_panels_subset_and_unknown(small_extract):
     only = build_panels(small_extract[0], panels=("category_month",))
     assert list(only) == ["category_month"]
+    alone = build_panels(small_extract[0], panels=("freelancer_month",))
+    full = build_panels(small_extract[0])
+    assert list(alone) == ["freelancer_month"]
+    pd.testing.assert_frame_equal(alone["freelancer_month"], full["freelancer_month"], check_exact=True)
     with pytest.raises(ValueError, match="unknown panel"):
         build_panels(small_extract[0], panels=("category_week",))
 
 
-def test_panel_store_builds_lazily_and_reuses_its_cache(small_extract, tmp_path):
+def test_panel_store_builds_lazily_and_reuses_its_cache(small_extract, tmp_path, monkeypatch):
+    import analysis.panels
     from analysis.panels import PanelStore
 
     ref = build_panels(small_extract[0], 1000.0, "2021-01-01", "2024-06-30")
@@ -247,11 +252,18 @@ def test_panel_store_builds_lazily_and_reuses_its_cache(small_extract, tmp_path)
         "category_level_month.parquet", "category_month.parquet", "category_tier_month.parquet"]
     assert len(store["freelancer_month"]) == len(ref["freelancer_month"])
     assert (entry / "freelancer_month.parquet").is_file()
-    # A second store (the next chapter) reads the files: identical frames, dtypes included.
+    # A second store (the next chapter) reads the files, never builds: identical frames, dtypes included.
+    real_build = analysis.panels.build_panels
+
+    def must_not_build(*a, **k):
+        raise AssertionError("rebuilt although the cache holds the panels")
+
+    monkeypatch.setattr(analysis.panels, "build_panels", must_not_build)
     again = PanelStore(small_extract[0], 1000.0, "2021-01-01", "2024-06-30", checksum="abc", cache_dir=tmp_path)
     for k in ref:
         pd.testing.assert_frame_equal(again[k], ref[k], check_exact=True)
     pd.testing.assert_frame_equal(cm, ref["category_month"], check_exact=True)
+    monkeypatch.setattr(analysis.panels, "build_panels", real_build)
     # Another threshold is another entry, never the cached one.
     other = PanelStore(small_extract[0], 500.0, "2021-01-01", "2024-06-30", checksum="abc", cache_dir=tmp_path)
     low = other["category_tier_month"].query("tier == 'low'").contracts.sum()

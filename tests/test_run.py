@@ -252,8 +252,9 @@ def _first_chapter() -> str:
     return ordered(chapter_sources())[0].stem
 
 
-def test_validation_is_remembered_only_for_unchanged_valid_files(tmp_path):
+def test_validation_is_remembered_only_for_unchanged_valid_files(tmp_path, monkeypatch):
     """A rebuild skips validating an unchanged extract, never a changed one."""
+    import analysis.contract
     from analysis.run import validate_cached
     from analysis.simulate import World, write_extract
 
@@ -262,8 +263,15 @@ def test_validation_is_remembered_only_for_unchanged_valid_files(tmp_path):
     summary, problems = validate_cached(data, cache)
     assert problems == [] and summary.n_posts > 0
     (memo,) = list((cache / "validated").iterdir())
+    real_validate = analysis.contract.validate
+
+    def must_not_run(folder):
+        raise AssertionError("validated again although nothing changed")
+
+    monkeypatch.setattr(analysis.contract, "validate", must_not_run)
     again, problems = validate_cached(data, cache)
     assert again == summary and problems == []
+    monkeypatch.setattr(analysis.contract, "validate", real_validate)
     # A file changed after a valid run: a new key, so it is validated again and the error is found.
     csv = data / "contracts.csv"
     lines = csv.read_text().splitlines()
