@@ -521,8 +521,11 @@ class PanelStore(Mapping):
     def _load_or_build(self, group) -> dict[str, pd.DataFrame]:
         folder = self.cache_dir / self.key() if self.cache_dir else None
         if folder is not None and all((folder / f"{n}.parquet").is_file() for n in group):
-            os.utime(folder)  # most recently used: kept by the cache pruning
-            return {n: pd.read_parquet(folder / f"{n}.parquet") for n in group}
+            try:
+                os.utime(folder)  # most recently used: kept by the cache pruning
+                return {n: pd.read_parquet(folder / f"{n}.parquet") for n in group}
+            except OSError:  # removed meanwhile by another run's cache pruning: build instead
+                pass
         frames = build_panels(self.data_dir, *self.args, panels=group)
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
