@@ -53,7 +53,6 @@ glue("data_note", Markdown(ctx.data_note()), display=False)
 glue("data_label", tables.data_label(ctx), display=False)
 cm = ctx.panels["category_month"]
 td = ctx.params["treatment_date"]
-note = tables.source_note(ctx)
 
 # %% [markdown]
 # ## Data used
@@ -73,14 +72,12 @@ for key, value in changes.items():
     glue(f"{key}_dir", tables.direction(value), display=False)
 
 fig = figures.platform_trends(trends, td)
-glue("cite_platform_trends", Markdown(figures.save_figure(
-    fig, "fig-platform-trends", trends, ctx.out,
+figures.publish(ctx, fig, "fig-platform-trends", trends,
     caption=("Platform-wide job posts, contracts and earnings per contract by month, "
-             f"with the 12-month centred average; dashed line: ChatGPT's release. Data: {tables.data_label(ctx)}"),
+             "with the 12-month centred average; dashed line: ChatGPT's release."),
     alt=("Three stacked line charts sharing a monthly time axis from the start to the end of the extract: "
          "job posts, contracts and earnings per contract, each as a thin monthly line with dots and a "
-         "thick 12-month centred average, and a dashed vertical line at the release."),
-    source_note=note)), display=False)
+         "thick 12-month centred average, and a dashed vertical line at the release."))
 
 # %% mystnb={"figure": {"caption": "Platform-wide job posts, contracts and earnings per contract by month, with the 12-month centred average; dashed line: ChatGPT's release. Data: {glue:text}`data_label`.", "name": "fig-platform-trends"}, "image": {"alt": "Three stacked line charts sharing a monthly time axis: job posts, contracts and earnings per contract, each as a thin monthly line with dots and a thick 12-month centred average, and a dashed vertical line at the release."}} tags=["remove-input"]
 figures.image(ctx.out, "fig-platform-trends")
@@ -103,13 +100,11 @@ glue("season_trough_month", tables.MONTH_NAMES[int(posts_season.idxmin()) - 1], 
 glue("season_trough_pct", abs(float(posts_season.min())), display=False)
 
 fig = figures.seasonal_profile(season)
-glue("cite_platform_seasonality", Markdown(figures.save_figure(
-    fig, "fig-platform-seasonality", season, ctx.out,
+figures.publish(ctx, fig, "fig-platform-seasonality", season,
     caption=("Seasonal pattern of platform-wide job posts and contracts: average deviation from the "
-             f"12-month centred average by calendar month. Data: {tables.data_label(ctx)}"),
+             "12-month centred average by calendar month."),
     alt=("Line chart with the twelve calendar months on the horizontal axis and the percent deviation from "
-         "trend on the vertical axis, one line for job posts and one for contracts."),
-    source_note=note)), display=False)
+         "trend on the vertical axis, one line for job posts and one for contracts."))
 
 # %% [markdown]
 # Freelance demand is seasonal: clients post more work at the start of the year and less around the end-of-year holidays.
@@ -146,15 +141,12 @@ ctx.record(platform_estimates)
 
 cf = tables.counterfactual_long(series)
 fig = figures.counterfactual(cf, td)
-glue("cite_platform_counterfactual", Markdown(figures.save_figure(
-    fig, "fig-platform-counterfactual", cf, ctx.out,
+figures.publish(ctx, fig, "fig-platform-counterfactual", cf,
     caption=("Observed platform series and their projection from the pre-release trend and season, with the "
-             "95% band of the projection (left) and the gap after the release in percent (right). "
-             f"Data: {tables.data_label(ctx)}"),
+             "95% band of the projection (left) and the gap after the release in percent (right)."),
     alt=("Three rows, for job posts, contracts and earnings per contract. Left: the observed monthly series "
          "and the projected series with a shaded band. Right: bars of the percentage gap between observed "
-         "and projected values after the release."),
-    source_note=note)), display=False)
+         "and projected values after the release."))
 
 # %% [markdown]
 # To separate a change at the release from the path the platform was already on, each series is projected forward from the pre-release months.

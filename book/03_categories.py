@@ -58,7 +58,6 @@ glue("data_label", tables.data_label(ctx), display=False)
 panels = ctx.panels
 cm = panels["category_month"]
 td = ctx.params["treatment_date"]
-note = tables.source_note(ctx)
 focus = tables.present(ctx.focus, ctx.categories)
 controls = ctx.controls
 glue("focus_list", tables.name_list(focus), display=False)
@@ -107,15 +106,12 @@ glue("n_control_excl", tables.count_where((control_posts["ci_low_pct"] > 0) | (c
 glue("control_max_abs", float(control_posts["estimate_pct"].abs().max()), display=False)
 
 fig = figures.forest(forest_data, highlight=focus)
-glue("cite_categories_effects", Markdown(figures.save_figure(
-    fig, "fig-categories-effects", forest_data, ctx.out,
+figures.publish(ctx, fig, "fig-categories-effects", forest_data,
     caption=("Change after the release in job posts and in earnings per contract, by category, relative to "
-             "control categories, with 95% intervals; focus categories in colour. "
-             f"Data: {tables.data_label(ctx)}"),
+             "control categories, with 95% intervals; focus categories in colour."),
     alt=("Forest plot with one row per category and two panels, job posts and earnings per contract. Each row "
          "shows a point estimate in percent with a horizontal 95% interval; focus categories are drawn in "
-         "colour at the top, the control categories in grey below, and a vertical line marks zero."),
-    source_note=note)), display=False)
+         "colour at the top, the control categories in grey below, and a vertical line marks zero."))
 
 # %% mystnb={"figure": {"caption": "Change after the release in job posts and in earnings per contract, by category, relative to control categories, with 95% intervals; focus categories in colour. Data: {glue:text}`data_label`.", "name": "fig-categories-effects"}, "image": {"alt": "Forest plot with one row per category and two panels, job posts and earnings per contract. Each row shows a point estimate in percent with a horizontal 95% interval; focus categories are drawn in colour at the top, the control categories in grey below, and a vertical line marks zero."}} tags=["remove-input"]
 figures.image(ctx.out, "fig-categories-effects")
@@ -167,13 +163,11 @@ glue("ai_top_source", tables.interval_word(top_other.ci_low_pct, top_other.ci_hi
 
 ai_data = tables.ai_share_long(cm, focus, controls)
 fig = figures.ai_share(ai_data, td, highlight=focus)
-glue("cite_categories_ai_share", Markdown(figures.save_figure(
-    fig, "fig-categories-ai-share", ai_data, ctx.out,
+figures.publish(ctx, fig, "fig-categories-ai-share", ai_data,
     caption=("Share of job posts that are AI-related, by month, for each focus category and for the control "
-             f"categories pooled; dashed line: ChatGPT's release. Data: {tables.data_label(ctx)}"),
+             "categories pooled; dashed line: ChatGPT's release."),
     alt=("Line chart of the monthly percentage of AI-related job posts, one coloured line per focus category "
-         "and a grey line for the pooled control categories, with a dashed vertical line at the release."),
-    source_note=note)), display=False)
+         "and a grey line for the pooled control categories, with a dashed vertical line at the release."))
 
 # %% [markdown]
 # If generative AI creates new work, the new work should be visible in what clients ask for.
@@ -219,15 +213,13 @@ glue("tier_high_verdict", tables.verdict(high.estimate_pct, high.ci_low_pct, hig
 
 tier_data = tables.tier_index_long(panels["category_tier_month"], focus, controls, td)
 fig = figures.tier_series(tier_data, td)
-glue("cite_categories_tiers", Markdown(figures.save_figure(
-    fig, "fig-categories-tiers", tier_data, ctx.out,
+figures.publish(ctx, fig, "fig-categories-tiers", tier_data,
     caption=(f"Contracts below (low value) and at or above (high value) USD {ctx.params['value_threshold_usd']:,.0f} "
              "of earnings, by month, indexed to their pre-release mean (= 100), for each focus category and the "
-             f"control categories pooled; dashed line: ChatGPT's release. Data: {tables.data_label(ctx)}"),
+             "control categories pooled; dashed line: ChatGPT's release."),
     alt=("Stacked line charts, one panel per focus category and one for the pooled control categories, each "
          "with two lines, low-value and high-value contracts, indexed to 100 before the release, and a dashed "
-         "vertical line at the release."),
-    source_note=note)), display=False)
+         "vertical line at the release."))
 
 # %% [markdown]
 # Displacement should show at the low end of the market.
@@ -262,15 +254,12 @@ glue("pretrend_word", tables.pretrend_word(min(e.p_value for e in pretrends)), d
 
 event_data = tables.event_frame(studies)
 fig = figures.event_study(event_data)
-glue("cite_categories_event_study", Markdown(figures.save_figure(
-    fig, "fig-categories-event-study", event_data, ctx.out,
+figures.publish(ctx, fig, "fig-categories-event-study", event_data,
     caption=("Event-study estimates of job posts relative to control categories, by month relative to the first "
-             "month after the release (the month before the release is the reference), with 95% intervals. "
-             f"Data: {tables.data_label(ctx)}"),
+             "month after the release (the month before the release is the reference), with 95% intervals."),
     alt=("One panel per focus category: points joined by a line, one per month from twelve months before to "
          "eighteen months after the release, with a shaded 95% band, a horizontal line at zero and a dashed "
-         "vertical line between the last month before and the first month after the release."),
-    source_note=note)), display=False)
+         "vertical line between the last month before and the first month after the release."))
 
 # %% [markdown]
 # A difference-in-differences design assumes that, without the release, the focus categories would have moved in parallel with the controls.
@@ -305,15 +294,12 @@ glue("n_placebo_excl", tables.count_where(tables.excludes_zero(e) for e in place
 placebo_data = tables.placebo_forest_frame([by_id[f"category.{slugify(cat)}.job_posts"] for cat in focus],
                                            [e for e in placebos if e.outcome == "job_posts"], focus)
 fig = figures.forest(placebo_data, highlight=focus)
-glue("cite_categories_placebo", Markdown(figures.save_figure(
-    fig, "fig-categories-placebo", placebo_data, ctx.out,
+figures.publish(ctx, fig, "fig-categories-placebo", placebo_data,
     caption=("Change in job posts of each focus category relative to the controls at the actual release (left) "
-             "and at a placebo release one year earlier using pre-release data only (right), with 95% intervals. "
-             f"Data: {tables.data_label(ctx)}"),
+             "and at a placebo release one year earlier using pre-release data only (right), with 95% intervals."),
     alt=("Two-panel forest plot with one row per focus category: the left panel shows the estimated change in "
          "job posts at the actual release, the right panel at a placebo date one year earlier, each with a "
-         "horizontal 95% interval and a vertical line at zero."),
-    source_note=note)), display=False)
+         "horizontal 95% interval and a vertical line at zero."))
 
 # %% [markdown]
 # A design that finds effects where there should be none would be suspect.

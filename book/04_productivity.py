@@ -53,7 +53,6 @@ glue("data_label", tables.data_label(ctx), display=False)
 panels = ctx.panels
 cm = panels["category_month"]
 td = ctx.params["treatment_date"]
-note = tables.source_note(ctx)
 focus = tables.present(ctx.focus, ctx.categories)
 controls = ctx.controls
 glue("focus_list", tables.name_list(focus), display=False)
@@ -86,13 +85,11 @@ glue("n_expert_up", tables.count_where(expert.loc[focus, "change_pp"] > expert.l
 glue("n_focus", len(focus), display=False)
 
 fig = figures.level_mix(mix)
-glue("cite_productivity_experience_mix", Markdown(figures.save_figure(
-    fig, "fig-productivity-experience-mix", mix, ctx.out,
+figures.publish(ctx, fig, "fig-productivity-experience-mix", mix,
     caption=("Experience level required by job posts in the twelve months before and after the release, for each "
-             f"focus category and the control categories pooled. Data: {tables.data_label(ctx)}"),
+             "focus category and the control categories pooled."),
     alt=("Horizontal stacked bars, two per category (before and after the release), each split into the "
-         "percentage of job posts asking for entry, intermediate and expert level."),
-    source_note=note)), display=False)
+         "percentage of job posts asking for entry, intermediate and expert level."))
 
 # %% [markdown]
 # If generative AI takes over routine tasks, the work left for freelancers should ask for more expertise.
@@ -122,13 +119,11 @@ glue("n_rate_up", tables.count_where(rate_change[focus] > rate_change[tables.CON
 
 rates = tables.measure_long(per_contract, {"hourly_rate": "Hourly rate (USD)"})
 fig = figures.hourly_rates(rates, td, highlight=focus)
-glue("cite_productivity_hourly_rates", Markdown(figures.save_figure(
-    fig, "fig-productivity-hourly-rates", rates, ctx.out,
+figures.publish(ctx, fig, "fig-productivity-hourly-rates", rates,
     caption=("Average hourly rate (hourly earnings over hours, over trailing three-month windows) for each focus "
-             f"category and the control categories pooled; dashed line: ChatGPT's release. Data: {tables.data_label(ctx)}"),
+             "category and the control categories pooled; dashed line: ChatGPT's release."),
     alt=("Line chart of the average hourly rate in US dollars over time, one coloured line per focus category "
-         "and a grey line for the pooled control categories, with a dashed vertical line at the release."),
-    source_note=note)), display=False)
+         "and a grey line for the pooled control categories, with a dashed vertical line at the release."))
 
 # %% [markdown]
 # {numref}`fig-productivity-hourly-rates` shows hourly rates, averaged over trailing three-month windows because monthly averages in small categories are noisy.
@@ -148,14 +143,11 @@ figures.image(ctx.out, "fig-productivity-hourly-rates")
 size = tables.measure_long(per_contract, {"hours_per_contract": "Hours per hourly contract",
                                           "earnings_per_contract": "Earnings per contract (USD)"})
 fig = figures.hourly_rates(size, td, facet="measure", highlight=focus, ylabel="")
-glue("cite_productivity_contract_size", Markdown(figures.save_figure(
-    fig, "fig-productivity-contract-size", size, ctx.out,
+figures.publish(ctx, fig, "fig-productivity-contract-size", size,
     caption=("Hours per hourly contract (top) and earnings per contract (bottom), over trailing three-month "
-             "windows, for each focus category and the control categories pooled; dashed line: ChatGPT's release. "
-             f"Data: {tables.data_label(ctx)}"),
+             "windows, for each focus category and the control categories pooled; dashed line: ChatGPT's release."),
     alt=("Two stacked line charts over time: hours per hourly contract and earnings per contract in US dollars, "
-         "each with one coloured line per focus category and a grey line for the pooled control categories."),
-    source_note=note)), display=False)
+         "each with one coloured line per focus category and a grey line for the pooled control categories."))
 epc_change = tables.group_changes(tables.per_contract_long(cm, focus, controls), "earnings_per_contract", td)
 glue("n_epc_up", tables.count_where(epc_change[focus] > epc_change[tables.CONTROLS_LABEL]), display=False)
 
@@ -176,13 +168,11 @@ figures.image(ctx.out, "fig-productivity-contract-size")
 # %% tags=["remove-cell"]
 feedback = tables.measure_long(per_contract, {"mean_feedback": "Mean feedback (1-5)"})
 fig = figures.hourly_rates(feedback, td, highlight=focus, ylabel="mean feedback (1-5)")
-glue("cite_productivity_feedback", Markdown(figures.save_figure(
-    fig, "fig-productivity-feedback", feedback, ctx.out,
+figures.publish(ctx, fig, "fig-productivity-feedback", feedback,
     caption=("Mean client feedback (1 to 5), over trailing three-month windows, for each focus category and the "
-             f"control categories pooled; dashed line: ChatGPT's release. Data: {tables.data_label(ctx)}"),
+             "control categories pooled; dashed line: ChatGPT's release."),
     alt=("Line chart of the mean feedback rating over time, one coloured line per focus category and a grey line "
-         "for the pooled control categories, with a dashed vertical line at the release."),
-    source_note=note)), display=False)
+         "for the pooled control categories, with a dashed vertical line at the release."))
 
 # %% [markdown]
 # If freelancers used generative AI to deliver faster at the expense of quality, client ratings might fall.
@@ -223,14 +213,12 @@ glue("wf_feedback_stars", abs(within[-1].coef), display=False)
 wf_data = tables.forest_frame(within, {e.id: outcomes[e.outcome] for e in within}, {})
 wf_data = wf_data.rename(columns={"category": "measure"}).drop(columns=["outcome"])
 fig = figures.within_freelancer_forest(wf_data, label="measure")
-glue("cite_productivity_within_freelancer", Markdown(figures.save_figure(
-    fig, "fig-productivity-within-freelancer", wf_data, ctx.out,
+figures.publish(ctx, fig, "fig-productivity-within-freelancer", wf_data,
     caption=("Change after the release for freelancers in the focus categories relative to freelancers in other "
              "categories, comparing each freelancer with themselves (freelancer and month fixed effects), with "
-             f"95% wild cluster bootstrap intervals. Data: {tables.data_label(ctx)}"),
+             "95% wild cluster bootstrap intervals."),
     alt=("Forest plot with one row per measure (hourly rate, earnings per contract, hours per hourly contract, "
-         "feedback), each with a point estimate in percent, a horizontal 95% interval and a vertical line at zero."),
-    source_note=note)), display=False)
+         "feedback), each with a point estimate in percent, a horizontal 95% interval and a vertical line at zero."))
 
 # %% [markdown]
 # The regressions compare each freelancer's monthly outcomes before and after the release, for freelancers in the focus categories relative to those in other categories: the logarithm of the outcome on an indicator for "focus category, after the release", with freelancer and month fixed effects.

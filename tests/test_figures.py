@@ -236,3 +236,28 @@ def test_theme_is_not_global():
     before = dict(mpl.rcParams)
     PLOTS["forest"]()
     assert dict(mpl.rcParams) == before
+
+
+def test_cite_key_follows_the_figure_id():
+    assert F.cite_key("fig-platform-trends") == "cite_platform_trends"
+    assert F.cite_key("fig-productivity-within-freelancer") == "cite_productivity_within_freelancer"
+    with pytest.raises(ValueError):
+        F.cite_key("platform-trends")
+
+
+def test_publish_saves_with_the_data_sentence_and_glues_the_citation(tmp_path, monkeypatch):
+    import myst_nb
+
+    from analysis.chapter import setup
+
+    glued = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda key, value, display=True: glued.update({key: (value, display)}))
+    ctx = setup(output_dir=str(tmp_path))
+    cite = F.publish(ctx, PLOTS["forest"](), "fig-test-publish", _forest(), caption="Effects by category.",
+                     alt="Dots and lines.")
+    meta = json.loads((tmp_path / "figures" / "fig-test-publish.json").read_text())
+    assert meta["caption"] == "Effects by category. Data: synthetic default data (illustrative)"
+    assert meta["source_note"].startswith("Data: bundled synthetic extract (illustrative), checksum ")
+    assert meta["how_to_cite"] == cite
+    value, display = glued["cite_test_publish"]
+    assert value.data == cite and display is False
