@@ -79,7 +79,7 @@ figures.publish(ctx, fig, "fig-platform-trends", trends,
          "job posts, contracts and earnings per contract, each as a thin monthly line with dots and a "
          "thick 12-month centred average, and a dashed vertical line at the release."))
 
-# %% mystnb={"figure": {"caption": "Platform-wide job posts, contracts and earnings per contract by month, with the 12-month centred average; dashed line: ChatGPT's release. Data: {glue:text}`data_label`.", "name": "fig-platform-trends"}, "image": {"alt": "Three stacked line charts sharing a monthly time axis: job posts, contracts and earnings per contract, each as a thin monthly line with dots and a thick 12-month centred average, and a dashed vertical line at the release."}} tags=["remove-input"]
+# %% mystnb={"figure": {"caption": "Platform-wide job posts, contracts and earnings per contract by month, with the 12-month centred average; dashed line: ChatGPT's release. Data: {glue:text}`data_label`.", "name": "fig-platform-trends"}, "image": {"alt": "Three stacked line charts sharing a monthly time axis from the start to the end of the extract: job posts, contracts and earnings per contract, each as a thin monthly line with dots and a thick 12-month centred average, and a dashed vertical line at the release."}} tags=["remove-input"]
 figures.image(ctx.out, "fig-platform-trends")
 
 # %% [markdown]
