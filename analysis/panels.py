@@ -277,11 +277,9 @@ def finish_panels(raw: dict[str, pd.DataFrame], start: str | None = None,
     category-level pieces of the plain-pandas reference. Without
     ``freelancer_month`` only the three category panels are returned.
     """
-    presorted = raw.get("_presorted", False)
-    raw = {k: _normalise(v) for k, v in raw.items() if isinstance(v, pd.DataFrame)}
-    raw["_presorted"] = presorted
+    raw = {k: _normalise(v) for k, v in raw.items() if v is not None}
     if "contracts_fine" in raw:
-        raw = {**{k: v for k, v in _pieces_from_fine(raw).items() if v is not None}, "_presorted": presorted}
+        raw = {k: v for k, v in _pieces_from_fine(raw).items() if v is not None}
     cats = sorted(set(raw["category_month_posts"]["category"]) | set(raw["category_month_contracts"]["category"]))
     months = _months(start, end, [raw["category_month_posts"], raw["category_month_contracts"]])
     lv = {"category": cats, "month": months, "tier": ["low", "high"],
@@ -298,8 +296,7 @@ def finish_panels(raw: dict[str, pd.DataFrame], start: str | None = None,
         "category_level_month": clm.sort_values(["category", "experience_level", "month"], ignore_index=True),
     }
     if "freelancer_month" in raw:
-        out["freelancer_month"] = finish_freelancer_month(raw["freelancer_month"], normalised=True,
-                                                          presorted=raw.get("_presorted", False))
+        out["freelancer_month"] = finish_freelancer_month(raw["freelancer_month"], normalised=True)
     cm, ctm, clm = out["category_month"], out["category_tier_month"], out["category_level_month"]
     for df in (cm, ctm, clm):
         df["earnings_per_contract"] = _ratio(df["earnings"], df["contracts"])
@@ -380,16 +377,15 @@ def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
     con = con if con is not None else connect(backend)
     posts, contracts = read_extract(con, data_dir)
     exprs = panel_exprs(posts, contracts, value_threshold_usd, start, end)
-    if not set(panels) & set(CATEGORY_PANELS):  # the freelancer panel alone: one query
-        fm = _execute(exprs["freelancer_month"].order_by(["freelancer_id", "category", "month"]))
-        return {"freelancer_month": finish_freelancer_month(fm, presorted=True)}
-    raw = {"posts_fine": _execute(exprs["posts_fine"]), "contracts_fine": _execute(exprs["contracts_fine"])}
+    out = {}
+    if set(panels) & set(CATEGORY_PANELS):
+        out = finish_panels({"posts_fine": _execute(exprs["posts_fine"]),
+                             "contracts_fine": _execute(exprs["contracts_fine"])}, start, end)
     if "freelancer_month" in panels:
         # Ordered in the engine: a parallel sort there is cheaper than
         # pandas' sort of millions of string keys.
-        raw["freelancer_month"] = _execute(exprs["freelancer_month"].order_by(["freelancer_id", "category", "month"]))
-        raw["_presorted"] = True
-    out = finish_panels(raw, start, end)
+        fm = _execute(exprs["freelancer_month"].order_by(["freelancer_id", "category", "month"]))
+        out["freelancer_month"] = finish_freelancer_month(fm, presorted=True)
     return {k: out[k] for k in PANELS if k in panels}
 
 

@@ -124,9 +124,10 @@ def worker_profile(data_dir: str) -> dict:
         parts[f"query {name}"] = time.perf_counter() - t
         rows[name] = len(raw[name])
         rss[name] = rss_mb()
-    raw["_presorted"] = True
     t = time.perf_counter()
+    fm = raw.pop("freelancer_month")
     P.finish_panels(raw)
+    P.finish_freelancer_month(fm, presorted=True)
     parts["finish_panels"] = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"parts_s": parts, "rows": rows, "rss_after_mb": rss, "peak_mb": peak,
