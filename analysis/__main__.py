@@ -1,5 +1,5 @@
 """Command line: ``python -m analysis {validate,simulate,run}``."""
 
-from .cli import main
+from analysis.cli import main
 
 raise SystemExit(main())

@@ -70,7 +70,8 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
-from .config import slugify
+from analysis.core.text import slugify
+from analysis.estimation.shares import ai_share_did, default_controls, estimation_kwargs, expert_share_did
 
 VERDICTS = ("supported", "contradicted", "inconclusive", "missing")
 CLAIM_VERDICTS = ("supported", "partly supported", "conflicting evidence", "contradicted", "inconclusive",
@@ -416,106 +417,16 @@ def claim_verdicts(check: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 
 
-def share_panel(category_month: pd.DataFrame) -> pd.DataFrame:
-    """``category_month`` with ``ai_share`` and ``expert_share``: percent of job posts (NaN without posts)."""
-    posts = category_month["job_posts"].astype("float64").where(category_month["job_posts"] > 0)
-    return category_month.assign(ai_share=100 * category_month["ai_posts"] / posts,
-                                 expert_share=100 * category_month["expert_posts"] / posts)
 
 
-def share_did(category_month: pd.DataFrame, share: str, treated, controls: Sequence[str] | None = None,
-              treatment_date: str | None = None, seed: int | None = None, inference: str = "auto",
-              id: str | None = None, scope: str | None = None):
-    """DiD of a share of job posts, in percentage points.
-
-    Fits ``share ~ D | category + month`` in levels with
-    :func:`analysis.estimators.did_panel` (randomization inference with a
-    Conley-Taber interval for one treated category, wild cluster bootstrap
-    for several). ``did_panel`` reports level models as percent of the
-    treated units' pre-period mean, which is undefined when that mean is zero
-    (no AI-related posts before the release); the share is therefore shifted
-    by 100 before fitting (absorbed by the fixed effects: the coefficient is
-    unchanged) and the estimate and interval are converted back to
-    **percentage points**.
-
-    Parameters
-    ----------
-    category_month : DataFrame
-        The ``category_month`` panel.
-    share : {"ai_share", "expert_share"}
-        Column of :func:`share_panel`.
-    treated : str or sequence of str
-    controls : sequence of str, optional
-        Control categories (default: every other category).
-    treatment_date, seed : optional
-        Defaults of :mod:`analysis.estimators`.
-    inference : str
-        Passed to ``did_panel``.
-    id, scope : str, optional
-
-    Returns
-    -------
-    Estimate
-        ``outcome`` is ``<share>_pp``; ``estimate_pct``, ``ci_low_pct`` and
-        ``ci_high_pct`` are in percentage points (``coef`` too).
-    """
-    from . import estimators as est
-
-    shift = 100.0
-    panel = share_panel(category_month)
-    panel[share] = panel[share] + shift
-    tr = [treated] if isinstance(treated, str) else list(treated)
-    kw = _kw(treatment_date, seed)
-    e = est.did_panel(panel, share, treated, controls, log=False, inference=inference, id=id, scope=scope, **kw)
-    pre = ~est.post_indicator(panel["month"], kw.get("treatment_date", est.TREATMENT_DATE))
-    rows = panel["category"].astype("str").isin(tr).to_numpy() & pre & panel[share].notna().to_numpy()
-    scale = float(panel.loc[rows, share].mean())
-    e.outcome = f"{share}_pp"
-    e.estimate_pct, e.ci_low_pct, e.ci_high_pct = (v * scale / 100 for v in
-                                                   (e.estimate_pct, e.ci_low_pct, e.ci_high_pct))
-    e.details["pre_share_pct"] = scale - shift
-    return e
 
 
-def ai_share_did(category_month: pd.DataFrame, category: str, controls: Sequence[str] | None = None,
-                 treatment_date: str | None = None, seed: int | None = None, inference: str = "auto"):
-    """AI-related share of job posts: one category vs the controls (percentage points).
-
-    See :func:`share_did`. Id ``category.<slug>.ai_share``.
-    """
-    n = len(_ctrl(category_month, [category], controls))
-    return share_did(category_month, "ai_share", category, controls, treatment_date, seed, inference,
-                     id=f"category.{slugify(category)}.ai_share",
-                     scope=f"{category} vs {n} control categories, AI-related share of posts (percentage points)")
 
 
-def expert_share_did(category_month: pd.DataFrame, exposed: Sequence[str], controls: Sequence[str] | None = None,
-                     treatment_date: str | None = None, seed: int | None = None, inference: str = "auto"):
-    """Expert-level share of job posts: the exposed categories vs the controls (percentage points).
-
-    See :func:`share_did`. Id ``productivity.expert_share``.
-    """
-    exposed = list(exposed)
-    n = len(_ctrl(category_month, exposed, controls))
-    return share_did(category_month, "expert_share", exposed, controls, treatment_date, seed, inference,
-                     id="productivity.expert_share",
-                     scope=f"{len(exposed)} focus vs {n} control categories, expert-level share of posts "
-                           "(percentage points)")
 
 
-def _kw(treatment_date, seed) -> dict:
-    kw = {}
-    if treatment_date is not None:
-        kw["treatment_date"] = treatment_date
-    if seed is not None:
-        kw["seed"] = seed
-    return kw
 
 
-def _ctrl(cm: pd.DataFrame, treated: Sequence[str], controls) -> list[str]:
-    cats = sorted(cm["category"].astype("str").unique())
-    given = [c for c in (controls or []) if c not in treated]
-    return given or [c for c in cats if c not in treated]
 
 
 # ---------------------------------------------------------------------------
@@ -528,18 +439,18 @@ def compute_estimates(panels: dict, roles, ids: Sequence[str], controls: Sequenc
                       max_freelancers: int | None = None) -> list:
     """Compute the given claim estimates with the same calls the chapters make.
 
-    Category ids come from :func:`analysis.estimators.category_effects` (one
+    Category ids come from :func:`analysis.estimation.category_effects` (one
     category at a time, against the same ``controls``: identical numbers to
     chapter 3), platform ids from
-    :func:`analysis.estimators.platform_counterfactual` (as chapter 2),
+    :func:`analysis.estimation.platform_counterfactual` (as chapter 2),
     ``productivity.hourly_rate`` from
-    :func:`analysis.estimators.within_freelancer` (as chapter 4), and the
+    :func:`analysis.estimation.within_freelancer` (as chapter 4), and the
     shares from :func:`ai_share_did` and :func:`expert_share_did`.
 
     Parameters
     ----------
     panels : dict
-        Panels of :func:`analysis.panels.build_panels`.
+        Panels of :func:`analysis.data.panels.build_panels`.
     roles : Roles or sequence of str
     ids : sequence of str
         Ids to compute (others of :func:`required_ids` are skipped).
@@ -553,21 +464,21 @@ def compute_estimates(panels: dict, roles, ids: Sequence[str], controls: Sequenc
         check a results table cheaply.
     max_freelancers : int, optional
         Freelancer cap of the within-freelancer regression (the run parameter;
-        default :data:`analysis.estimators.MAX_FREELANCERS`).
+        default :data:`analysis.estimation.MAX_FREELANCERS`).
 
     Returns
     -------
     list of Estimate
         In the order of ``ids``; ids this module cannot compute are left out.
     """
-    from . import estimators as est
+    from analysis import estimation as est
 
     roles = _as_roles(roles)
     want = list(dict.fromkeys(ids))
     cm = panels["category_month"]
     focus = roles.focus
-    ctrl = _ctrl(cm, focus, controls)
-    kw = _kw(treatment_date, seed)
+    ctrl = default_controls(cm, focus, controls)
+    kw = estimation_kwargs(treatment_date, seed)
     inf = {"inference": "crv1"} if quick else {}
     got: dict[str, object] = {}
     for cat in focus:
@@ -635,7 +546,7 @@ def gather_estimates(panels: dict, roles, results: pd.DataFrame | None = None,
         ``reason`` (``"current"``, ``"not in the results table"`` or
         ``"stale: stored X, recomputed Y"``).
     """
-    from .results import results_frame
+    from analysis.results import results_frame
 
     roles = _as_roles(roles)
     ids = list(dict.fromkeys(ids)) if ids is not None else required_ids(roles)
@@ -666,7 +577,7 @@ def gather_estimates(panels: dict, roles, results: pd.DataFrame | None = None,
             frames.append(results_frame(made))
         made_ids = {e.id for e in made}
         prov = [p for p in prov if p["source"] != "computed" or p["id"] in made_ids]
-    from .results import RESULT_COLUMNS
+    from analysis.results import RESULT_COLUMNS
 
     out = pd.concat(frames, ignore_index=True)[RESULT_COLUMNS] if frames else \
         pd.DataFrame(columns=RESULT_COLUMNS)
@@ -680,60 +591,10 @@ def gather_estimates(panels: dict, roles, results: pd.DataFrame | None = None,
 # ---------------------------------------------------------------------------
 
 
-def sign_word(x: float, up: str = "rose", down: str = "fell", flat: str = "did not change") -> str:
-    """``up``/``down``/``flat`` by the sign of ``x`` (``"could not be estimated"`` for NaN)."""
-    if _nan(x):
-        return "could not be estimated"
-    return up if x > 0 else down if x < 0 else flat
 
 
-def tier_sentences(check: pd.DataFrame, digits: int = 1) -> str:
-    """Markdown paragraph: one sentence per tiered category of claim 4, numbers from ``check``.
-
-    Returns a sentence saying the claim is not tested when there is no tiered
-    category.
-    """
-    sub = check[check["claim"] == "c4"]
-    if sub.empty:
-        return ("This run's focus list has no tiered category (only the first focus category is given), "
-                "so claim 4 is not tested.")
-    lines = []
-    for cat, g in sub.groupby("role", sort=False):
-        r = g.set_index(g["estimate_id"].str.rsplit(".", n=1).str[-1])
-
-        def change(key):
-            if key not in r.index or _nan(r.loc[key, "estimate_pct"]):
-                return "could not be estimated"
-            x = r.loc[key]
-            return (f"{sign_word(x.estimate_pct)} by {abs(x.estimate_pct):.{digits}f}% "
-                    f"(95% interval {x.ci_low_pct:.{digits}f}% to {x.ci_high_pct:.{digits}f}%; {x.verdict})")
-
-        lines.append(f"In **{cat}**, high-value contracts {change('high_value')}, "
-                     f"low-value contracts {change('low_value')}, and "
-                     f"low- relative to high-value contracts {change('tier_gap')}.")
-    # One paragraph: the text is pasted inline into a list item of the
-    # summary, where a Markdown list would not render as a list.
-    return " ".join(lines)
 
 
-def display_check(check: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
-    """The claim-check table formatted for a page (strings, readable headers)."""
-    def f(v, d=digits):
-        return "" if _nan(v) else f"{v:.{d}f}"
-
-    return pd.DataFrame({
-        "Claim": check["claim"].str.upper(),
-        "Category": check["role"],
-        "Estimate id": check["estimate_id"],
-        "Claimed sign": check["expected"],
-        "Estimate": [f(v) for v in check["estimate_pct"]],
-        "95% interval": ["" if _nan(lo) else f"{f(lo)} to {f(hi)}"
-                         for lo, hi in zip(check["ci_low_pct"], check["ci_high_pct"])],
-        "Unit": check["unit"],
-        "p": [f(v, 3) for v in check["p_value"]],
-        "Inference": check["inference"],
-        "Verdict": check["verdict"],
-    })
 
 
 def write_check(check: pd.DataFrame, path) -> None:

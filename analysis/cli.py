@@ -5,7 +5,7 @@
 ``python -m analysis simulate OUT [--seed N] [--posts N] [--no-effects] ...``
     Write a synthetic extract and its ``truth.json``.
 ``python -m analysis run ...``
-    Execute and build the whole book (see :mod:`analysis.run`).
+    Execute and build the whole book (see :mod:`analysis.build.run`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 
 
 def _validate(args) -> int:
-    from .contract import format_violations, validate
+    from analysis.data.contract import format_violations, validate
 
     summary, problems = validate(args.folder)
     if problems:
@@ -26,7 +26,7 @@ def _validate(args) -> int:
 
 
 def _simulate(args) -> int:
-    from .simulate import DEFAULT_CATEGORIES, World, categories_from_names, write_extract
+    from analysis.data.simulate import DEFAULT_CATEGORIES, World, categories_from_names, write_extract
 
     cats = categories_from_names(args.categories) if args.categories else DEFAULT_CATEGORIES
     world = World(seed=args.seed, n_posts=int(float(args.posts)), start=args.start, end=args.end,
@@ -38,7 +38,7 @@ def _simulate(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
-    from .simulate import DEFAULT_N_POSTS, DEFAULT_SEED, World
+    from analysis.data.simulate import DEFAULT_N_POSTS, DEFAULT_SEED, World
 
     p = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--no-effects", action="store_true", help="the world with no planted effects")
     s.set_defaults(func=_simulate)
     try:
-        from .run import add_run_parser
+        from analysis.build.run import add_run_parser
     except ImportError:  # the run command arrives with the book build
         pass
     else:

@@ -1,7 +1,7 @@
 """Run parameters: reading them, and checking them before anything runs.
 
 ``python -m analysis run`` takes parameters from, in increasing priority,
-:data:`analysis.config.DEFAULT_PARAMS`, a YAML file (``--params``), and
+:data:`analysis.core.params.DEFAULT_PARAMS`, a YAML file (``--params``), and
 ``--set KEY=VALUE`` options (``VALUE`` is read as YAML, so
 ``--set 'focus_categories=[Writing, Translation]'`` gives a list and
 ``--set value_threshold_usd=500`` a number).
@@ -14,7 +14,7 @@ Two layers of checks, each collecting *every* problem rather than the first:
     date outside the window, a non-positive threshold, a seed that is not an
     integer, overlapping focus and control categories.
 :func:`check_against_data`
-    The parameters against a valid extract (:class:`analysis.contract.Summary`):
+    The parameters against a valid extract (:class:`analysis.data.contract.Summary`):
     the window inside the months the extract covers, categories present in
     the extract (listing the valid ones), a non-empty control group, at
     least three categories, at least :data:`MIN_PRE_MONTHS` months before and
@@ -23,10 +23,10 @@ Two layers of checks, each collecting *every* problem rather than the first:
 Each :class:`ParamProblem` says what would be valid. A problem is of kind
 ``"data"`` when no choice of parameters can fix it (an extract with fewer
 than three categories), else ``"params"``; the run exits with 1 for data
-problems and 2 for parameter problems (see :mod:`analysis.run`).
+problems and 2 for parameter problems (see :mod:`analysis.build.run`).
 
 A month counts as *post* when it starts on or after the treatment date (as in
-:func:`analysis.simulate.post_mask`), so with the release on 30 November 2022
+:func:`analysis.data.simulate.post_mask`), so with the release on 30 November 2022
 the first post month is December 2022.
 """
 
@@ -41,7 +41,64 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .config import DEFAULT_PARAMS
+#: Date of ChatGPT's public release, the default treatment date.
+RELEASE_DATE = "2022-11-30"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One run parameter: its name, default, type shown to users and meaning.
+
+    The spec is the single source of every parameter: the defaults
+    (:data:`DEFAULT_PARAMS`), the documentation table of the re-run appendix
+    (:data:`PARAM_DOCS`, :func:`analysis.report.tables.parameter_table`) and
+    the checks (:func:`check_schema`, which validates by the default's type
+    and the per-name rules stated in its docstring).
+    """
+
+    name: str
+    default: object
+    kind: str
+    doc: str
+
+
+#: Every run parameter, in the order of the chapters' ``parameters`` cells.
+PARAMS: tuple[Param, ...] = (
+    Param("data_dir", "", "text (folder path)",
+          "Folder of the extract (two tables in the data contract). Empty: the bundled synthetic extract."),
+    Param("start", "2021-01-01", "date", "First day of the analysis window (ISO date); rows before it are left out."),
+    Param("end", "2024-06-30", "date", "Last day of the analysis window (ISO date)."),
+    Param("treatment_date", RELEASE_DATE, "date",
+          "Release date of generative AI; months starting on or after it are post-treatment "
+          "(default: ChatGPT's release, so December 2022 is the first post month)."),
+    Param("value_threshold_usd", 1000.0, "number",
+          "Contract earnings (USD) separating low-value (below) from high-value (at or above) contracts."),
+    Param("focus_categories", ["Data Science & Analytics", "Writing", "Translation"], "list of text",
+          "Categories studied one by one. The first plays the study's new-AI-work role (Data Science "
+          "& Analytics), the others its tiered roles (Writing, Translation)."),
+    Param("control_categories", [], "list of text",
+          "Categories the focus categories are compared with. Empty: every category not in focus."),
+    Param("seed", 20240501, "integer",
+          "Seed of every random draw (randomization inference samples, bootstraps, forecast paths)."),
+    Param("max_freelancers", 25000, "integer",
+          "Largest number of freelancers in the within-freelancer regressions: above it a random "
+          "sample of freelancers (drawn with `seed`, all their rows kept) is used, so that large "
+          "extracts run in minutes. 0: every freelancer."),
+    Param("output_dir", "", "text (folder path)",
+          "Where a chapter writes results and figures. Chosen by the runner (use `--out`); empty in "
+          "interactive use means `_build/interactive`."),
+)
+
+#: Default parameters of every chapter and of ``python -m analysis run`` (from :data:`PARAMS`).
+#: Names are part of the public interface (documented in the re-run appendix).
+DEFAULT_PARAMS: dict = {p.name: p.default for p in PARAMS}
+
+#: Meaning of every run parameter (from :data:`PARAMS`).
+PARAM_DOCS: dict = {p.name: p.doc for p in PARAMS}
+
+#: Type of every run parameter as the re-run appendix names it (from :data:`PARAMS`).
+PARAM_KINDS: dict = {p.name: p.kind for p in PARAMS}
+
 
 MIN_PRE_MONTHS = 12
 MIN_POST_MONTHS = 6
@@ -278,7 +335,7 @@ def check_against_data(params: dict, summary, skip: set[str] | frozenset = froze
     ----------
     params : dict
         Output of :func:`check_schema`.
-    summary : analysis.contract.Summary
+    summary : analysis.data.contract.Summary
         What the extract holds.
     skip : set of str
         Parameters that failed :func:`check_schema`; checks that need them

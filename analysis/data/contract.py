@@ -36,7 +36,7 @@ LEVELS = ("entry", "intermediate", "expert")
 CONTRACT_TYPES = ("hourly", "fixed")
 
 #: Largest earnings or hours value a contract may hold: the panels add amounts in
-#: 128-bit fixed point with 9 decimals (``analysis.panels.EXACT``), so totals must stay
+#: 128-bit fixed point with 9 decimals (``analysis.data.panels.EXACT``), so totals must stay
 #: far below 10^29; no real contract comes near.
 MAX_AMOUNT = 1e15
 

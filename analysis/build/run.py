@@ -8,9 +8,9 @@
 
 Steps
 -----
-1. **Check** the extract against the data contract (:func:`analysis.contract.validate`; a valid extract's result is remembered in the cache until a file changes)
+1. **Check** the extract against the data contract (:func:`analysis.data.contract.validate`; a valid extract's result is remembered in the cache until a file changes)
    and the parameters on their own and against the extract
-   (:mod:`analysis.params`), listing *every* problem before anything runs.
+   (:mod:`analysis.core.params`), listing *every* problem before anything runs.
 2. **Execute** every chapter of ``_toc.yml`` (not the plain-Markdown root page)
    with papermill: the MyST source is read with jupytext and executed with the
    parameters injected (``data_dir`` absolute; ``output_dir`` a per-chapter
@@ -44,7 +44,7 @@ put back) by the next run. The run products in ``<out>`` are ``html/``,
 Cache
 -----
 Each chapter's key is the SHA-256 of its source, the parameters, the
-extract's checksum, the source of ``analysis/*.py``, ``requirements.txt`` and
+extract's checksum, the source of ``analysis/**/*.py``, ``requirements.txt`` and
 the small data files under ``data/`` (for the summary also the keys of all
 other chapters). Its executed notebook and output folder are kept under
 ``<cache>/chapters/<chapter>/<key>/`` (default cache ``_build/.cache``,
@@ -99,8 +99,10 @@ from pathlib import Path
 
 import yaml
 
-from .chapter import file_sha256
-from .config import DEFAULT_PARAMS, PROJECT_ROOT, SYNTHETIC_DIR
+from analysis.core.hashing import file_sha256, package_versions
+from analysis.core.params import DEFAULT_PARAMS
+from analysis.core.paths import PROJECT_ROOT, SYNTHETIC_DIR
+from analysis.estimation.headline import headline_estimates
 
 SUMMARY = "00_summary"
 #: Pages that read what the other chapters produced: they run last, in this
@@ -111,9 +113,6 @@ FAIL_HOOK_ENV = "ANALYSIS_RUN_FAIL"
 CACHE_ENV = "ANALYSIS_CACHE_DIR"
 KEEP_CACHE_ENTRIES = 6
 EXIT_OK, EXIT_DATA, EXIT_PARAMS, EXIT_BUILD, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-KEY_PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "papermill", "jupytext", "nbclient", "ipykernel",
-                "pandas", "numpy", "scipy", "statsmodels", "pyfixest", "matplotlib", "seaborn", "duckdb",
-                "ibis-framework", "pyarrow")
 #: Book files outside the chapters that change the HTML (part of the overall key).
 BOOK_EXTRAS = ("_config.yml", "_toc.yml")
 
@@ -150,7 +149,7 @@ def _sha_files(paths) -> str:
 
 def code_hash() -> str:
     """Hash of what every chapter depends on besides its own source and the data."""
-    files = list((PROJECT_ROOT / "analysis").glob("*.py"))
+    files = [p for p in (PROJECT_ROOT / "analysis").rglob("*.py") if "__pycache__" not in p.parts]
     files += [p for p in (PROJECT_ROOT / "requirements.txt",) if p.exists()]
     files += [p for p in (PROJECT_ROOT / "data").glob("*") if p.is_file()]
     return _sha_files(files)
@@ -199,19 +198,6 @@ def ordered(chapters: list[Path]) -> list[Path]:
     return rest + [c for name in LAST for c in chapters if c.stem == name]
 
 
-def package_versions() -> dict[str, str]:
-    from importlib import metadata
-
-    out = {}
-    for name in KEY_PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    out["python"] = sys.version.split()[0]
-    return out
-
-
 def git_commit() -> str:
     try:
         r = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "HEAD"], capture_output=True,
@@ -236,7 +222,7 @@ class Inputs:
 
 
 def read_sweep(path: Path) -> list[dict]:
-    from .params import ParamsFileError, load_yaml
+    from analysis.core.params import ParamsFileError, load_yaml
 
     if not path.is_file():
         raise ParamsFileError(f"{path}: sweep file not found")
@@ -251,7 +237,7 @@ def read_sweep(path: Path) -> list[dict]:
 
 
 def validate_cached(data_dir: Path, cache_dir: Path | None):
-    """:func:`analysis.contract.validate`, remembered for a valid extract.
+    """:func:`analysis.data.contract.validate`, remembered for a valid extract.
 
     Validation reads every row (about 8 s at 10^7 job posts). A valid
     extract's summary is kept under ``<cache>/validated/`` keyed by the
@@ -259,8 +245,8 @@ def validate_cached(data_dir: Path, cache_dir: Path | None):
     unchanged data skips it; any change to a file changes the key. No cache
     (``--no-cache``): always validated.
     """
-    from .chapter import extract_checksum
-    from .contract import Summary, validate
+    from analysis.data.contract import Summary, validate
+    from analysis.data.extract import extract_checksum
 
     if cache_dir is None:
         return validate(data_dir)
@@ -268,7 +254,7 @@ def validate_cached(data_dir: Path, cache_dir: Path | None):
         checksum = extract_checksum(data_dir)
     except (FileNotFoundError, OSError):
         return validate(data_dir)  # reports the missing or unreadable files
-    contract_code = (Path(__file__).parent / "contract.py").read_bytes()
+    contract_code = (PROJECT_ROOT / "analysis" / "data" / "contract.py").read_bytes()
     key = _sha_json({"folder": str(Path(data_dir).resolve()), "extract": checksum,
                      "contract": _sha(contract_code)})
     memo = cache_dir / "validated" / f"{key}.json"
@@ -288,9 +274,15 @@ def check_inputs(args, cache_dir: Path | None = None) -> Inputs:
 
     ``cache_dir``: remember a valid extract's validation (:func:`validate_cached`).
     """
-    from .contract import format_violations
-    from .params import (ParamsFileError, check_against_data, check_schema, format_problems, parse_sets,
-                         read_params_file)
+    from analysis.core.params import (
+        ParamsFileError,
+        check_against_data,
+        check_schema,
+        format_problems,
+        parse_sets,
+        read_params_file,
+    )
+    from analysis.data.contract import format_violations
 
     overrides: dict = {}
     problems = []
@@ -321,7 +313,7 @@ def check_inputs(args, cache_dir: Path | None = None) -> Inputs:
         problems += check_against_data(full, summary, skip={p.key for p in schema_problems})
     for k, s in enumerate(sweep, 1):
         if "data_dir" in s or "output_dir" in s:
-            from .params import ParamProblem
+            from analysis.core.params import ParamProblem
 
             problems.append(ParamProblem(f"sweep set {k}", "may not change data_dir or output_dir"))
             continue
@@ -601,7 +593,7 @@ def merge_results(runs: list[ChapterRun], dest: Path) -> None:
     """Merge the chapters' results into one table; the same id with different values is an error."""
     import pandas as pd
 
-    from .results import RESULT_COLUMNS, read_results, write_results
+    from analysis.results import RESULT_COLUMNS, read_results, write_results
 
     frames, origin = [], {}
     for r in runs:
@@ -692,29 +684,13 @@ def build_html(stage: Path, builddir: Path) -> Path:
 # ---------------------------------------------------------------------------
 
 
-def headline_estimates(params: dict, backend: str = "duckdb") -> list:
-    """Headline estimates of one parameter set, straight from the estimators (no notebooks)."""
-    from .estimators import category_effects, platform_counterfactual, within_freelancer
-    from .panels import build_panels
-
-    panels = build_panels(params["data_dir"], params["value_threshold_usd"], params["start"], params["end"],
-                          backend=backend)
-    focus = list(params["focus_categories"])
-    controls = list(params["control_categories"]) or None
-    kw = dict(treatment_date=params["treatment_date"], seed=params["seed"])
-    ests = list(category_effects(panels, focus, controls, **kw))
-    for outcome in ("job_posts", "contracts", "earnings_per_contract"):
-        ests.append(platform_counterfactual(panels["category_month"], outcome, **kw)[1])
-    fm = panels["freelancer_month"]
-    ests.append(within_freelancer(fm, "hourly_rate", focus, max_freelancers=params["max_freelancers"], **kw))
-    return ests
 
 
 def run_sweep(inputs: Inputs, base_key: dict, cache: Path, stage: Path, backend: str, progress) -> None:
     import pandas as pd
 
-    from .params import check_schema
-    from .results import read_results, results_frame, write_results
+    from analysis.core.params import check_schema
+    from analysis.results import read_results, results_frame, write_results
 
     sets = [{}] + inputs.sweep
     rows = []
@@ -768,7 +744,7 @@ def _on_sigterm(signum, frame):
 
 
 def run(args) -> int:
-    from .panels import PANEL_CACHE_ENV
+    from analysis.data.panels import PANEL_CACHE_ENV
 
     t_start = time.monotonic()
     started = dt.datetime.now(dt.timezone.utc)
@@ -789,7 +765,7 @@ def run(args) -> int:
     say(f"inputs: {s.n_posts:,} job posts, {s.n_contracts:,} contracts, {s.first_date} to {s.last_date}, "
         f"{len(s.categories)} categories; parameters valid")
 
-    from .chapter import extract_checksum
+    from analysis.data.extract import extract_checksum
 
     checksum = extract_checksum(inputs.data_dir)
     code = code_hash()
@@ -820,7 +796,7 @@ def run(args) -> int:
         try:
             cache = stage / "nocache" if args.no_cache else cache_dir
             # Chapters share the panels: the first to need one builds it into
-            # the cache, the others read it (analysis.panels.PanelStore).
+            # the cache, the others read it (analysis.data.panels.PanelStore).
             os.environ[PANEL_CACHE_ENV] = str(cache / "panels")
             runs: list[ChapterRun] = []
             n = len(chapters)

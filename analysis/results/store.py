@@ -1,6 +1,6 @@
 """Estimates as records, and the results table every chapter reads and writes.
 
-Each estimator of :mod:`analysis.estimators` returns an :class:`Estimate`. A
+Each estimator of :mod:`analysis.estimation` returns an :class:`Estimate`. A
 chapter collects them and calls :func:`write_results`, which merges them into
 one CSV (``results.csv``) keyed by ``id``: rows with the same id are replaced,
 other rows are kept, rows are sorted by id and floats are written with a fixed
@@ -83,7 +83,7 @@ class Estimate:
     se : float, optional
         Standard error of ``coef`` under the method in ``inference`` (for
         randomization inference: the Conley-Taber scale, see
-        :func:`analysis.estimators.did_panel`).
+        :func:`analysis.estimation.did_panel`).
     details : dict
         Extra diagnostics (placebo estimates, CRV1 results, ...); never
         written to the CSV and ignored in comparisons.
@@ -209,3 +209,8 @@ def write_results(estimates: Iterable[Estimate] | pd.DataFrame, path: str | Path
             os.unlink(tmp)
         raise
     return merged
+
+
+def estimates_by_id(estimates: Iterable) -> dict:
+    """Estimates keyed by id."""
+    return {e.id: e for e in estimates}

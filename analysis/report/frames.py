@@ -1,7 +1,7 @@
 """Descriptive tables of the chapters, display tables of estimates, and the words prose takes from data.
 
 Chapters may not compute anything themselves: every tidy frame a figure or a
-glued number needs is made here from the panels of :mod:`analysis.panels`,
+glued number needs is made here from the panels of :mod:`analysis.data.panels`,
 and every data-dependent word ("rose"/"fell", "supports"/"does not
 support") comes from :func:`direction` or :func:`verdict`, so that the text
 stays true when the book is re-run on another extract.
@@ -9,7 +9,7 @@ stays true when the book is re-run on another extract.
 Periods
 -------
 A month is *post* when it starts on or after the treatment date (the rule of
-:func:`analysis.simulate.post_mask`). "Around the release" compares the
+:func:`analysis.data.simulate.post_mask`). "Around the release" compares the
 twelve months after the release with the twelve months before it, the same
 calendar months a year apart, so seasonality cancels.
 """
@@ -22,7 +22,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .simulate import post_mask
+from ..core.periods import around_release, post_mask
 
 #: Label of the pooled control categories in tidy frames and figures.
 CONTROLS_LABEL = "other categories (pooled)"
@@ -40,118 +40,22 @@ MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "
 
 
 
-def styled(df: pd.DataFrame):
-    """``df.style`` with every text cell and index label HTML-escaped.
-
-    Category names come from the user's extract and may contain markup
-    (``<script>``); pandas' Styler does not escape by default, so every
-    display table of the book goes through this function.
-
-    Examples
-    --------
-    >>> styled(pd.DataFrame({"c": ["<b>"]})).to_html().count("&lt;b&gt;")
-    1
-    """
-    import html
-
-    def esc(v):
-        return html.escape(v, quote=False) if isinstance(v, str) else v
-
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(esc)
-    out.index = out.index.map(esc)
-    out.columns = out.columns.map(esc)
-    return out.style
-
-def direction(x: float, up: str = "rose", down: str = "fell", flat: str = "did not change",
-              tol: float = 0.0) -> str:
-    """The word for the sign of ``x``: ``up`` if ``x > tol``, ``down`` if ``x < -tol``, else ``flat``.
-
-    Examples
-    --------
-    >>> direction(3.2), direction(-0.1), direction(0.0)
-    ('rose', 'fell', 'did not change')
-    >>> direction(-4, up="higher", down="lower")
-    'lower'
-    """
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "could not be measured"
-    if x > tol:
-        return up
-    if x < -tol:
-        return down
-    return flat
 
 
-def verdict(estimate: float, ci_low: float, ci_high: float, expected: int = 1,
-            yes: str = "supports", weak: str = "points the same way as, but does not establish,",
-            no: str = "does not support") -> str:
-    """Whether an estimate supports a hypothesis of sign ``expected`` (+1 or -1).
-
-    ``yes`` when the whole 95% interval lies on the expected side of zero,
-    ``weak`` when only the point estimate does, ``no`` otherwise (including a
-    missing estimate).
-
-    Examples
-    --------
-    >>> verdict(5, 1, 9), verdict(5, -1, 11), verdict(-5, -9, -1)
-    ('supports', 'points the same way as, but does not establish,', 'does not support')
-    >>> verdict(-5, -9, -1, expected=-1)
-    'supports'
-    """
-    vals = [estimate, ci_low, ci_high]
-    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in vals[:1]):
-        return no
-    s = np.sign(expected)
-    if s * estimate <= 0:
-        return no
-    lo, hi = sorted([ci_low, ci_high])
-    if not (math.isnan(lo) or math.isnan(hi)) and ((s > 0 and lo > 0) or (s < 0 and hi < 0)):
-        return yes
-    return weak
 
 
-def interval_word(ci_low: float, ci_high: float, yes: str = "excludes", no: str = "includes") -> str:
-    """``yes`` if the interval excludes zero, ``no`` if it includes it (or is missing)."""
-    if ci_low is None or ci_high is None or math.isnan(ci_low) or math.isnan(ci_high):
-        return no
-    return yes if (ci_low > 0 or ci_high < 0) else no
 
 
-def pretrend_word(p: float, alpha: float = 0.10, ok: str = "gives no evidence against",
-                  bad: str = "casts doubt on") -> str:
-    """Word for a pre-trend test: ``ok`` when ``p >= alpha``, ``bad`` otherwise."""
-    return ok if (p is not None and not math.isnan(p) and p >= alpha) else bad
 
 
-def name_list(names: Sequence[str], conj: str = "and") -> str:
-    """``"A"``, ``"A and B"``, ``"A, B and C"``."""
-    names = [str(n) for n in names]
-    if not names:
-        return "none"
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + f" {conj} " + names[-1]
+
 
 
 # --------------------------------------------------------------------------- periods
 
 
-def post_months(months, treatment_date: str) -> np.ndarray:
-    """Boolean post indicator of a column of first-of-month dates."""
-    return post_mask(pd.DatetimeIndex(pd.to_datetime(months)), treatment_date)
 
 
-def around_release(months, treatment_date: str, n: int = 12) -> np.ndarray:
-    """Label each month ``"before"`` (the ``n`` months before the first post month),
-    ``"after"`` (the first ``n`` post months) or ``""``."""
-    m = pd.DatetimeIndex(pd.to_datetime(months)).to_period("M")
-    ts = pd.Timestamp(treatment_date)
-    first = ts.to_period("M") if ts == ts.to_period("M").to_timestamp() else ts.to_period("M") + 1
-    rel = np.asarray([(x - first).n for x in m])
-    return np.where((rel >= -n) & (rel < 0), "before", np.where((rel >= 0) & (rel < n), "after", ""))
 
 
 def change_around_release(series: pd.Series, treatment_date: str, n: int = 12) -> float:
@@ -183,7 +87,7 @@ def moving_average_12(s: pd.Series) -> pd.Series:
 
 
 def platform_trends_long(category_month: pd.DataFrame, outcomes: dict | None = None) -> pd.DataFrame:
-    """Tidy platform series for :func:`analysis.figures.platform_trends`.
+    """Tidy platform series for :func:`analysis.report.figures.platform_trends`.
 
     Returns
     -------
@@ -233,7 +137,7 @@ def platform_changes(category_month: pd.DataFrame, treatment_date: str, n: int =
 
 
 def counterfactual_long(series: dict) -> pd.DataFrame:
-    """Stack the series frames of :func:`analysis.estimators.platform_counterfactual` by outcome.
+    """Stack the series frames of :func:`analysis.estimation.platform_counterfactual` by outcome.
 
     Parameters
     ----------
@@ -342,7 +246,7 @@ def tier_index_long(category_tier_month: pd.DataFrame, focus: Sequence[str], con
         ``category`` (group), ``tier`` (``low value``/``high value``), ``month``, ``value`` (index).
     """
     g = _groups(category_tier_month, focus, controls, ["tier", "month"], [value])
-    pre = ~post_months(g["month"], treatment_date)
+    pre = ~post_mask(g["month"], treatment_date)
     base = g[pre].groupby(["group", "tier"])[value].mean()
     g["value"] = 100 * g[value] / g.set_index(["group", "tier"]).index.map(base).to_numpy()
     g["tier"] = g["tier"].astype("str") + " value"
@@ -426,9 +330,6 @@ def group_changes(wide: pd.DataFrame, measure: str, treatment_date: str, n: int 
 # --------------------------------------------------------------------------- estimates
 
 
-def estimates_by_id(estimates: Iterable) -> dict:
-    """Estimates keyed by id."""
-    return {e.id: e for e in estimates}
 
 
 def forest_frame(estimates: Iterable, label_of: dict, outcome_labels: dict) -> pd.DataFrame:
@@ -455,57 +356,14 @@ def forest_frame(estimates: Iterable, label_of: dict, outcome_labels: dict) -> p
                                        "p_value"])
 
 
-def p_text(p: float) -> str:
-    """A p-value for tables: three decimals, ``<0.001`` below that, empty when missing."""
-    if p is None or math.isnan(p):
-        return ""
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
-def display_estimates(estimates: Iterable, labels: dict | None = None, digits: int = 1,
-                      inference: bool = False):
-    """A display table of estimates (a pandas ``Styler`` without index).
-
-    Columns: estimate id, comparison (``labels[id]`` or the scope), effect,
-    95% interval, p-value, n and, with ``inference=True``, the inference
-    method (otherwise state it once in the text).
-    """
-    rows = []
-    for e in estimates:
-        ci = ("" if any(math.isnan(v) for v in (e.ci_low_pct, e.ci_high_pct))
-              else f"[{e.ci_low_pct:.{digits}f}, {e.ci_high_pct:.{digits}f}]")
-        row = {
-            "Estimate id": e.id,
-            "Comparison": (labels or {}).get(e.id, e.scope),
-            "Effect (%)": f"{e.estimate_pct:.{digits}f}",
-            "95% interval (%)": ci,
-            "p-value": p_text(e.p_value),
-            "n": f"{e.n_obs:,}",
-        }
-        if inference:
-            row["Inference"] = e.inference
-        rows.append(row)
-    return styled(pd.DataFrame(rows)).hide(axis="index")
 
 
-def display_frame(df: pd.DataFrame, formats: dict | None = None, index: bool = True):
-    """A ``Styler`` of a descriptive frame with the given column formats."""
-    st = styled(df).format(formats or {}, na_rep="")
-    return st if index else st.hide(axis="index")
 
 
-def source_note(ctx) -> str:
-    """Plain-text provenance of a chapter's figures (data, checksum, parameters)."""
-    p = ctx.params
-    what = "bundled synthetic extract (illustrative)" if ctx.is_synthetic else f"extract {ctx.data_dir.name}"
-    return (f"Data: {what}, checksum {ctx.short_checksum}; {p['start']} to {p['end']}; "
-            f"treatment date {p['treatment_date']}; contract-value threshold USD {p['value_threshold_usd']:,.0f}; "
-            f"seed {p['seed']}.")
 
 
-def data_label(ctx) -> str:
-    """Short data label for figure captions: ``synthetic default`` or the user's extract."""
-    return "synthetic default data (illustrative)" if ctx.is_synthetic else f"extract {ctx.data_dir.name}"
 
 
 # --------------------------------------------------------------------------- chapter helpers
@@ -517,43 +375,11 @@ def present(names: Sequence[str], available: Sequence[str]) -> list[str]:
     return [n for n in names if n in have]
 
 
-def all_category_effects(category_month: pd.DataFrame, focus: Sequence[str], controls: Sequence[str],
-                         focus_estimates: Iterable, outcomes: Sequence[str] = ("job_posts", "earnings_per_contract"),
-                         treatment_date: str = "2022-11-30", seed: int = 20240501) -> list:
-    """DiD estimates of every category, for the all-category forest plot.
-
-    Focus categories take their estimates from ``focus_estimates`` (ids
-    ``category.<slug>.<outcome>``, compared with ``controls``); every other
-    category is compared with the remaining control categories, with the same
-    estimator (:func:`analysis.estimators.did_panel`), under the same id
-    pattern. A control category's estimate is a check: no planted effect, so
-    it shows how large an "effect" arises from noise alone.
-
-    Returns
-    -------
-    list of Estimate
-        The focus estimates for ``outcomes`` followed by the controls', category by category.
-    """
-    from .config import slugify
-    from .estimators import did_panel
-
-    by_id = estimates_by_id(focus_estimates)
-    out = [by_id[f"category.{slugify(c)}.{o}"] for c in focus for o in outcomes
-           if f"category.{slugify(c)}.{o}" in by_id]
-    for c in controls:
-        others = [x for x in controls if x != c]
-        if not others:
-            continue
-        for o in outcomes:
-            out.append(did_panel(category_month, o, c, others, treatment_date=treatment_date, seed=seed,
-                                 id=f"category.{slugify(c)}.{o}",
-                                 scope=f"{c} vs {len(others)} other control categories"))
-    return out
 
 
 def category_labels(estimates: Iterable, categories: Sequence[str]) -> dict:
     """Estimate id to category name, for ids of the form ``category.<slug>.*``."""
-    from .config import slugify
+    from analysis.core.text import slugify
 
     slugs = {slugify(c): c for c in categories}
     return {e.id: slugs[e.id.split(".")[1]] for e in estimates
@@ -561,7 +387,7 @@ def category_labels(estimates: Iterable, categories: Sequence[str]) -> dict:
 
 
 def event_frame(studies: dict) -> pd.DataFrame:
-    """Stack event-study tables (:class:`analysis.estimators.EventStudy`) by category.
+    """Stack event-study tables (:class:`analysis.estimation.EventStudy`) by category.
 
     Returns
     -------
@@ -573,58 +399,18 @@ def event_frame(studies: dict) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def pretrend_estimate(study, id: str, outcome: str, scope: str, ref: int = -1):
-    """The pre-trend test of an event study as an :class:`~analysis.results.Estimate` for the results table.
-
-    ``estimate_pct`` is the mean of the pre-release coefficients other than
-    the reference month (percent), ``p_value`` the joint test of
-    :func:`analysis.estimators.event_study`; there is no interval.
-    """
-    from .results import Estimate
-
-    t = study.table
-    pre = t[(t["rel_month"] < 0) & (t["rel_month"] != ref)]
-    return Estimate(id=id, outcome=outcome, scope=scope, estimate_pct=float(pre["coef_pct"].mean()),
-                    ci_low_pct=math.nan, ci_high_pct=math.nan, p_value=float(study.pretrend_p),
-                    inference=f"joint pre-trend test: {study.pretrend_method}", n_obs=int(study.n_obs))
 
 
-def pretrend_table(studies: dict):
-    """Display table of the pre-trend tests, one row per category."""
-    rows = [{"Category": c, "Pre-release months tested": int(((es.table["rel_month"] < 0)
-                                                               & es.table["se"].notna()).sum()),
-             "Joint p-value": p_text(es.pretrend_p)} for c, es in studies.items()]
-    return styled(pd.DataFrame(rows)).hide(axis="index")
 
 
-def count_where(values: Iterable[bool]) -> int:
-    """Number of true values."""
-    return int(sum(bool(v) for v in values))
 
 
-def excludes_zero(e) -> bool:
-    """True when an estimate's 95% interval excludes zero."""
-    return interval_word(e.ci_low_pct, e.ci_high_pct) == "excludes"
 
 
-def ai_table(summary: pd.DataFrame):
-    """Display table of :func:`ai_share_summary`."""
-    df = summary.drop(columns=["ai_posts_change_pct"]).rename(columns={"share_before_pct": "AI share before (%)", "share_after_pct": "AI share after (%)",
-                                 "change_pp": "Change (pp)", "ai_posts_change_pct": "AI posts (% change)",
-                                 "other_posts_change_pct": "Other posts (% change)"})
-    df.index.name = "Category"
-    return styled(df).format("{:.1f}", na_rep="")
 
 
-def name_of_min(names: Sequence[str], values: Sequence[float]) -> str:
-    """The name whose value is smallest (first on ties)."""
-    return list(names)[int(np.argmin(np.asarray(values, dtype="float64")))]
 
 
-def placebo_date(treatment_date: str, years: int = 1) -> str:
-    """The placebo release date: ``years`` before the treatment date (the default of
-    :func:`analysis.estimators.placebo_did`)."""
-    return (pd.Timestamp(treatment_date) - pd.DateOffset(years=years)).strftime("%Y-%m-%d")
 
 
 def placebo_forest_frame(actual: Iterable, placebos: Iterable, categories: Sequence[str],
@@ -637,39 +423,3 @@ def placebo_forest_frame(actual: Iterable, placebos: Iterable, categories: Seque
     return pd.concat(parts, ignore_index=True)
 
 
-def freelancer_sample_sentence(sample: dict, n_used: int | None = None) -> str:
-    """Which freelancers a within-freelancer regression uses, as Markdown sentences.
-
-    Parameters
-    ----------
-    sample : dict
-        ``Estimate.details["sample"]`` of
-        :func:`analysis.estimators.within_freelancer`.
-    n_used : int, optional
-        Freelancers left after dropping those seen in one month only
-        (``Estimate.details["n_freelancers"]``).
-
-    Examples
-    --------
-    >>> freelancer_sample_sentence({"n_freelancers": 4239, "n_sampled": 4239, "sampled": False,
-    ...                             "max_freelancers": 25000, "seed": 1})
-    'The regressions use all 4,239 freelancers of the extract (the run parameter `max_freelancers`, 25,000, caps them).'
-    >>> freelancer_sample_sentence({"n_freelancers": 209830, "n_sampled": 25000, "sampled": True,
-    ...                             "max_freelancers": 25000, "seed": 7}, 20991)[:79]
-    'The regressions use a simple random sample of 25,000 of the 209,830 freelancers'
-    """
-    cap = sample["max_freelancers"]
-    if not sample["sampled"]:
-        limit = "the run parameter `max_freelancers` is 0: no cap" if not cap else \
-            f"the run parameter `max_freelancers`, {cap:,}, caps them"
-        text = f"The regressions use all {sample['n_freelancers']:,} freelancers of the extract ({limit})."
-    else:
-        text = (f"The regressions use a simple random sample of {sample['n_sampled']:,} of the "
-                f"{sample['n_freelancers']:,} freelancers of the extract, with all their months (drawn with seed "
-                f"{sample['seed']}; run parameter `max_freelancers`, 0 for every freelancer). "
-                f"Their cost grows with the rows of the freelancer panel, while their precision comes from the "
-                f"contrast between categories, which a large random sample of freelancers keeps.")
-    if n_used is not None:
-        text += (f" After dropping freelancers seen in one month only (their own fixed effect would fit them "
-                 f"exactly), {n_used:,} remain.")
-    return text

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / "data"
 LITERATURE_CSV = DATA_DIR / "literature_figures.csv"
 REFERENCES_BIB = PROJECT_ROOT / "book" / "references.bib"

@@ -1,6 +1,6 @@
 """A PySpark session for running the panel builder on Spark, locally.
 
-:func:`analysis.panels.connect` (``backend="pyspark"``) uses
+:func:`analysis.data.panels.connect` (``backend="pyspark"``) uses
 :func:`local_session` when no session is given, so the same Ibis expressions
 that run on DuckDB run on Spark unchanged. On a cluster, pass your own
 session instead: ``connect("pyspark", session=spark)``.

@@ -48,6 +48,8 @@ FIXED_RC = {
     "axes.titlesize": "medium",
     "legend.frameon": False,
     "path.simplify": True,
+    # Text from data (category names) is drawn literally: "$50 and $100" is not math.
+    "text.parse_math": False,
 }
 #: Width of every figure in inches (one text column of the book's HTML theme).
 WIDTH = 7.0
@@ -150,39 +152,6 @@ def how_to_cite(caption: str, fig_id: str, data_sha256: str) -> str:
 def cite_key(fig_id: str) -> str:
     """Glue key of a figure's citation line: ``fig-platform-trends`` -> ``cite_platform_trends``."""
     return "cite_" + validate_fig_id(fig_id).removeprefix("fig-").replace("-", "_")
-
-
-def publish(ctx, fig: Figure, fig_id: str, data: pd.DataFrame, caption: str, alt: str) -> str:
-    """Save a chapter's figure and glue how to cite it: the one call a chapter makes.
-
-    :func:`save_figure` into ``ctx.out`` with the caption followed by
-    ``Data: <data label>`` and the run's source note
-    (:func:`analysis.tables.data_label`, :func:`analysis.tables.source_note`);
-    the citation line is glued (Markdown, not displayed) under
-    :func:`cite_key`, for the page's "How to cite this figure" line.
-
-    Parameters
-    ----------
-    ctx : analysis.chapter.Context
-    fig, fig_id, data, alt
-        As in :func:`save_figure`.
-    caption : str
-        The caption without its data sentence.
-
-    Returns
-    -------
-    str
-        The citation line.
-    """
-    from IPython.display import Markdown
-    from myst_nb import glue
-
-    from . import tables
-
-    cite = save_figure(fig, fig_id, data, ctx.out, caption=f"{caption} Data: {tables.data_label(ctx)}", alt=alt,
-                       source_note=tables.source_note(ctx))
-    glue(cite_key(fig_id), Markdown(cite), display=False)
-    return cite
 
 
 def save_figure(fig: Figure, fig_id: str, data: pd.DataFrame, out_dir: str | Path, caption: str, alt: str,

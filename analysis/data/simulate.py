@@ -2,7 +2,7 @@
 
 Real platform microdata is private, so the book runs by default on a synthetic
 extract produced here. The extract follows the data contract of
-:mod:`analysis.contract` exactly, so a user's real extract runs through the
+:mod:`analysis.data.contract` exactly, so a user's real extract runs through the
 same code. The numbers it produces are **illustrative**: sizes and effects are
 round values chosen to resemble the published qualitative findings, not
 estimates of any real platform.
@@ -89,7 +89,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from scipy.stats import norm
 
-from .config import RELEASE_DATE, slugify
+from ..core.params import RELEASE_DATE
+from ..core.periods import post_mask
+from ..core.text import slugify
 
 #: Seasonal log-multipliers by calendar month (January rise, December dip).
 SEASONALITY = np.array(
@@ -328,14 +330,6 @@ def _expected(world: World, shocks: np.ndarray | None, counterfactual: bool) -> 
     return {k: np.array(v) for k, v in out.items()}
 
 
-def post_mask(months: pd.DatetimeIndex, treatment_date: str) -> np.ndarray:
-    """Months that count as post-treatment.
-
-    A month is *post* when it starts on or after the treatment date, so the
-    first post month is the first whole calendar month of exposure (for the
-    release on 30 November 2022: December 2022).
-    """
-    return np.asarray(months >= pd.Timestamp(treatment_date))
 
 
 def true_effects(
@@ -627,7 +621,7 @@ def write_extract(world: World, out_dir: str | Path, fmt: str = "parquet") -> di
             wr.close()
     truth = {
         "description": "True effects planted in this synthetic extract, in percent, "
-                       "named with the results ids of analysis.estimators.",
+                       "named with the results ids of analysis.estimation.",
         "world": world_to_dict(world),
         "effects": true_effects(world, shocks=realised_shocks(world)),
     }

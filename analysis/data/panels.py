@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 from ibis import _
 
-from .contract import CONTRACT, find_table_files
+from analysis.data.contract import CONTRACT, find_table_files
 
 PANELS = ("category_month", "category_tier_month", "category_level_month", "freelancer_month")
 #: The panels built together in one pass (the freelancer panel is a pass of its own).
@@ -74,7 +74,7 @@ def connect(backend: str = "duckdb", **kwargs):
     if backend == "duckdb":
         return ibis.duckdb.connect(**kwargs)
     if backend == "pyspark":
-        from .spark import local_session
+        from analysis.data.spark import local_session
 
         session = kwargs.pop("session", None) or local_session()
         return ibis.pyspark.connect(session, **kwargs)
@@ -126,7 +126,7 @@ def _exact_sum(col):
     9 decimals (as money in cents does); with more, the engines round the
     10th decimal differently (DuckDB's cast is not correctly rounded) and
     sums agree to about 1e-12 relative. Values must stay below 10^15
-    (``analysis.contract.MAX_AMOUNT``) so that totals fit.
+    (``analysis.data.contract.MAX_AMOUNT``) so that totals fit.
     """
     return col.cast(EXACT).sum().cast("float64")
 
@@ -445,7 +445,7 @@ def build_panels_pandas(posts: pd.DataFrame, contracts: pd.DataFrame, value_thre
 
 def builder_fingerprint() -> str:
     """SHA-256 of what the panels depend on besides the data and parameters:
-    the source of this module and of :mod:`analysis.contract` (types, file
+    the source of this module and of :mod:`analysis.data.contract` (types, file
     discovery) and the versions of DuckDB, Ibis, pandas and pyarrow."""
     from importlib.metadata import version
 
@@ -508,7 +508,7 @@ class PanelStore(Mapping):
         """Cache key: extract checksum, parameters and the builder's source."""
         checksum = self._checksum() if callable(self._checksum) else self._checksum
         if not checksum:
-            from .chapter import extract_checksum
+            from analysis.data.extract import extract_checksum
 
             checksum = extract_checksum(self.data_dir)
         blob = json.dumps({"extract": checksum, "args": self.args, "code": builder_fingerprint()}, sort_keys=True)

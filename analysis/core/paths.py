@@ -1,0 +1,19 @@
+"""Project paths, default parameters and naming rules.
+
+Every path the package uses is derived from ``PROJECT_ROOT`` so that the code
+runs from any working directory (papermill, nbval and Jupyter Book each run in
+a different one).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = PROJECT_ROOT / "data"
+SYNTHETIC_DIR = DATA_DIR / "synthetic"
+BOOK_DIR = PROJECT_ROOT / "book"
+
+
+
+

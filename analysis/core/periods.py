@@ -1,0 +1,99 @@
+"""The calendar rules of the design, each stated once.
+
+The post rule
+    A month is *post* when it starts on or after the treatment date
+    (:func:`post_mask`). The first post month (:func:`first_post_month`) is
+    therefore the first whole calendar month of exposure: for a release on
+    30 November 2022 it is December 2022, for a release on 1 December 2022
+    also December 2022.
+Windows around the release
+    :func:`around_release` labels the ``n`` months before the first post
+    month and the first ``n`` post months.
+Placebo dates
+    :func:`placebo_date` moves the treatment date back by whole years.
+
+Every estimator, frame, figure and sentence of the book takes these rules
+from here; the data generator (:mod:`analysis.data.simulate`) plants its
+effects by the same rule.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.core.params import RELEASE_DATE
+
+__all__ = ["post_mask", "first_post_month", "relative_months", "around_release", "placebo_date"]
+
+
+def post_mask(months, treatment_date: str = RELEASE_DATE) -> np.ndarray:
+    """Months that count as post-treatment.
+
+    Parameters
+    ----------
+    months : array-like of dates
+        First-of-month dates (a DatetimeIndex, a Series or a list).
+    treatment_date : str
+        ISO date.
+
+    Returns
+    -------
+    ndarray of bool
+
+    Examples
+    --------
+    >>> post_mask(["2022-11-01", "2022-12-01"], "2022-11-30").tolist()
+    [False, True]
+    """
+    return np.asarray(pd.DatetimeIndex(pd.to_datetime(months)) >= pd.Timestamp(treatment_date))
+
+
+def first_post_month(treatment_date: str = RELEASE_DATE) -> pd.Timestamp:
+    """The first month that starts on or after ``treatment_date``.
+
+    Examples
+    --------
+    >>> first_post_month("2022-11-30").date(), first_post_month("2022-12-01").date()
+    (datetime.date(2022, 12, 1), datetime.date(2022, 12, 1))
+    """
+    ts = pd.Timestamp(treatment_date)
+    start = ts.to_period("M").to_timestamp()
+    return start if start == ts else (ts.to_period("M") + 1).to_timestamp()
+
+
+def relative_months(months, treatment_date: str = RELEASE_DATE) -> np.ndarray:
+    """Months relative to the first post month (0 is the first post month, -1 the last pre month).
+
+    Examples
+    --------
+    >>> relative_months(["2022-11-01", "2022-12-01", "2023-02-01"], "2022-11-30").tolist()
+    [-1, 0, 2]
+    """
+    m = pd.DatetimeIndex(pd.to_datetime(months)).to_period("M")
+    first = first_post_month(treatment_date).to_period("M")
+    return np.asarray([(x - first).n for x in m], dtype=int)
+
+
+def around_release(months, treatment_date: str = RELEASE_DATE, n: int = 12) -> np.ndarray:
+    """Label each month ``"before"`` (the ``n`` months before the first post month),
+    ``"after"`` (the first ``n`` post months) or ``""``.
+
+    Examples
+    --------
+    >>> around_release(["2021-11-01", "2021-12-01", "2023-11-01", "2023-12-01"], "2022-11-30").tolist()
+    ['', 'before', 'after', '']
+    """
+    rel = relative_months(months, treatment_date)
+    return np.where((rel >= -n) & (rel < 0), "before", np.where((rel >= 0) & (rel < n), "after", ""))
+
+
+def placebo_date(treatment_date: str = RELEASE_DATE, years: int = 1) -> str:
+    """The placebo release date: ``years`` before the treatment date.
+
+    Examples
+    --------
+    >>> placebo_date("2022-11-30")
+    '2021-11-30'
+    """
+    return (pd.Timestamp(treatment_date) - pd.DateOffset(years=years)).strftime("%Y-%m-%d")

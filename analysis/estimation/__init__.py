@@ -1,0 +1,36 @@
+"""Estimation: fits on their native scale, one inference registry, conversion to estimates.
+
+Modules: :mod:`.inference` (randomization inference with Conley-Taber
+intervals, wild cluster bootstrap, CRV1: :func:`~.inference.infer`),
+:mod:`.did` (difference-in-differences, tier gap, placebo),
+:mod:`.event_study`, :mod:`.counterfactual` (platform projection),
+:mod:`.freelancer` (within-freelancer), :mod:`.shares` (share DiDs of the
+claim check), :mod:`.checks` (textbook replications, small Monte Carlo),
+:mod:`.headline` (the estimates a parameter sweep repeats).
+"""
+
+from ..results.convert import pct  # noqa: F401
+from .counterfactual import platform_counterfactual, platform_series  # noqa: F401
+from .did import (  # noqa: F401
+                  TREATMENT_DATE,
+                  DiD2x2,
+                  all_category_effects,
+                  category_effects,
+                  did_2x2,
+                  did_panel,
+                  placebo_did,
+                  tier_gap_did,
+)
+from .event_study import EventStudy, event_study, pretrend_estimate  # noqa: F401
+from .freelancer import MAX_FREELANCERS, sample_freelancers, within_freelancer  # noqa: F401
+from .inference import (  # noqa: F401
+                  DEFAULT_B,
+                  DEFAULT_SEED,
+                  MAX_ENUMERATE,
+                  METHODS,
+                  N_RANDOM_ASSIGNMENTS,
+                  Inference,
+                  infer,
+                  randomization_assignments,
+                  wild_cluster_bootstrap,
+)

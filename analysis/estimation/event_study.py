@@ -1,0 +1,152 @@
+"""Event studies: one coefficient per month relative to the release, with a pre-trend test."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..core.periods import first_post_month
+from ..results.convert import pct
+from .common import prepare, resolve_units
+from .did import TREATMENT_DATE
+from .inference import (
+    DEFAULT_SEED,
+    MAX_ENUMERATE,
+    feols,
+    randomization_assignments,
+    refit_assignments,
+)
+
+
+@dataclass
+class EventStudy:
+    """Result of :func:`event_study`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per relative month (``rel_month``, reference included with a
+        zero coefficient): ``coef``, ``se``, ``coef_pct``, ``ci_low_pct``,
+        ``ci_high_pct``. The end bins collect every month beyond the window.
+    pretrend_p : float
+        Joint test that all pre-period coefficients are zero.
+    pretrend_method : str
+        How ``pretrend_p`` and the intervals were obtained.
+    n_obs : int
+    """
+
+    table: pd.DataFrame
+    pretrend_p: float
+    pretrend_method: str
+    n_obs: int
+
+
+def event_study(panel: pd.DataFrame, outcome: str, treated, controls: Sequence[str] | None = None,
+                treatment_date: str = TREATMENT_DATE, window: tuple[int, int] = (-12, 18), ref: int = -1,
+                log: bool = True, unit: str = "category", time: str = "month",
+                seed: int = DEFAULT_SEED, max_enumerate: int = MAX_ENUMERATE) -> EventStudy:
+    """Event-study DiD with unit and month fixed effects.
+
+    ``log(y) ~ sum_k b_k 1[treated, rel = k] | unit + month`` where ``rel`` is
+    the month relative to the first post month (0 = December 2022 for the
+    default date); ``rel`` below ``window[0]`` is binned into ``window[0]``
+    and above ``window[1]`` into ``window[1]``; ``ref`` is omitted.
+
+    Inference follows :func:`did_panel`. With one treated unit, each
+    coefficient's interval is Conley-Taber style (placebo event studies of
+    every control against the other controls, t with n_c-1 df). With several,
+    intervals are CRV1 by unit (t, G-1 df). The joint pre-trend test is by
+    randomization in both cases (a CRV1 Wald test with as many pre
+    coefficients as clusters is singular): the statistic
+    ``W = sum_pre (b_k / s_k)^2``, with ``s_k`` the spread of ``b_k`` across
+    all placements, is compared with its value under every placement of the
+    treatment (same number of treated units).
+
+    Parameters
+    ----------
+    panel, outcome, treated, controls, treatment_date, log, unit, time, seed
+        As in :func:`did_panel`.
+    window : (int, int)
+        First and last relative month shown (end bins).
+    ref : int
+        Omitted reference relative month.
+    max_enumerate : int
+        Enumeration limit of the placements.
+
+    Returns
+    -------
+    EventStudy
+    """
+    treated, controls = resolve_units(panel, unit, treated, controls)
+    df = prepare(panel, outcome, treated + controls, unit, log)
+    lo, hi = window
+    if not lo <= ref <= hi:
+        raise ValueError("ref must lie inside the window")
+    first = first_post_month(treatment_date).to_period("M")
+    rel = np.array([(m - first).n for m in pd.to_datetime(df[time]).dt.to_period("M")])
+    rel = np.clip(rel, lo, hi)
+    ks = [k for k in range(lo, hi + 1) if k != ref and (rel == k).any()]
+    onehot = np.column_stack([(rel == k) for k in ks]).astype("float64")
+    names = [f"_e{j}" for j in range(len(ks))]
+
+    def make_x(in_s, rows):
+        return onehot[rows] * in_s[:, None]
+
+    tr = df[unit].isin(treated).to_numpy()
+    x = make_x(tr, df["_row"].to_numpy())
+    for j, nm in enumerate(names):
+        df[nm] = x[:, j]
+    fit = feols("_y ~ " + " + ".join(names) + f" | {unit} + {time}", df, {"CRV1": unit})
+    b = fit.coef()[names].to_numpy()
+    all_units = sorted(set(treated) | set(controls))
+    assign = randomization_assignments(all_units, len(treated), seed, max_enumerate, include=treated)
+    pl = refit_assignments(df, unit, [unit, time], make_x, range(len(ks)), assign).coefs
+    pre = np.array([k < ref for k in ks]) if ref < 0 else np.array([k < 0 for k in ks])
+    s = pl.std(axis=0)
+    s[s == 0] = np.inf
+    w_all = ((pl[:, pre] / s[pre]) ** 2).sum(axis=1)
+    w_act = float(((b[pre] / s[pre]) ** 2).sum())
+    p_pre = float(np.mean(w_all >= w_act - 1e-10 * max(1.0, w_act)))
+    if len(treated) == 1 and len(controls) > 1:
+        dfc = df[df[unit].isin(controls)].reset_index(drop=True)
+        ct = refit_assignments(dfc, unit, [unit, time], make_x,
+                                range(len(ks)), [(c,) for c in controls]).coefs
+        se = np.sqrt((ct**2).mean(axis=0))
+        tq = stats.t.ppf(0.975, len(controls) - 1)
+        method = (f"Conley-Taber intervals ({len(controls)} controls); pre-trend p by randomization "
+                  f"({len(assign)} placements)")
+    else:
+        se = fit.se()[names].to_numpy()
+        tq = stats.t.ppf(0.975, len(all_units) - 1)
+        method = (f"CRV1 intervals by {unit} (t, {len(all_units) - 1} df); pre-trend p by randomization "
+                  f"({len(assign)} placements)")
+    rows = [dict(rel_month=k, coef=float(b[j]), se=float(se[j])) for j, k in enumerate(ks)]
+    rows.append(dict(rel_month=ref, coef=0.0, se=math.nan))
+    tab = pd.DataFrame(rows).sort_values("rel_month", ignore_index=True)
+    f = pct if log else (lambda v: 100 * v / float(df.loc[tr, "_y"].mean()))
+    tab["coef_pct"] = f(tab["coef"])
+    tab["ci_low_pct"] = f(tab["coef"] - tq * tab["se"])
+    tab["ci_high_pct"] = f(tab["coef"] + tq * tab["se"])
+    tab.loc[tab.rel_month == ref, ["ci_low_pct", "ci_high_pct"]] = math.nan
+    return EventStudy(tab, p_pre, method, len(df))
+
+
+def pretrend_estimate(study, id: str, outcome: str, scope: str, ref: int = -1):
+    """The pre-trend test of an event study as an :class:`~analysis.results.Estimate` for the results table.
+
+    ``estimate_pct`` is the mean of the pre-release coefficients other than
+    the reference month (percent), ``p_value`` the joint test of
+    :func:`analysis.estimation.event_study`; there is no interval.
+    """
+    from analysis.results import Estimate
+
+    t = study.table
+    pre = t[(t["rel_month"] < 0) & (t["rel_month"] != ref)]
+    return Estimate(id=id, outcome=outcome, scope=scope, estimate_pct=float(pre["coef_pct"].mean()),
+                    ci_low_pct=math.nan, ci_high_pct=math.nan, p_value=float(study.pretrend_p),
+                    inference=f"joint pre-trend test: {study.pretrend_method}", n_obs=int(study.n_obs))

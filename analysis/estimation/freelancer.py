@@ -1,0 +1,185 @@
+"""Within-freelancer regressions: the same freelancers before and after the release."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..core.params import DEFAULT_PARAMS
+from ..core.periods import post_mask
+from ..results import Estimate
+from ..results.convert import estimate_from_fit
+from .common import prepare
+from .did import TREATMENT_DATE
+from .inference import DEFAULT_B, DEFAULT_SEED, codes, crv1_of, feols, infer
+
+_FREELANCER_OUTCOMES = ("hourly_rate", "earnings_per_contract", "mean_hours", "mean_feedback")
+
+
+def _drop_singletons(df: pd.DataFrame, fe_cols: Sequence[str]) -> pd.DataFrame:
+    """Drop rows that are alone in a fixed-effect level, until none is left.
+
+    Such rows are fitted exactly by their own effect and carry no information
+    on the slope; pyfixest drops them too, so dropping them first keeps
+    ``n_obs`` and the bootstrap on the same rows.
+    """
+    while True:
+        keep = np.ones(len(df), dtype=bool)
+        for c in fe_cols:
+            keep &= df.groupby(c, sort=False)[c].transform("size").to_numpy() > 1
+        if keep.all():
+            return df.reset_index(drop=True)
+        df = df[keep]
+
+
+#: Default cap on the freelancers of the within-freelancer regressions (the
+#: ``max_freelancers`` run parameter).
+MAX_FREELANCERS = DEFAULT_PARAMS["max_freelancers"]
+
+
+def sample_freelancers(freelancer_month: pd.DataFrame, max_freelancers: int = MAX_FREELANCERS,
+                       seed: int = DEFAULT_SEED) -> tuple[pd.DataFrame, dict]:
+    """A simple random sample of freelancers, all rows of each kept.
+
+    The within-freelancer regressions cost time in proportion to the rows of
+    the ``freelancer_month`` panel (about 2 million at 10^7 job posts, where
+    one regression with its bootstrap takes about half a minute). Treatment
+    varies by category, so their precision comes from the category-level
+    contrast and is hardly lower on a large random sample of freelancers,
+    which leaves the estimand unchanged (each freelancer equally likely to be
+    drawn).
+
+    Parameters
+    ----------
+    freelancer_month : DataFrame
+        The ``freelancer_month`` panel.
+    max_freelancers : int
+        Keep every freelancer when there are at most this many, or when 0;
+        otherwise draw this many without replacement.
+    seed : int
+        Seed of the draw (from the sorted freelancer ids: the same data and
+        seed give the same sample on any machine).
+
+    Returns
+    -------
+    sample : DataFrame
+        Rows of the sampled freelancers, in the panel's order.
+    info : dict
+        ``n_freelancers`` (in the panel), ``n_sampled``, ``sampled`` (bool),
+        ``max_freelancers``, ``seed``.
+    """
+    ids = np.sort(freelancer_month["freelancer_id"].astype("str").unique())
+    info = {"n_freelancers": int(len(ids)), "n_sampled": int(len(ids)), "sampled": False,
+            "max_freelancers": int(max_freelancers), "seed": int(seed)}
+    if not max_freelancers or len(ids) <= max_freelancers:
+        return freelancer_month, info
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0x46524C]))  # stream of its own
+    keep = ids[np.sort(rng.choice(len(ids), size=int(max_freelancers), replace=False))]
+    out = freelancer_month[freelancer_month["freelancer_id"].astype("str").isin(keep)].reset_index(drop=True)
+    info.update(n_sampled=int(max_freelancers), sampled=True)
+    return out, info
+
+
+def within_freelancer(freelancer_month: pd.DataFrame, outcome: str, exposed: Sequence[str],
+                      treatment_date: str = TREATMENT_DATE, seed: int = DEFAULT_SEED,
+                      b_reps: int = DEFAULT_B, inference: str = "wild",
+                      post_weights: str = "uniform", id: str | None = None,
+                      max_freelancers: int = MAX_FREELANCERS) -> Estimate:
+    """Within-freelancer DiD: exposed categories' freelancers vs the rest.
+
+    ``y ~ exposed x post | freelancer_id + month`` (pyfixest), where a
+    freelancer is exposed when the category of the row is in ``exposed``. For
+    ``hourly_rate``, ``earnings_per_contract`` and ``mean_hours`` ``y`` is
+    the log (non-positive or missing rows dropped) and the effect is
+    ``100*(exp(b)-1)``. ``mean_feedback`` (1-5 stars) is modelled in levels
+    and reported as percent of the exposed freelancers' pre-period mean
+    feedback (``100*b/mean_pre``; e.g. -1% is about -0.045 stars); the raw
+    coefficient in stars is ``Estimate.coef``.
+
+    ``post_weights="pooled"`` is the single ``exposed x post``
+    coefficient. With freelancer effects and careers that end, freelancers
+    seen before the release are mostly seen in the first post months, so the
+    pooled coefficient weights early post months (small effects while
+    generative AI ramps up) more than late ones. ``"uniform"`` (default) instead
+    estimates one exposed x month effect per post month and reports their
+    equally weighted mean (the estimand of ``truth.json``), as the
+    coefficient of ``D`` after the reparametrisation
+    ``sum_m b_m D_m = b_bar D + sum_{m<last} (b_m - b_bar)(D_m - D_last)``,
+    so the same bootstrap applies.
+
+    Inference: wild cluster bootstrap by category (Webb weights, ``b_reps``
+    draws, seeded; WCR p-value and WCR test-inversion interval), since the
+    treatment varies at the category level and there are about 12 clusters.
+    ``inference="crv1"`` gives the CRV1-by-category result.
+
+    Parameters
+    ----------
+    freelancer_month : DataFrame
+        The ``freelancer_month`` panel.
+    outcome : {"hourly_rate", "earnings_per_contract", "mean_hours", "mean_feedback"}
+    exposed : sequence of str
+        Exposed categories.
+    treatment_date, seed, b_reps
+        As in :func:`did_panel`.
+    inference : {"wild", "crv1"}
+    post_weights : {"uniform", "pooled"}
+        Equal weight for every post month (default) or the single pooled
+        coefficient (see above).
+    id : str, optional
+        Default ``productivity.<outcome>`` (``productivity.feedback`` for
+        ``mean_feedback``, the truth key).
+    max_freelancers : int
+        Above this many freelancers the regression uses a random sample of
+        them (:func:`sample_freelancers`, drawn with ``seed``); 0 uses all.
+
+    Returns
+    -------
+    Estimate
+        ``details["sample"]`` is the sample's description.
+    """
+    if outcome not in _FREELANCER_OUTCOMES:
+        raise ValueError(f"outcome must be one of {_FREELANCER_OUTCOMES}")
+    log = outcome != "mean_feedback"
+    fm, sample = sample_freelancers(freelancer_month, max_freelancers, seed)
+    cats = fm["category"].astype("str")
+    exposed = sorted(set(map(str, exposed)))
+    if not cats.isin(exposed).any() or cats.isin(exposed).all():
+        raise ValueError("need exposed and non-exposed categories")
+    df = prepare(fm, outcome, sorted(cats.unique()), "category", log)
+    df["freelancer_id"] = df["freelancer_id"].astype("str")
+    df = _drop_singletons(df, ["freelancer_id", "month"])
+    post = post_mask(df["month"], treatment_date)
+    ex = df["category"].isin(exposed).to_numpy()
+    df["_D"] = (ex & post).astype("float64")
+    df["_cl"] = codes(df["category"])
+    others: list[str] = []
+    if post_weights == "uniform":
+        # sum_m b_m D_m = b_bar * D + sum_{m != last} (b_m - b_bar) (D_m - D_last)
+        post_months = sorted(df.loc[post, "month"].unique())
+        d_last = (ex & (df["month"] == post_months[-1]).to_numpy()).astype("float64")
+        for j, m in enumerate(post_months[:-1]):
+            df[f"_W{j}"] = (ex & (df["month"] == m).to_numpy()).astype("float64") - d_last
+            others.append(f"_W{j}")
+    elif post_weights != "pooled":
+        raise ValueError("post_weights must be 'pooled' or 'uniform'")
+    fit = feols("_y ~ " + " + ".join(["_D"] + others) + " | freelancer_id + month", df, {"CRV1": "category"})
+    crv1 = crv1_of(fit, "_D")
+    n_cl = int(df["_cl"].nunique())
+    if inference not in ("wild", "crv1"):
+        raise ValueError(f"unknown inference {inference!r}; valid: ['wild', 'crv1']")
+    inf = infer(inference, df, unit="category", fe_cols=["freelancer_id", "month"], xcol="_D", crv1=crv1,
+                treated=exposed, controls=[], seed=seed, n_clusters=n_cl, others=others, b_reps=b_reps,
+                cluster_word=" by category")
+    p, ci, q, label = inf.p, inf.ci, inf.details["wcu_critical"], inf.label
+    scale = 1.0 if log else float(df.loc[ex & ~post, "_y"].mean())
+    if id is None:
+        id = "productivity.feedback" if outcome == "mean_feedback" else f"productivity.{outcome}"
+    scope = f"freelancers in {len(exposed)} exposed vs {n_cl - len(exposed)} other categories (freelancer FE)"
+    if sample["sampled"]:
+        scope += f"; random sample of {sample['n_sampled']:,} of {sample['n_freelancers']:,} freelancers"
+    details = {"crv1": crv1, "wcu_critical": q, "pre_mean": scale if not log else None,
+               "n_freelancers": int(df["freelancer_id"].nunique()), "sample": sample}
+    return estimate_from_fit(id, outcome, scope, crv1["coef"], ci, p, label, len(df), crv1["se"], log,
+                          details, scale)

@@ -1,0 +1,355 @@
+"""The Page API: what a chapter calls, and the only module that imports ``myst_nb``.
+
+A chapter reads like a lecture page: its ``parameters`` cell holds literals
+(papermill injects the run's values after it), and then
+
+>>> from analysis.page import Page              # doctest: +SKIP
+>>> page = Page(globals())                       # doctest: +SKIP
+>>> e = page.did("category_month", "job_posts", "Writing")   # doctest: +SKIP
+>>> page.say("writing_posts", e, expected=-1)    # doctest: +SKIP
+
+``Page(globals())`` takes the run parameters from the notebook's namespace,
+checks them with the same rules and messages as ``python -m analysis run``
+(:func:`analysis.core.params.check_schema`), and glues the page's data note
+(``data_note``, Markdown) and data label (``data_label``, text).
+:meth:`Page.say` glues one phrase per estimate ("rose by 12.3% (95% interval
+4.1% to 20.0%)") and, with ``expected``, its verdict word;
+:meth:`Page.figure` saves a figure's files with the caption and alt text
+written once, in the MyST metadata of the cell that shows it.
+
+Text from data is escaped here, at the mechanism: :meth:`Page.glue` of a
+string glues plain text (never parsed as markup) and :meth:`Page.md` only
+accepts :class:`analysis.report.escape.Markdown` built from escaped pieces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import estimation as est
+from analysis.core.params import DEFAULT_PARAMS, check_schema, format_problems
+from analysis.core.paths import BOOK_DIR, PROJECT_ROOT, SYNTHETIC_DIR
+from analysis.data.extract import extract_checksum
+from analysis.report import figures, words
+from analysis.report.escape import Markdown, myst
+from analysis.results import Estimate, read_results, results_frame, write_results
+
+PARAM_NAMES = tuple(DEFAULT_PARAMS)
+
+__all__ = ["Page", "ParameterError", "PARAM_NAMES"]
+
+
+class ParameterError(ValueError):
+    """The parameters of a page are invalid; the message lists every problem, as ``python -m analysis run`` does."""
+
+
+_GLUE_ROLE = re.compile(r"\{glue:(?:text|md)\}`([^`:]+)(?::([^`]*))?`")
+
+
+class Page:
+    """One chapter's run: parameters, data, panels, and what the page glues.
+
+    Parameters
+    ----------
+    namespace : Mapping
+        Where the parameters are found by name (a chapter passes
+        ``globals()``); names that are not run parameters are ignored and
+        missing ones take their defaults (:data:`analysis.core.params.DEFAULT_PARAMS`).
+    **overrides
+        Parameters given directly (tests, interactive use).
+
+    Raises
+    ------
+    ParameterError
+        If a parameter is invalid (every problem listed).
+
+    Attributes
+    ----------
+    params : dict
+        All parameters, defaults filled in (``data_dir`` and ``output_dir``
+        absolute; a relative ``data_dir`` is read from the current folder).
+    data_dir, out : Path
+        The extract and the output folder (``results/`` and ``figures/`` under it).
+    """
+
+    def __init__(self, namespace: Mapping | None = None, **overrides):
+        given = {k: v for k, v in dict(namespace or {}).items() if k in PARAM_NAMES}
+        unknown = sorted(set(overrides) - set(PARAM_NAMES))
+        if unknown:
+            raise TypeError(f"unknown parameter(s) {unknown}; valid: {list(PARAM_NAMES)}")
+        given.update(overrides)
+        full = {**DEFAULT_PARAMS, **given}
+        checked, problems = check_schema({k: v for k, v in full.items() if k not in ("data_dir", "output_dir")})
+        if problems:
+            raise ParameterError(format_problems(problems, source="the page's parameters"))
+        full.update(checked)
+        data_dir = Path(full["data_dir"]).expanduser() if full["data_dir"] else SYNTHETIC_DIR
+        data_dir = data_dir.resolve()
+        out = Path(full["output_dir"]).expanduser() if full["output_dir"] else PROJECT_ROOT / "_build" / "interactive"
+        out = out.resolve()
+        full["data_dir"], full["output_dir"] = str(data_dir), str(out)
+        self.params, self.data_dir, self.out = full, data_dir, out
+        self._glued: dict = {}
+        self.md("data_note", self._data_note())
+        self.glue("data_label", self.data_label)
+
+    # ------------------------------------------------------------------ data
+
+    @property
+    def is_synthetic(self) -> bool:
+        """True when the run uses the bundled synthetic extract."""
+        return self.data_dir == SYNTHETIC_DIR.resolve()
+
+    @cached_property
+    def checksum(self) -> str:
+        """SHA-256 of the extract's files (:func:`analysis.data.extract.extract_checksum`)."""
+        return extract_checksum(self.data_dir)
+
+    @property
+    def short_checksum(self) -> str:
+        return self.checksum[:12]
+
+    @property
+    def data_label(self) -> str:
+        """Short data label for captions: the synthetic default or the extract's folder name (plain text)."""
+        return "synthetic default data (illustrative)" if self.is_synthetic else f"extract {self.data_dir.name}"
+
+    @property
+    def source_note(self) -> str:
+        """Plain-text provenance of the page's figures (data, checksum, parameters)."""
+        p = self.params
+        what = "bundled synthetic extract (illustrative)" if self.is_synthetic else f"extract {self.data_dir.name}"
+        return (f"Data: {what}, checksum {self.short_checksum}; {p['start']} to {p['end']}; "
+                f"treatment date {p['treatment_date']}; contract-value threshold USD {p['value_threshold_usd']:,.0f}; "
+                f"seed {p['seed']}.")
+
+    def _data_note(self) -> Markdown:
+        p = self.params
+        if self.is_synthetic:
+            what = Markdown.trusted(
+                "**synthetic** platform extract bundled with this book, drawn from the documented "
+                "data-generating process of {doc}`the data appendix <a1_data>`; its numbers illustrate "
+                "the method and are not estimates for any real platform")
+        else:
+            what = Markdown.build("extract *{name}* supplied for this run", name=self.data_dir.name)
+        return Markdown.build("Every number on this page is computed from the {what} (checksum {checksum}), "
+                              "from {start} to {end}, with treatment date {td}.", what=what,
+                              checksum=Markdown("`" + self.short_checksum + "`"), start=p["start"], end=p["end"],
+                              td=p["treatment_date"])
+
+    @cached_property
+    def panels(self):
+        """The four panels of the extract over ``[start, end]``, each built when first used
+        (:class:`analysis.data.panels.PanelStore`; within a run, read from the run's panel cache)."""
+        from analysis.data.panels import PanelStore
+
+        p = self.params
+        return PanelStore(self.data_dir, p["value_threshold_usd"], p["start"], p["end"],
+                          checksum=lambda: self.checksum)
+
+    @cached_property
+    def categories(self) -> list[str]:
+        """Categories present in the analysis window."""
+        return sorted(self.panels["category_month"]["category"].unique())
+
+    @property
+    def focus(self) -> list[str]:
+        """Focus categories of the parameters that are present in the data, in the parameters' order."""
+        have = set(self.categories)
+        return [c for c in self.params["focus_categories"] if c in have]
+
+    @property
+    def controls(self) -> list[str]:
+        """Control categories: the parameter, or every category not in focus."""
+        given = list(self.params["control_categories"])
+        return given or [c for c in self.categories if c not in self.params["focus_categories"]]
+
+    @property
+    def treatment_date(self) -> str:
+        return self.params["treatment_date"]
+
+    @property
+    def seed(self) -> int:
+        return self.params["seed"]
+
+    # --------------------------------------------------------------- results
+
+    @property
+    def results_path(self) -> Path:
+        return self.out / "results" / "estimates.csv"
+
+    @property
+    def figures_dir(self) -> Path:
+        return self.out / "figures"
+
+    def record(self, estimates) -> pd.DataFrame:
+        """Merge estimates into the run's results table; return them as a frame."""
+        estimates = list(estimates)
+        write_results(estimates, self.results_path)
+        return results_frame(estimates)
+
+    def stored_results(self) -> pd.DataFrame:
+        """The run's results table as it stands (every chapter run before this one)."""
+        return read_results(self.results_path)
+
+    def _kw(self, kw: dict) -> dict:
+        return {"treatment_date": self.treatment_date, "seed": self.seed, **kw}
+
+    def did(self, panel, outcome: str, category, **kw):
+        """DiD of ``outcome`` for ``category`` against the page's controls, recorded in the results.
+
+        ``panel`` is a panel name (``"category_month"``) or a frame; the
+        treatment date, seed and controls come from the parameters unless
+        given in ``kw`` (see :func:`analysis.estimation.did.did_panel`).
+        """
+        frame = self.panels[panel] if isinstance(panel, str) else panel
+        kw = self._kw(kw)
+        kw.setdefault("controls", self.controls)
+        e = est.did_panel(frame, outcome, category, **kw)
+        self.record([e])
+        return e
+
+    def estimate(self, func, *args, **kw):
+        """Call an estimator with the page's treatment date and seed, record what it returns, return it."""
+        out = func(*args, **self._kw(kw))
+        items = out if isinstance(out, (list, tuple)) else [out]
+        self.record([x for x in items if isinstance(x, Estimate)])
+        return out
+
+    # ------------------------------------------------------------------ glue
+
+    def glue(self, key: str, value) -> None:
+        """Glue a number or a plain-text string (shown as text, never parsed as markup)."""
+        from myst_nb import glue
+
+        if isinstance(value, Markdown):
+            raise TypeError("use Page.md for Markdown")
+        self._glued[key] = value
+        glue(key, value, display=False)
+
+    def md(self, key: str, text: Markdown) -> None:
+        """Glue Markdown (``{glue:md}`key:myst```) built from escaped pieces (:class:`~analysis.report.escape.Markdown`)."""
+        from IPython.display import Markdown as IPyMarkdown
+        from myst_nb import glue
+
+        if not isinstance(text, Markdown):
+            raise TypeError("Page.md needs analysis.report.escape.Markdown (built from escaped pieces), "
+                            f"got {type(text).__name__}")
+        self._glued[key] = str(text)
+        glue(key, IPyMarkdown(str(text)), display=False)
+
+    def say(self, key: str, e, expected: int | None = None, **word_kw) -> str:
+        """Glue the phrase of an estimate under ``key`` and, with ``expected``, its verdict word under ``key_verdict``.
+
+        The phrase is :func:`analysis.report.words.phrase` (for example
+        "rose by 12.3% (95% interval 4.1% to 20.0%)"); the verdict word is
+        :func:`analysis.report.words.verdict` ("supports", "contradicts",
+        "points the same way as, but does not establish,", "does not support").
+        ``e`` is an :class:`~analysis.results.Estimate` or a results row.
+        """
+        text = words.phrase(e, **word_kw)
+        self.glue(key, text)
+        if expected is not None:
+            self.glue(f"{key}_verdict", words.verdict_of(e, expected))
+        return text
+
+    # --------------------------------------------------------------- figures
+
+    def figure(self, fig_id: str, fig, data: pd.DataFrame):
+        """Save a figure's files, glue how to cite it, and return the image to show.
+
+        Call it in the cell whose MyST metadata holds the figure's caption
+        (``mystnb.figure.caption``, name ``fig_id``) and alt text
+        (``mystnb.image.alt``): that metadata is the only copy. The caption
+        written to the figure's files is the page caption with its glued
+        values filled in and without its closing full stop. The citation line
+        is glued under :func:`analysis.report.figures.cite_key`.
+        """
+        meta = figure_metadata(fig_id)
+        caption = self.resolve(meta["caption"]).rstrip()
+        caption = caption[:-1] if caption.endswith(".") else caption
+        cite = figures.save_figure(fig, fig_id, data, self.out, caption=caption, alt=self.resolve(meta["alt"]),
+                                   source_note=self.source_note)
+        self.md(figures.cite_key(fig_id), Markdown(_cite_markdown(cite)))
+        return figures.image(self.out, fig_id)
+
+    def resolve(self, text: str) -> str:
+        """``text`` with every ``{glue:text}`key:fmt``` role replaced by this page's glued value."""
+        def sub(m):
+            key, fmt = m.group(1), m.group(2) or ""
+            if key not in self._glued:
+                raise KeyError(f"a caption uses {{glue}}`{key}`, which this page has not glued yet")
+            v = self._glued[key]
+            return format(v, fmt) if fmt and fmt != "myst" else str(v)
+        return _GLUE_ROLE.sub(sub, text)
+
+
+def _cite_markdown(cite: str) -> str:
+    """A citation line as Markdown: the caption part escaped, the book title emphasised."""
+    head, sep, tail = cite.partition(f"*{figures.BOOK_TITLE}*")
+    return myst(head) + sep + myst(tail) if sep else myst(cite)
+
+
+# ------------------------------------------------------------------ captions
+
+
+def _book_sources() -> list[Path]:
+    """MyST sources in which figure metadata is looked up: the current folder's, then the book's."""
+    seen, out = set(), []
+    for folder in (Path.cwd(), BOOK_DIR):
+        for p in sorted(folder.glob("*.md")):
+            if p.resolve() not in seen:
+                seen.add(p.resolve())
+                out.append(p)
+    return out
+
+
+def figure_metadata(fig_id: str) -> dict:
+    """Caption and alt text of ``fig_id`` from the MyST metadata of the cell that shows it.
+
+    Returns
+    -------
+    dict
+        ``{"caption": ..., "alt": ..., "source": path}``.
+
+    Raises
+    ------
+    KeyError
+        If no chapter has a cell with ``mystnb.figure.name == fig_id``, or it lacks a caption or alt text.
+    """
+    figures.validate_fig_id(fig_id)
+    for src in _book_sources():
+        found = _figures_in(src.resolve(), src.stat().st_mtime_ns).get(fig_id)
+        if found:
+            if not found.get("caption") or not found.get("alt"):
+                raise KeyError(f"{src.name}: figure {fig_id} needs mystnb.figure.caption and mystnb.image.alt")
+            return {**found, "source": src}
+    raise KeyError(f"no chapter cell has mystnb.figure.name {fig_id!r}: add the caption and alt text "
+                   "to the metadata of the cell that shows the figure")
+
+
+_FIG_CACHE: dict = {}
+
+
+def _figures_in(path: Path, mtime_ns: int) -> dict:
+    key = (str(path), mtime_ns)
+    if key not in _FIG_CACHE:
+        import jupytext
+
+        text = path.read_text(encoding="utf-8")
+        found = {}
+        if "{code-cell}" in text:
+            nb = jupytext.reads(text, fmt="md:myst")
+            for c in nb.cells:
+                m = c.metadata.get("mystnb", {})
+                name = m.get("figure", {}).get("name")
+                if name:
+                    found[name] = {"caption": m.get("figure", {}).get("caption", ""),
+                                   "alt": m.get("image", {}).get("alt", "")}
+        _FIG_CACHE[key] = found
+    return _FIG_CACHE[key]

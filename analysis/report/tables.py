@@ -1,0 +1,241 @@
+"""Display tables of the pages: every table a chapter shows, escaped for HTML.
+
+Each table is made from the object that defines it (estimates, the data
+contract, the synthetic world, the parameter spec, figure metadata), never
+retyped.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from analysis.estimation.checks import WOOLDRIDGE_PUBLISHED
+from analysis.report.words import p_text
+
+
+def _nan(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def package_versions_table(versions: dict) -> pd.DataFrame:
+    """A table of package versions (from :func:`analysis.core.hashing.package_versions`)."""
+    return pd.DataFrame(list(versions.items()), columns=["Package", "Version"])
+
+
+def styled(df: pd.DataFrame):
+    """``df.style`` with every text cell and index label HTML-escaped.
+
+    Category names come from the user's extract and may contain markup
+    (``<script>``); pandas' Styler does not escape by default, so every
+    display table of the book goes through this function.
+
+    Examples
+    --------
+    >>> styled(pd.DataFrame({"c": ["<b>"]})).to_html().count("&lt;b&gt;")
+    1
+    """
+    import html
+
+    def esc(v):
+        return html.escape(v, quote=False) if isinstance(v, str) else v
+
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(esc)
+    out.index = out.index.map(esc)
+    out.columns = out.columns.map(esc)
+    return out.style
+
+
+def display_estimates(estimates: Iterable, labels: dict | None = None, digits: int = 1,
+                      inference: bool = False):
+    """A display table of estimates (a pandas ``Styler`` without index).
+
+    Columns: estimate id, comparison (``labels[id]`` or the scope), effect,
+    95% interval, p-value, n and, with ``inference=True``, the inference
+    method (otherwise state it once in the text).
+    """
+    rows = []
+    for e in estimates:
+        ci = ("" if any(math.isnan(v) for v in (e.ci_low_pct, e.ci_high_pct))
+              else f"[{e.ci_low_pct:.{digits}f}, {e.ci_high_pct:.{digits}f}]")
+        row = {
+            "Estimate id": e.id,
+            "Comparison": (labels or {}).get(e.id, e.scope),
+            "Effect (%)": f"{e.estimate_pct:.{digits}f}",
+            "95% interval (%)": ci,
+            "p-value": p_text(e.p_value),
+            "n": f"{e.n_obs:,}",
+        }
+        if inference:
+            row["Inference"] = e.inference
+        rows.append(row)
+    return styled(pd.DataFrame(rows)).hide(axis="index")
+
+
+def display_frame(df: pd.DataFrame, formats: dict | None = None, index: bool = True):
+    """A ``Styler`` of a descriptive frame with the given column formats."""
+    st = styled(df).format(formats or {}, na_rep="")
+    return st if index else st.hide(axis="index")
+
+
+def pretrend_table(studies: dict):
+    """Display table of the pre-trend tests, one row per category."""
+    rows = [{"Category": c, "Pre-release months tested": int(((es.table["rel_month"] < 0)
+                                                               & es.table["se"].notna()).sum()),
+             "Joint p-value": p_text(es.pretrend_p)} for c, es in studies.items()]
+    return styled(pd.DataFrame(rows)).hide(axis="index")
+
+
+def ai_table(summary: pd.DataFrame):
+    """Display table of :func:`ai_share_summary`."""
+    df = summary.drop(columns=["ai_posts_change_pct"]).rename(columns={"share_before_pct": "AI share before (%)", "share_after_pct": "AI share after (%)",
+                                 "change_pp": "Change (pp)", "ai_posts_change_pct": "AI posts (% change)",
+                                 "other_posts_change_pct": "Other posts (% change)"})
+    df.index.name = "Category"
+    return styled(df).format("{:.1f}", na_rep="")
+
+
+def display_check(check: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
+    """The claim-check table formatted for a page (strings, readable headers)."""
+    def f(v, d=digits):
+        return "" if _nan(v) else f"{v:.{d}f}"
+
+    return pd.DataFrame({
+        "Claim": check["claim"].str.upper(),
+        "Category": check["role"],
+        "Estimate id": check["estimate_id"],
+        "Claimed sign": check["expected"],
+        "Estimate": [f(v) for v in check["estimate_pct"]],
+        "95% interval": ["" if _nan(lo) else f"{f(lo)} to {f(hi)}"
+                         for lo, hi in zip(check["ci_low_pct"], check["ci_high_pct"])],
+        "Unit": check["unit"],
+        "p": [f(v, 3) for v in check["p_value"]],
+        "Inference": check["inference"],
+        "Verdict": check["verdict"],
+    })
+
+
+#: Reader-facing names of the contract's DuckDB types.
+TYPE_NAMES = {"VARCHAR": "string", "DATE": "date (ISO YYYY-MM-DD)", "BOOLEAN": "boolean", "DOUBLE": "float"}
+
+
+def contract_table(contract: dict, table: str) -> pd.DataFrame:
+    """One table of the data contract as rows of column, type and rule.
+
+    Parameters
+    ----------
+    contract : dict
+        ``analysis.data.contract.CONTRACT``.
+    table : str
+        ``"job_posts"`` or ``"contracts"``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``Column``, ``Type``, ``Stored as (DuckDB)``, ``Rule``.
+    """
+    rows = [{"Column": c, "Type": TYPE_NAMES.get(t, t.lower()), "Stored as (DuckDB)": t,
+             "Rule": rule.replace("`", "")} for c, (t, rule) in contract[table].items()]
+    return pd.DataFrame(rows)
+
+
+def world_tables(world: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every true parameter of a synthetic world, as two tables.
+
+    Parameters
+    ----------
+    world : dict
+        ``analysis.data.simulate.world_to_dict(World())`` (or ``truth.json["world"]``).
+
+    Returns
+    -------
+    scalars : DataFrame
+        ``Parameter``, ``Value``: world-level parameters, one row each
+        (platform effects, level shares and offsets and the seasonal profile
+        expanded to one row per entry).
+    categories : DataFrame
+        One row per category, one column per category parameter.
+    """
+    rows = []
+    for k, v in world.items():
+        if k == "categories":
+            continue
+        if isinstance(v, dict):
+            for kk, vv in v.items():
+                rows.append((f"{k}.{kk}", vv))
+        elif isinstance(v, list):
+            months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+            for j, vv in enumerate(v):
+                rows.append((f"{k}.{months[j] if len(v) == 12 else j}", vv))
+        else:
+            rows.append((k, v))
+    scalars = pd.DataFrame(rows, columns=["Parameter", "Value"])
+    scalars["Value"] = scalars["Value"].map(str)
+    cats = pd.DataFrame(world["categories"])
+    first = ["name"] + [c for c in cats.columns if c != "name"]
+    return scalars, cats[first]
+
+
+def wooldridge_display(wool: pd.DataFrame) -> pd.DataFrame:
+    """:func:`wooldridge_replications` as text, published values at their printed precision."""
+    dec = {spec["example"]: spec["decimals"] for spec in WOOLDRIDGE_PUBLISHED}
+    rows = []
+    for r in wool.itertuples(index=False):
+        d = dec[r.example]
+        rows.append({"Example": r.example, "Question": r.title, "Data": r.dataset, "Term": r.term,
+                     "Published estimate (s.e.)": f"{r.published_coef:,.{d}f} ({r.published_se:,.{d}f})",
+                     "Computed estimate (s.e.)": f"{r.computed_coef:,.{d + 3}f} ({r.computed_se:,.{d + 3}f})",
+                     "Published n": f"{r.published_n:,}", "Computed n": f"{r.computed_n:,}",
+                     "Agree": "yes" if r.matches else "no"})
+    return pd.DataFrame(rows)
+
+
+def parameter_table(params=None) -> pd.DataFrame:
+    """Every run parameter with its type, default and meaning, from the spec :data:`analysis.core.params.PARAMS`."""
+    from analysis.core.params import PARAMS
+
+    return pd.DataFrame([{"Parameter": p.name, "Type": p.kind, "Default": json.dumps(p.default, ensure_ascii=False),
+                          "Meaning": p.doc} for p in (params or PARAMS)])
+
+
+def extract_files(data_dir: str | Path) -> pd.DataFrame:
+    """The extract's table files with size and SHA-256."""
+    from analysis.core.hashing import file_sha256
+    from analysis.data.contract import find_table_files
+
+    files, _ = find_table_files(Path(data_dir))
+    return pd.DataFrame([{"File": p.name, "Bytes": p.stat().st_size, "SHA-256": file_sha256(p)}
+                         for _, p in sorted(files.items())])
+
+
+def figure_index(figures_dir: str | Path) -> pd.DataFrame:
+    """Every figure of a run, from the ``<fig_id>.json`` files of ``save_figure``.
+
+    Returns
+    -------
+    DataFrame
+        ``id``, ``caption``, ``files`` (formats present), ``data_file``,
+        ``data_sha256``, ``how_to_cite``; sorted by id; empty (same columns)
+        when the folder has no figure.
+    """
+    cols = ["id", "caption", "files", "data_file", "data_sha256", "how_to_cite"]
+    folder = Path(figures_dir)
+    rows = []
+    for meta_path in sorted(folder.glob("fig-*.json")) if folder.is_dir() else []:
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        fid = meta.get("id", meta_path.stem)
+        fmts = sorted(p.suffix.lstrip(".") for p in folder.glob(f"{fid}.*") if p.suffix not in (".json",))
+        rows.append(dict(id=fid, caption=meta.get("caption", ""), files=", ".join(fmts),
+                         data_file=meta.get("data_file", ""), data_sha256=meta.get("data_sha256", ""),
+                         how_to_cite=meta.get("how_to_cite", "")))
+    return pd.DataFrame(rows, columns=cols)

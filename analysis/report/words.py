@@ -1,0 +1,228 @@
+"""The book's words: every direction, verdict and interval phrase a page prints.
+
+One function per kind of word, so that "rose"/"fell", "supports"/"does not
+support" and the phrase of an estimate with its interval are written once
+(:func:`phrase`). Text that comes from data (category names) is escaped by
+the caller's context (:mod:`analysis.report.escape`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.report.escape import Markdown
+
+
+def _nan(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def direction(x: float, up: str = "rose", down: str = "fell", flat: str = "did not change",
+              tol: float = 0.0) -> str:
+    """The word for the sign of ``x``: ``up`` if ``x > tol``, ``down`` if ``x < -tol``, else ``flat``.
+
+    Examples
+    --------
+    >>> direction(3.2), direction(-0.1), direction(0.0), direction(float("nan"))
+    ('rose', 'fell', 'did not change', 'could not be estimated')
+    >>> direction(-4, up="higher", down="lower")
+    'lower'
+    """
+    if _nan(x):
+        return "could not be estimated"
+    if x > tol:
+        return up
+    if x < -tol:
+        return down
+    return flat
+
+
+#: The verdict words of one estimate for a hypothesis, by the estimate's verdict
+#: (:func:`analysis.claims.verdict`) and, when inconclusive, by the point estimate's side.
+VERDICT_WORDS = {
+    "supported": "supports",
+    "contradicted": "contradicts",
+    "same side": "points the same way as, but does not establish,",
+    "inconclusive": "does not support",
+}
+
+
+def verdict(estimate: float, ci_low: float, ci_high: float, expected: int = 1) -> str:
+    """Whether an estimate supports a hypothesis of sign ``expected`` (+1 or -1), as a verb for prose.
+
+    The rule is the claim check's (:func:`analysis.claims.verdict`): "supports"
+    when the whole 95% interval lies on the expected side of zero,
+    "contradicts" when it lies on the other side; otherwise "points the same
+    way as, but does not establish," when the point estimate has the expected
+    sign and "does not support" when it has not (or is missing).
+
+    Examples
+    --------
+    >>> verdict(5, 1, 9), verdict(5, -1, 11), verdict(-5, -9, -1), verdict(-5, -9, 1)
+    ('supports', 'points the same way as, but does not establish,', 'contradicts', 'does not support')
+    >>> verdict(-5, -9, -1, expected=-1)
+    'supports'
+    """
+    from analysis.claims import verdict as rule
+
+    v = rule(ci_low, ci_high, expected)
+    if v == "inconclusive" and not _nan(estimate) and np.sign(expected) * estimate > 0:
+        v = "same side"
+    return VERDICT_WORDS[v]
+
+
+def _fields(e):
+    get = (lambda k: e[k]) if isinstance(e, (dict, pd.Series)) else (lambda k: getattr(e, k))
+    return float(get("estimate_pct")), float(get("ci_low_pct")), float(get("ci_high_pct"))
+
+
+def verdict_of(e, expected: int) -> str:
+    """:func:`verdict` of an :class:`~analysis.results.Estimate` (or a results row)."""
+    return verdict(*_fields(e), expected=expected)
+
+
+def phrase(e, digits: int = 1, up: str = "rose", down: str = "fell", flat: str = "did not change",
+           by: str = "by", interval: str = "95% interval") -> str:
+    """The phrase of an estimate: direction, size and interval, in one place.
+
+    Examples
+    --------
+    >>> phrase({"estimate_pct": 12.34, "ci_low_pct": 4.1, "ci_high_pct": 20.0})
+    'rose by 12.3% (95% interval 4.1% to 20.0%)'
+    >>> phrase({"estimate_pct": -3.0, "ci_low_pct": -9.0, "ci_high_pct": 2.5}, up="above", down="below", by="")
+    'below 3.0% (95% interval -9.0% to 2.5%)'
+    >>> phrase({"estimate_pct": float("nan"), "ci_low_pct": float("nan"), "ci_high_pct": float("nan")})
+    'could not be estimated'
+    """
+    x, lo, hi = _fields(e)
+    if _nan(x):
+        return "could not be estimated"
+    word = direction(x, up, down, flat)
+    size = f"{abs(x):.{digits}f}%"
+    head = f"{word} {by} {size}" if by else f"{word} {size}"
+    if _nan(lo) or _nan(hi):
+        return f"{head} (no interval)"
+    return f"{head} ({interval} {lo:.{digits}f}% to {hi:.{digits}f}%)"
+
+
+def interval_word(ci_low: float, ci_high: float, yes: str = "excludes", no: str = "includes") -> str:
+    """``yes`` if the interval excludes zero, ``no`` if it includes it (or is missing)."""
+    if ci_low is None or ci_high is None or math.isnan(ci_low) or math.isnan(ci_high):
+        return no
+    return yes if (ci_low > 0 or ci_high < 0) else no
+
+
+def pretrend_word(p: float, alpha: float = 0.10, ok: str = "gives no evidence against",
+                  bad: str = "casts doubt on") -> str:
+    """Word for a pre-trend test: ``ok`` when ``p >= alpha``, ``bad`` otherwise."""
+    return ok if (p is not None and not math.isnan(p) and p >= alpha) else bad
+
+
+def name_list(names: Sequence[str], conj: str = "and") -> str:
+    """``"A"``, ``"A and B"``, ``"A, B and C"``."""
+    names = [str(n) for n in names]
+    if not names:
+        return "none"
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + f" {conj} " + names[-1]
+
+
+def p_text(p: float) -> str:
+    """A p-value for tables: three decimals, ``<0.001`` below that, empty when missing."""
+    if p is None or math.isnan(p):
+        return ""
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def count_where(values: Iterable[bool]) -> int:
+    """Number of true values."""
+    return int(sum(bool(v) for v in values))
+
+
+def excludes_zero(e) -> bool:
+    """True when an estimate's 95% interval excludes zero."""
+    return interval_word(e.ci_low_pct, e.ci_high_pct) == "excludes"
+
+
+def name_of_min(names: Sequence[str], values: Sequence[float]) -> str:
+    """The name whose value is smallest (first on ties)."""
+    return list(names)[int(np.argmin(np.asarray(values, dtype="float64")))]
+
+
+def freelancer_sample_sentence(sample: dict, n_used: int | None = None) -> str:
+    """Which freelancers a within-freelancer regression uses, as Markdown sentences.
+
+    Parameters
+    ----------
+    sample : dict
+        ``Estimate.details["sample"]`` of
+        :func:`analysis.estimation.within_freelancer`.
+    n_used : int, optional
+        Freelancers left after dropping those seen in one month only
+        (``Estimate.details["n_freelancers"]``).
+
+    Examples
+    --------
+    >>> freelancer_sample_sentence({"n_freelancers": 4239, "n_sampled": 4239, "sampled": False,
+    ...                             "max_freelancers": 25000, "seed": 1})
+    'The regressions use all 4,239 freelancers of the extract (the run parameter `max_freelancers`, 25,000, caps them).'
+    >>> freelancer_sample_sentence({"n_freelancers": 209830, "n_sampled": 25000, "sampled": True,
+    ...                             "max_freelancers": 25000, "seed": 7}, 20991)[:79]
+    'The regressions use a simple random sample of 25,000 of the 209,830 freelancers'
+    """
+    cap = sample["max_freelancers"]
+    if not sample["sampled"]:
+        limit = "the run parameter `max_freelancers` is 0: no cap" if not cap else \
+            f"the run parameter `max_freelancers`, {cap:,}, caps them"
+        text = f"The regressions use all {sample['n_freelancers']:,} freelancers of the extract ({limit})."
+    else:
+        text = (f"The regressions use a simple random sample of {sample['n_sampled']:,} of the "
+                f"{sample['n_freelancers']:,} freelancers of the extract, with all their months (drawn with seed "
+                f"{sample['seed']}; run parameter `max_freelancers`, 0 for every freelancer). "
+                f"Their cost grows with the rows of the freelancer panel, while their precision comes from the "
+                f"contrast between categories, which a large random sample of freelancers keeps.")
+    if n_used is not None:
+        text += (f" After dropping freelancers seen in one month only (their own fixed effect would fit them "
+                 f"exactly), {n_used:,} remain.")
+    return text
+
+
+def tier_sentences(check: pd.DataFrame, digits: int = 1) -> Markdown:
+    """Markdown paragraph: one sentence per tiered category of claim 4, numbers from ``check``.
+
+    Category names are escaped (:func:`analysis.report.escape.myst`). Returns a
+    sentence saying the claim is not tested when there is no tiered category.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check = pd.DataFrame({"claim": ["c4"], "role": ["<b>W</b>"], "estimate_id": ["category.w.contracts.low_value"],
+    ...                       "estimate_pct": [-5.0], "ci_low_pct": [-9.0], "ci_high_pct": [-1.0], "verdict": ["supported"]})
+    >>> print(tier_sentences(check)[:65])
+    In **\\<b\\>W\\<\\/b\\>**, high-value contracts could not be estimated
+    """
+    sub = check[check["claim"] == "c4"]
+    if sub.empty:
+        return Markdown.trusted("This run's focus list has no tiered category (only the first focus category is "
+                                "given), so claim 4 is not tested.")
+    lines = []
+    for cat, g in sub.groupby("role", sort=False):
+        r = g.set_index(g["estimate_id"].str.rsplit(".", n=1).str[-1])
+
+        def change(key):
+            if key not in r.index or _nan(r.loc[key, "estimate_pct"]):
+                return "could not be estimated"
+            x = r.loc[key]
+            return phrase(x, digits).rstrip(")") + f"; {x.verdict})"
+
+        lines.append(Markdown.build("In **{cat}**, high-value contracts {high}, low-value contracts {low}, and "
+                                    "low- relative to high-value contracts {gap}.", cat=cat,
+                                    high=change("high_value"), low=change("low_value"), gap=change("tier_gap")))
+    # One paragraph: the text is pasted inline into a list item of the
+    # summary, where a Markdown list would not render as a list.
+    return Markdown(" ".join(lines))
