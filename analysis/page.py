@@ -150,7 +150,15 @@ class Page:
 
         p = self.params
         return PanelStore(self.data_dir, p["value_threshold_usd"], p["start"], p["end"],
-                          checksum=lambda: self.checksum)
+                          checksum=lambda: self.checksum, cache_dir=self.run_context.get("panel_cache"))
+
+    @cached_property
+    def run_context(self) -> dict:
+        """What ``python -m analysis run`` wrote for this chapter (``<output_dir>/run-context.json``), else ``{}``."""
+        import json
+
+        f = self.out / "run-context.json"
+        return json.loads(f.read_text()) if f.is_file() else {}
 
     @cached_property
     def categories(self) -> list[str]:

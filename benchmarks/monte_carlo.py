@@ -5,15 +5,15 @@ Usage (from the repository root)::
     python benchmarks/monte_carlo.py --seeds 20 [--posts 60000] [--b-reps 999]
                                      [--out _build/monte_carlo.csv]
 
-For each seed the script draws two worlds with :mod:`analysis.simulate` -- the
+For each seed the script draws two worlds with :mod:`analysis.data.simulate` -- the
 default world (planted effects) and the no-effect world
 (``World(effects=False)``) -- writes them to a temporary folder, builds the
 panels and runs
 
-* :func:`analysis.estimators.category_effects` for the three default focus
+* :func:`analysis.estimation.category_effects` for the three default focus
   categories against the nine others (randomization inference, Conley-Taber
   intervals), and
-* :func:`analysis.estimators.within_freelancer` for ``hourly_rate``
+* :func:`analysis.estimation.within_freelancer` for ``hourly_rate``
   (wild cluster bootstrap by category).
 
 Every estimate is compared with ``truth.json`` under the same id. The table
@@ -40,10 +40,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from analysis.config import DEFAULT_PARAMS  # noqa: E402
-from analysis.estimators import category_effects, within_freelancer  # noqa: E402
-from analysis.panels import build_panels  # noqa: E402
-from analysis.simulate import World, write_extract  # noqa: E402
+from analysis.core.params import DEFAULT_PARAMS  # noqa: E402
+from analysis.estimation import category_effects, within_freelancer  # noqa: E402
+from analysis.data.panels import build_panels  # noqa: E402
+from analysis.data.simulate import World, write_extract  # noqa: E402
 
 COLUMNS = ["world", "id", "n", "truth_mean", "mean_est", "bias", "rmse", "coverage", "reject_p05", "reject_ci"]
 

@@ -12,9 +12,9 @@ For each size (expected job posts of the synthetic world) the script
 2. runs, each in a fresh Python subprocess so that peak memory is that build's
    alone,
 
-   * ``builder``: :func:`analysis.panels.build_panels` (Ibis on DuckDB), and
+   * ``builder``: :func:`analysis.data.panels.build_panels` (Ibis on DuckDB), and
    * ``pandas``: ``pd.read_parquet`` of both tables, then
-     :func:`analysis.panels.build_panels_pandas` (the obvious newcomer code);
+     :func:`analysis.data.panels.build_panels_pandas` (the obvious newcomer code);
 
    and records the build time measured inside the process (from the call to
    the returned panels; imports excluded), the wall time of the whole process
@@ -65,14 +65,14 @@ def _digest(panels: dict) -> dict:
 
 
 def _which(scope: str) -> tuple:
-    from analysis.panels import CATEGORY_PANELS, PANELS
+    from analysis.data.panels import CATEGORY_PANELS, PANELS
 
     return PANELS if scope == "all" else CATEGORY_PANELS
 
 
 def worker_builder(data_dir: str, scope: str = "all") -> dict:
     t0 = time.perf_counter()
-    from analysis.panels import build_panels
+    from analysis.data.panels import build_panels
 
     t1 = time.perf_counter()
     panels = build_panels(data_dir, panels=_which(scope))
@@ -84,7 +84,7 @@ def worker_pandas(data_dir: str, scope: str = "all") -> dict:
     t0 = time.perf_counter()
     import pandas as pd
 
-    from analysis.panels import build_panels_pandas
+    from analysis.data.panels import build_panels_pandas
 
     t1 = time.perf_counter()
     posts = pd.read_parquet(Path(data_dir) / "job_posts.parquet")
@@ -100,7 +100,7 @@ def worker_profile(data_dir: str) -> dict:
     import resource
 
     t0 = time.perf_counter()
-    from analysis import panels as P
+    from analysis.data import panels as P
 
     def rss_mb() -> float:
         with open("/proc/self/status") as fh:

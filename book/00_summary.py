@@ -48,11 +48,11 @@ output_dir = ""
 from IPython.display import Markdown
 from myst_nb import glue
 
-from analysis import tables
+from analysis.report import frames as tables
 
 from analysis import claims
-from analysis.chapter import setup
-from analysis.config import slugify
+from analysis.page import setup
+from analysis.core.text import slugify
 from analysis.results import read_results
 
 ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,

@@ -57,9 +57,9 @@ output_dir = ""
 from IPython.display import display
 from myst_nb import glue
 
-from analysis import tables
+from analysis.report import frames as tables
 
-from analysis.literature import load_literature_figures
+from analysis.data.literature import load_literature_figures
 
 figures = load_literature_figures()
 

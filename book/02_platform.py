@@ -39,20 +39,13 @@ max_freelancers = 25000
 output_dir = ""
 
 # %% tags=["remove-cell"]
-from IPython.display import Markdown
-from myst_nb import glue
+from analysis import estimation as est
+from analysis.page import Page
+from analysis.report import figures, frames, tables, words
 
-from analysis import estimators, figures, tables
-from analysis.chapter import setup
-
-ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
-            value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,
-            control_categories=control_categories, seed=seed,
-            max_freelancers=max_freelancers, output_dir=output_dir)
-glue("data_note", Markdown(ctx.data_note()), display=False)
-glue("data_label", tables.data_label(ctx), display=False)
-cm = ctx.panels["category_month"]
-td = ctx.params["treatment_date"]
+page = Page(globals())
+cm = page.panels["category_month"]
+td = page.treatment_date
 
 # %% [markdown]
 # ## Data used
@@ -65,46 +58,34 @@ td = ctx.params["treatment_date"]
 # ## Job posts, contracts and earnings over time
 
 # %% tags=["remove-cell"]
-trends = tables.platform_trends_long(cm)
-changes = tables.platform_changes(cm, td)
-for key, value in changes.items():
-    glue(f"{key}_change", abs(value), display=False)
-    glue(f"{key}_dir", tables.direction(value), display=False)
-
-fig = figures.platform_trends(trends, td)
-figures.publish(ctx, fig, "fig-platform-trends", trends,
-    caption=("Platform-wide job posts, contracts and earnings per contract by month, "
-             "with the 12-month centred average; dashed line: ChatGPT's release."),
-    alt=("Three stacked line charts sharing a monthly time axis from the start to the end of the extract: "
-         "job posts, contracts and earnings per contract, each as a thin monthly line with dots and a "
-         "thick 12-month centred average, and a dashed vertical line at the release."))
+trends = frames.platform_trends_long(cm)
+changes = frames.platform_changes(cm, td)
+page.glue("job_posts_change", abs(changes["job_posts"]))
+page.glue("job_posts_word", words.direction(changes["job_posts"]))
+page.glue("contracts_change", abs(changes["contracts"]))
+page.glue("contracts_word", words.direction(changes["contracts"]))
+page.glue("earnings_per_contract_change", abs(changes["earnings_per_contract"]))
+page.glue("earnings_per_contract_word", words.direction(changes["earnings_per_contract"]))
 
 # %% mystnb={"figure": {"caption": "Platform-wide job posts, contracts and earnings per contract by month, with the 12-month centred average; dashed line: ChatGPT's release. Data: {glue:text}`data_label`.", "name": "fig-platform-trends"}, "image": {"alt": "Three stacked line charts sharing a monthly time axis from the start to the end of the extract: job posts, contracts and earnings per contract, each as a thin monthly line with dots and a thick 12-month centred average, and a dashed vertical line at the release."}} tags=["remove-input"]
-figures.image(ctx.out, "fig-platform-trends")
+page.figure("fig-platform-trends", figures.platform_trends(trends, td), trends)
 
 # %% [markdown]
 # How to cite this figure: {glue:md}`cite_platform_trends`
 #
 # {numref}`fig-platform-trends` shows the three series.
-# Comparing the twelve months after the release with the same twelve calendar months a year earlier, so that the seasonal pattern cancels, job posts {glue:text}`job_posts_dir` by {glue:text}`job_posts_change:.1f`%, contracts {glue:text}`contracts_dir` by {glue:text}`contracts_change:.1f`% and earnings per contract {glue:text}`earnings_per_contract_dir` by {glue:text}`earnings_per_contract_change:.1f`%.
+# Comparing the twelve months after the release with the same twelve calendar months a year earlier, so that the seasonal pattern cancels, job posts {glue:text}`job_posts_word` by {glue:text}`job_posts_change:.1f`%, contracts {glue:text}`contracts_word` by {glue:text}`contracts_change:.1f`% and earnings per contract {glue:text}`earnings_per_contract_word` by {glue:text}`earnings_per_contract_change:.1f`%.
 # These raw comparisons include whatever trend the platform was on before the release; the projection below takes that trend out.
 #
 # ## Seasonality
 
 # %% tags=["remove-cell"]
-season = tables.seasonal_profile(cm)
-posts_season = season[season["outcome"] == tables.PLATFORM_OUTCOMES["job_posts"]].set_index("calendar_month")["value"]
-glue("season_peak_month", tables.MONTH_NAMES[int(posts_season.idxmax()) - 1], display=False)
-glue("season_peak_pct", float(posts_season.max()), display=False)
-glue("season_trough_month", tables.MONTH_NAMES[int(posts_season.idxmin()) - 1], display=False)
-glue("season_trough_pct", abs(float(posts_season.min())), display=False)
-
-fig = figures.seasonal_profile(season)
-figures.publish(ctx, fig, "fig-platform-seasonality", season,
-    caption=("Seasonal pattern of platform-wide job posts and contracts: average deviation from the "
-             "12-month centred average by calendar month."),
-    alt=("Line chart with the twelve calendar months on the horizontal axis and the percent deviation from "
-         "trend on the vertical axis, one line for job posts and one for contracts."))
+season = frames.seasonal_profile(cm)
+posts_season = season[season["outcome"] == frames.PLATFORM_OUTCOMES["job_posts"]].set_index("calendar_month")["value"]
+page.glue("season_peak_month", frames.MONTH_NAMES[int(posts_season.idxmax()) - 1])
+page.glue("season_peak_pct", float(posts_season.max()))
+page.glue("season_trough_month", frames.MONTH_NAMES[int(posts_season.idxmin()) - 1])
+page.glue("season_trough_pct", abs(float(posts_season.min())))
 
 # %% [markdown]
 # Freelance demand is seasonal: clients post more work at the start of the year and less around the end-of-year holidays.
@@ -113,7 +94,7 @@ figures.publish(ctx, fig, "fig-platform-seasonality", season,
 # Because the release fell just before the seasonal low of December and the high of January, a comparison of the months just before and just after it would mistake the season for an effect; both the year-on-year comparison above and the projection below avoid that.
 
 # %% mystnb={"figure": {"caption": "Seasonal pattern of platform-wide job posts and contracts: average deviation from the 12-month centred average by calendar month. Data: {glue:text}`data_label`.", "name": "fig-platform-seasonality"}, "image": {"alt": "Line chart with the twelve calendar months on the horizontal axis and the percent deviation from trend on the vertical axis, one line for job posts and one for contracts."}} tags=["remove-input"]
-figures.image(ctx.out, "fig-platform-seasonality")
+page.figure("fig-platform-seasonality", figures.seasonal_profile(season), season)
 
 # %% [markdown]
 # How to cite this figure: {glue:md}`cite_platform_seasonality`
@@ -121,32 +102,19 @@ figures.image(ctx.out, "fig-platform-seasonality")
 # ## Observed and projected series
 
 # %% tags=["remove-cell"]
-series = {}
-platform_estimates = []
-for outcome in tables.PLATFORM_OUTCOMES:
-    series[outcome], estimate = estimators.platform_counterfactual(cm, outcome, treatment_date=td, seed=ctx.params["seed"])
-    platform_estimates.append(estimate)
-    glue(f"cf_{outcome}_pct", abs(estimate.estimate_pct), display=False)
-    glue(f"cf_{outcome}_lo", estimate.ci_low_pct, display=False)
-    glue(f"cf_{outcome}_hi", estimate.ci_high_pct, display=False)
-    glue(f"cf_{outcome}_p", estimate.p_value, display=False)
-    glue(f"cf_{outcome}_dir", tables.direction(estimate.estimate_pct, up="above", down="below", flat="equal to"),
-         display=False)
-    glue(f"cf_{outcome}_verdict", tables.verdict(estimate.estimate_pct, estimate.ci_low_pct, estimate.ci_high_pct),
-         display=False)
-    glue(f"cf_{outcome}_interval", tables.interval_word(estimate.ci_low_pct, estimate.ci_high_pct), display=False)
-glue("cf_n_fit", platform_estimates[0].details["n_fit"], display=False)
-glue("cf_inference", platform_estimates[0].inference, display=False)
-ctx.record(platform_estimates)
+posts_series, posts = page.estimate(est.platform_counterfactual, cm, "job_posts")
+contracts_series, contracts = page.estimate(est.platform_counterfactual, cm, "contracts")
+epc_series, epc = page.estimate(est.platform_counterfactual, cm, "earnings_per_contract")
+platform_estimates = [posts, contracts, epc]
+gap_words = dict(up="above the projection", down="below the projection", flat="equal to the projection")
+page.say("cf_job_posts", posts, expected=+1, **gap_words)
+page.say("cf_contracts", contracts, **gap_words)
+page.say("cf_earnings_per_contract", epc, expected=+1, **gap_words)
+page.glue("cf_n_fit", posts.details["n_fit"])
+page.glue("cf_inference", posts.inference)
 
-cf = tables.counterfactual_long(series)
-fig = figures.counterfactual(cf, td)
-figures.publish(ctx, fig, "fig-platform-counterfactual", cf,
-    caption=("Observed platform series and their projection from the pre-release trend and season, with the "
-             "95% band of the projection (left) and the gap after the release in percent (right)."),
-    alt=("Three rows, for job posts, contracts and earnings per contract. Left: the observed monthly series "
-         "and the projected series with a shaded band. Right: bars of the percentage gap between observed "
-         "and projected values after the release."))
+cf = frames.counterfactual_long({"job_posts": posts_series, "contracts": contracts_series,
+                                 "earnings_per_contract": epc_series})
 
 # %% [markdown]
 # To separate a change at the release from the path the platform was already on, each series is projected forward from the pre-release months.
@@ -155,14 +123,13 @@ figures.publish(ctx, fig, "fig-platform-counterfactual", cf,
 # With fewer than two full years before the release, a richer time-series model with a stochastic trend or season {cite:p}`harvey1989forecasting` could not be estimated reliably; the deterministic trend and month effects are the smallest model that removes the season.
 
 # %% mystnb={"figure": {"caption": "Observed platform series and their projection from the pre-release trend and season, with the 95% band of the projection (left) and the gap after the release in percent (right). Data: {glue:text}`data_label`.", "name": "fig-platform-counterfactual"}, "image": {"alt": "Three rows, for job posts, contracts and earnings per contract. Left: the observed monthly series and the projected series with a shaded band. Right: bars of the percentage gap between observed and projected values after the release."}} tags=["remove-input"]
-figures.image(ctx.out, "fig-platform-counterfactual")
+page.figure("fig-platform-counterfactual", figures.counterfactual(cf, td), cf)
 
 # %% [markdown]
 # How to cite this figure: {glue:md}`cite_platform_counterfactual`
 #
 # {numref}`fig-platform-counterfactual` compares the observed and projected series.
-# Averaged over the post-release months, job posts were {glue:text}`cf_job_posts_pct:.1f`% {glue:text}`cf_job_posts_dir` the projection (95% interval {glue:text}`cf_job_posts_lo:.1f`% to {glue:text}`cf_job_posts_hi:.1f`%), contracts {glue:text}`cf_contracts_pct:.1f`% {glue:text}`cf_contracts_dir` it ({glue:text}`cf_contracts_lo:.1f`% to {glue:text}`cf_contracts_hi:.1f`%) and earnings per contract {glue:text}`cf_earnings_per_contract_pct:.1f`% {glue:text}`cf_earnings_per_contract_dir` it ({glue:text}`cf_earnings_per_contract_lo:.1f`% to {glue:text}`cf_earnings_per_contract_hi:.1f`%).
-# The 95% interval {glue:text}`cf_job_posts_interval` zero for job posts and {glue:text}`cf_earnings_per_contract_interval` zero for earnings per contract.
+# Averaged over the post-release months, job posts were {glue:text}`cf_job_posts`, contracts were {glue:text}`cf_contracts` and earnings per contract were {glue:text}`cf_earnings_per_contract`.
 # Read against the claim of the original study, the job-post gap {glue:text}`cf_job_posts_verdict` a rise in job posts, and the gap in earnings per contract {glue:text}`cf_earnings_per_contract_verdict` a rise in earnings per contract.
 # The table below lists the three estimates with the ids under which they are stored in the results table; intervals and p-values come from the simulated forecast paths ({glue:text}`cf_inference`), and the p-value is twice the share of paths on the other side of zero.
 
@@ -172,9 +139,9 @@ tables.display_estimates(platform_estimates)
 # %% [markdown]
 # ## Summary
 #
-# - Comparing the year after the release with the year before, job posts {glue:text}`job_posts_dir` by {glue:text}`job_posts_change:.1f`% and earnings per contract {glue:text}`earnings_per_contract_dir` by {glue:text}`earnings_per_contract_change:.1f`% ({numref}`fig-platform-trends`).
+# - Comparing the year after the release with the year before, job posts {glue:text}`job_posts_word` by {glue:text}`job_posts_change:.1f`% and earnings per contract {glue:text}`earnings_per_contract_word` by {glue:text}`earnings_per_contract_change:.1f`% ({numref}`fig-platform-trends`).
 # - Demand is seasonal, with a peak in {glue:text}`season_peak_month` and a low in {glue:text}`season_trough_month` ({numref}`fig-platform-seasonality`), so comparisons are made a year apart or against a seasonal projection.
-# - Against a projection of the pre-release trend and season, job posts were {glue:text}`cf_job_posts_pct:.1f`% {glue:text}`cf_job_posts_dir` and earnings per contract {glue:text}`cf_earnings_per_contract_pct:.1f`% {glue:text}`cf_earnings_per_contract_dir` the projected path after the release ({numref}`fig-platform-counterfactual`; estimates `platform.job_posts` and `platform.earnings_per_contract`).
+# - Against a projection of the pre-release trend and season, job posts after the release were {glue:text}`cf_job_posts` and earnings per contract were {glue:text}`cf_earnings_per_contract` ({numref}`fig-platform-counterfactual`; estimates `platform.job_posts` and `platform.earnings_per_contract`).
 # - These platform-wide gaps are descriptive: they include every change after November 2022, not only generative AI; the category comparisons in {doc}`03_categories` hold platform-wide changes fixed.
 #
 # ## References

@@ -45,9 +45,11 @@ output_dir = ""
 from IPython.display import Markdown
 from myst_nb import glue
 
-from analysis import estimators, figures, tables
-from analysis.chapter import setup
-from analysis.config import slugify
+from analysis import estimation as estimators
+from analysis.report import figures
+from analysis.report import frames as tables
+from analysis.page import setup
+from analysis.core.text import slugify
 
 ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
             value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,

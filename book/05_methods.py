@@ -42,11 +42,13 @@ import pandas as pd
 from IPython.display import Markdown
 from myst_nb import glue
 
-from analysis import tables
+from analysis.report import frames as tables
 
-from analysis import appendix, claims, estimators
-from analysis.chapter import setup
-from analysis.config import slugify
+from analysis.report import docs as appendix
+from analysis import claims
+from analysis import estimation as estimators
+from analysis.page import setup
+from analysis.core.text import slugify
 from analysis.results import read_results, results_frame
 
 ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,

@@ -41,11 +41,13 @@ import pandas as pd
 from IPython.display import Markdown
 from myst_nb import glue
 
-from analysis import tables
+from analysis.report import frames as tables
 
-from analysis import appendix, contract, simulate
-from analysis.chapter import setup
-from analysis.config import SYNTHETIC_DIR
+from analysis.report import docs as appendix
+from analysis.data import contract
+from analysis.data import simulate
+from analysis.page import setup
+from analysis.core.paths import SYNTHETIC_DIR
 
 ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
             value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,

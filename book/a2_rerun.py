@@ -38,11 +38,12 @@ output_dir = ""
 from IPython.display import Markdown
 from myst_nb import glue
 
-from analysis import tables
+from analysis.report import frames as tables
 
-from analysis import appendix, params
-from analysis.chapter import setup
-from analysis.config import DEFAULT_PARAMS
+from analysis.report import docs as appendix
+from analysis.core import params
+from analysis.page import setup
+from analysis.core.params import DEFAULT_PARAMS
 
 ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
             value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,
@@ -140,10 +141,10 @@ appendix.parameter_table(DEFAULT_PARAMS).pipe(tables.styled).hide(axis="index")
 #
 # The panels are built by one set of Ibis expressions (`analysis/panels.py`), which run unchanged on DuckDB (the default, in-process), on PySpark, or on any database Ibis supports {cite:p}`ibis2024,raasveldt2019duckdb`.
 # The chapters build their panels with DuckDB; the robustness sweep can use Spark with `--backend pyspark`.
-# From Python, point the builder at a Spark session or a database with `analysis.panels.connect`:
+# From Python, point the builder at a Spark session or a database with `analysis.data.panels.connect`:
 #
 # ```python
-# from analysis.panels import build_panels, connect, finish_panels, panel_exprs
+# from analysis.data.panels import build_panels, connect, finish_panels, panel_exprs
 #
 # # Local Spark (two cores) or your cluster's session:
 # con = connect("pyspark")                      # or connect("pyspark", session=spark)

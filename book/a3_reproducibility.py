@@ -43,11 +43,13 @@ import pandas as pd
 from IPython.display import Markdown
 from myst_nb import glue
 
-from analysis import tables
+from analysis.report import frames as tables
 
-from analysis import appendix, run
-from analysis.chapter import setup
-from analysis.config import DEFAULT_PARAMS, PROJECT_ROOT
+from analysis.report import docs as appendix
+from analysis.build import run
+from analysis.page import setup
+from analysis.core.params import DEFAULT_PARAMS
+from analysis.core.paths import PROJECT_ROOT
 
 ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
             value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,

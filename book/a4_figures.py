@@ -39,10 +39,10 @@ output_dir = ""
 from IPython.display import Markdown
 from myst_nb import glue
 
-from analysis import tables
+from analysis.report import frames as tables
 
-from analysis import appendix
-from analysis.chapter import setup
+from analysis.report import docs as appendix
+from analysis.page import setup
 from analysis.results import read_results
 
 ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,

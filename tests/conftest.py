@@ -11,7 +11,7 @@ import pytest
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-from analysis.simulate import World, write_extract
+from analysis.data.simulate import World, write_extract
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Unit tests of analysis.appendix: tables rendered from the code's own definitions."""
+"""Unit tests of analysis.report.docs: tables rendered from the code's own definitions."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import appendix, simulate
-from analysis.config import DEFAULT_PARAMS, SYNTHETIC_DIR
-from analysis.contract import CONTRACT
+from analysis.report import docs as appendix
+from analysis.data import simulate
+from analysis.core.params import DEFAULT_PARAMS
+from analysis.core.paths import SYNTHETIC_DIR
+from analysis.data.contract import CONTRACT
 
 
 def test_contract_table_is_the_contract():
@@ -127,7 +129,7 @@ def test_parameter_table_documents_every_default():
 
 
 def test_params_yaml_round_trip():
-    from analysis.params import check_schema, load_yaml
+    from analysis.core.params import check_schema, load_yaml
 
     text = appendix.params_yaml(DEFAULT_PARAMS)
     back = load_yaml(text)

@@ -24,9 +24,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.config import PROJECT_ROOT
-from analysis.contract import validate
-from analysis.simulate import World, categories_from_names, write_extract
+from analysis.core.paths import PROJECT_ROOT
+from analysis.data.contract import validate
+from analysis.data.simulate import World, categories_from_names, write_extract
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

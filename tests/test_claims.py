@@ -161,7 +161,7 @@ def test_roles_object_accepted():
 
 def test_gather_uses_current_rows_and_recomputes_stale(small_extract):
     """Rows matching a fresh point estimate are read; a stale row is recomputed."""
-    from analysis.panels import build_panels
+    from analysis.data.panels import build_panels
 
     folder, _truth = small_extract
     panels = build_panels(folder, 1000.0, "2021-01-01", "2024-06-30")
@@ -186,7 +186,7 @@ def test_gather_uses_current_rows_and_recomputes_stale(small_extract):
 
 
 def test_share_estimates_recover_planted_sign(small_extract):
-    from analysis.panels import build_panels
+    from analysis.data.panels import build_panels
 
     folder, _ = small_extract
     panels = build_panels(folder, 1000.0, "2021-01-01", "2024-06-30")
@@ -199,7 +199,7 @@ def test_share_estimates_recover_planted_sign(small_extract):
 
 def test_share_did_in_percentage_points(small_extract):
     """The share estimate equals the raw DiD coefficient (pp), whatever the pre-period share."""
-    from analysis.panels import build_panels
+    from analysis.data.panels import build_panels
 
     folder, _ = small_extract
     cm = build_panels(folder, 1000.0, "2021-01-01", "2024-06-30")["category_month"]
@@ -212,7 +212,7 @@ def test_share_did_in_percentage_points(small_extract):
 
 def test_real_extracts_effect_vs_no_effect(small_extract, null_extract):
     """End to end: claim 3 holds on the extract with planted effects and not on the no-effect extract."""
-    from analysis.panels import build_panels
+    from analysis.data.panels import build_panels
 
     verdicts = {}
     for name, (folder, _truth) in (("effect", small_extract), ("null", null_extract)):

@@ -1,4 +1,4 @@
-"""Tests of analysis.figures: deterministic export, data files, ids, plot contracts."""
+"""Tests of analysis.report.figures: deterministic export, data files, ids, plot contracts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
-from analysis import figures as F
+from analysis.report import figures as F
 
 MONTHS = pd.date_range("2021-01-01", "2024-06-01", freq="MS")
 RELEASE = "2022-11-30"
@@ -248,7 +248,7 @@ def test_cite_key_follows_the_figure_id():
 def test_publish_saves_with_the_data_sentence_and_glues_the_citation(tmp_path, monkeypatch):
     import myst_nb
 
-    from analysis.chapter import setup
+    from analysis.page import setup
 
     glued = {}
     monkeypatch.setattr(myst_nb, "glue", lambda key, value, display=True: glued.update({key: (value, display)}))

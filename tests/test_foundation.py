@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.config import PROJECT_ROOT, SYNTHETIC_DIR, slugify
-from analysis.contract import validate
-from analysis.panels import build_panels, build_panels_pandas
-from analysis.simulate import World, simulate, true_effects, write_extract
+from analysis.core.paths import PROJECT_ROOT, SYNTHETIC_DIR
+from analysis.core.text import slugify
+from analysis.data.contract import validate
+from analysis.data.panels import build_panels, build_panels_pandas
+from analysis.data.simulate import World, simulate, true_effects, write_extract
 
 
 def _sha(path):
@@ -167,7 +168,7 @@ def test_truth_matches_hand_computed_tier_effect():
     averaged over the ramp (no expert shift here; the DGP thins low-value posts by exp((low-high)*r) on top of exp(high*r))."""
     import dataclasses
 
-    from analysis.simulate import DEFAULT_CATEGORIES
+    from analysis.data.simulate import DEFAULT_CATEGORIES
 
     cats = tuple(dataclasses.replace(c, expert_shift=0.0) for c in DEFAULT_CATEGORIES)
     w = World(categories=cats, platform={"posts": 0.0, "value": 0.0})
@@ -192,7 +193,7 @@ def test_truth_json_written_beside_data():
 
 
 def test_csv_and_custom_names_round_trip(tmp_path):
-    from analysis.simulate import categories_from_names
+    from analysis.data.simulate import categories_from_names
 
     names = ["Alpha", "Beta & Co", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta"]
     w = World(n_posts=8_000, seed=5, start="2020-06-01", end="2023-12-31", categories=categories_from_names(names))
@@ -215,7 +216,7 @@ def test_panels_identical_on_any_thread_count(small_extract, tmp_path):
     """
     import pyarrow.parquet as pq
 
-    from analysis.panels import connect
+    from analysis.data.panels import connect
 
     for name in ("job_posts", "contracts"):
         pq.write_table(pq.read_table(small_extract[0] / f"{name}.parquet"), tmp_path / f"{name}.parquet",
@@ -241,8 +242,8 @@ def test_build_panels_subset_and_unknown(small_extract):
 
 
 def test_panel_store_builds_lazily_and_reuses_its_cache(small_extract, tmp_path, monkeypatch):
-    import analysis.panels
-    from analysis.panels import PanelStore
+    import analysis.data.panels
+    from analysis.data.panels import PanelStore
 
     ref = build_panels(small_extract[0], 1000.0, "2021-01-01", "2024-06-30")
     store = PanelStore(small_extract[0], 1000.0, "2021-01-01", "2024-06-30", checksum="abc", cache_dir=tmp_path)
@@ -253,17 +254,17 @@ def test_panel_store_builds_lazily_and_reuses_its_cache(small_extract, tmp_path,
     assert len(store["freelancer_month"]) == len(ref["freelancer_month"])
     assert (entry / "freelancer_month.parquet").is_file()
     # A second store (the next chapter) reads the files, never builds: identical frames, dtypes included.
-    real_build = analysis.panels.build_panels
+    real_build = analysis.data.panels.build_panels
 
     def must_not_build(*a, **k):
         raise AssertionError("rebuilt although the cache holds the panels")
 
-    monkeypatch.setattr(analysis.panels, "build_panels", must_not_build)
+    monkeypatch.setattr(analysis.data.panels, "build_panels", must_not_build)
     again = PanelStore(small_extract[0], 1000.0, "2021-01-01", "2024-06-30", checksum="abc", cache_dir=tmp_path)
     for k in ref:
         pd.testing.assert_frame_equal(again[k], ref[k], check_exact=True)
     pd.testing.assert_frame_equal(cm, ref["category_month"], check_exact=True)
-    monkeypatch.setattr(analysis.panels, "build_panels", real_build)
+    monkeypatch.setattr(analysis.data.panels, "build_panels", real_build)
     # Another threshold is another entry, never the cached one.
     other = PanelStore(small_extract[0], 500.0, "2021-01-01", "2024-06-30", checksum="abc", cache_dir=tmp_path)
     low = other["category_tier_month"].query("tier == 'low'").contracts.sum()

@@ -7,12 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.literature import (
-    LITERATURE_COLUMNS,
-    REFERENCES_BIB,
-    bibtex_keys,
-    load_literature_figures,
-)
+from analysis.data.literature import LITERATURE_COLUMNS, REFERENCES_BIB, bibtex_keys, load_literature_figures
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.contract import validate
-from analysis.panels import build_panels, build_panels_pandas
+from analysis.data.contract import validate
+from analysis.data.panels import build_panels, build_panels_pandas
 
 SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow],
                     derandomize=True)

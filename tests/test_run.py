@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +19,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.config import PROJECT_ROOT, slugify
+from analysis.core.paths import PROJECT_ROOT
+from analysis.core.text import slugify
 from analysis.results import read_results
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
@@ -81,11 +83,9 @@ def custom(tmp_path_factory):
     (out / "keep" / "mine.txt").write_text("not made by the run\n")
     args = ["--data", str(data), "--params", str(params), "--out", str(out), "--sweep", str(sweep),
             "--cache-dir", str(root / "cache")]
-    t0 = time.monotonic()
     r = run_cli(*args)
-    seconds = time.monotonic() - t0
     assert r.returncode == 0, f"run failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
-    return {"root": root, "data": data, "params": params, "out": out, "args": args, "run": r, "seconds": seconds}
+    return {"root": root, "data": data, "params": params, "out": out, "args": args, "run": r}
 
 
 def test_custom_extract_builds_with_its_names(custom):
@@ -114,8 +114,7 @@ def test_custom_extract_names_reach_results_and_figures(custom):
     figure_text = "".join(p.read_text(errors="replace") for p in (out / "figures").rglob("*.csv"))
     assert "Data Science & Analytics" not in figure_text and "Translation" not in figure_text
     cat_ids = [i for i in res["id"] if i.startswith("category.")]
-    if not cat_ids:
-        pytest.xfail("no chapter writes category estimates yet (chapters are stubs)")
+    assert cat_ids, "no category estimates in the results"
     for name in FOCUS:
         assert any(i.startswith(f"category.{slugify(name)}.") for i in cat_ids), name
 
@@ -174,14 +173,12 @@ def test_same_inputs_give_identical_results_and_figures(custom, tmp_path):
     assert not differ, f"figure files differ between identical runs: {differ}"
 
 
-def test_unchanged_rerun_is_up_to_date_and_fast(custom):
+def test_unchanged_rerun_is_up_to_date(custom):
+    # How fast this is, is measured by benchmarks/run.py, not asserted here.
     before = tree_hash(custom["out"])
-    t0 = time.monotonic()
     r = run_cli(*custom["args"])
-    seconds = time.monotonic() - t0
     assert r.returncode == 0, r.stderr
     assert "up to date" in r.stdout
-    assert seconds < 15, f"cached rebuild took {seconds:.1f} s"
     assert tree_hash(custom["out"]) == before
 
 
@@ -203,14 +200,56 @@ def test_stale_manifest_rebuilds_from_cache(custom):
 # ---------------------------------------------------------------------------
 
 
+BROKEN_CHAPTER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# Broken
+
+```{code-cell} ipython3
+:tags: [parameters, remove-cell]
+
+data_dir = ""
+output_dir = ""
+```
+
+```{code-cell} ipython3
+x = 1
+```
+
+```{code-cell} ipython3
+raise RuntimeError("test failure in a chapter")
+```
+"""
+
+
+def _failing_book(root: Path) -> tuple[Path, str]:
+    """A book of one chapter that raises in its third cell, built with ``--book``."""
+    book = root / "failing-book"
+    (book / "book").mkdir(parents=True)
+    shutil.copyfile(PROJECT_ROOT / "_config.yml", book / "_config.yml")
+    shutil.copyfile(PROJECT_ROOT / "book" / "references.bib", book / "book" / "references.bib")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: book/index\nchapters:\n  - file: book/broken\n")
+    (book / "book" / "index.md").write_text("# A failing book\n")
+    (book / "book" / "broken.md").write_text(BROKEN_CHAPTER)
+    return book, "broken"
+
+
 def test_failing_chapter_leaves_output_untouched(tmp_path):
     out = sentinel_out(tmp_path)
     before = tree_hash(out)
-    first = _first_chapter()
-    r = run_cli("--out", str(out), "--cache-dir", str(tmp_path / "cache"), env={"ANALYSIS_RUN_FAIL": first})
-    assert r.returncode == 3, r.stderr
+    book, first = _failing_book(tmp_path)
+    r = run_cli("--out", str(out), "--cache-dir", str(tmp_path / "cache"), "--book", str(book))
+    assert r.returncode == 3, r.stdout + r.stderr
     msg = r.stderr
-    assert f"chapter {first} failed" in msg and "RuntimeError: test failure injected" in msg, msg
+    assert f"chapter {first} failed" in msg and "RuntimeError: test failure in a chapter" in msg, msg
     assert re.search(r"cell \d+", msg) and "raise RuntimeError" in msg, msg
     kept = re.search(r"partial executed notebook: (\S+)", msg)
     assert kept and Path(kept.group(1)).is_file(), msg
@@ -247,31 +286,31 @@ def test_killed_run_leaves_output_untouched_and_is_cleaned_up(tmp_path):
 
 
 def _first_chapter() -> str:
-    from analysis.run import chapter_sources, ordered
+    from analysis.build.run import chapter_sources, ordered
 
     return ordered(chapter_sources())[0].stem
 
 
 def test_validation_is_remembered_only_for_unchanged_valid_files(tmp_path, monkeypatch):
     """A rebuild skips validating an unchanged extract, never a changed one."""
-    import analysis.contract
-    from analysis.run import validate_cached
-    from analysis.simulate import World, write_extract
+    import analysis.data.contract
+    from analysis.build.run import validate_cached
+    from analysis.data.simulate import World, write_extract
 
     data, cache = tmp_path / "data", tmp_path / "cache"
     write_extract(World(n_posts=2_000, seed=5), data, fmt="csv")
     summary, problems = validate_cached(data, cache)
     assert problems == [] and summary.n_posts > 0
     (memo,) = list((cache / "validated").iterdir())
-    real_validate = analysis.contract.validate
+    real_validate = analysis.data.contract.validate
 
     def must_not_run(folder):
         raise AssertionError("validated again although nothing changed")
 
-    monkeypatch.setattr(analysis.contract, "validate", must_not_run)
+    monkeypatch.setattr(analysis.data.contract, "validate", must_not_run)
     again, problems = validate_cached(data, cache)
     assert again == summary and problems == []
-    monkeypatch.setattr(analysis.contract, "validate", real_validate)
+    monkeypatch.setattr(analysis.data.contract, "validate", real_validate)
     # A file changed after a valid run: a new key, so it is validated again and the error is found.
     csv = data / "contracts.csv"
     lines = csv.read_text().splitlines()

@@ -1,11 +1,11 @@
 """The panel builder gives the same panels on PySpark as on DuckDB.
 
-One Ibis expression per panel (:func:`analysis.panels.panel_exprs`) runs on
-both engines through the same :func:`analysis.panels.build_panels` call; only
+One Ibis expression per panel (:func:`analysis.data.panels.panel_exprs`) runs on
+both engines through the same :func:`analysis.data.panels.build_panels` call; only
 the connection differs. Keys and counts must match exactly. Float aggregates
 (sums, and the ratios built from them) would differ in the last bits if the
 engines added floats (in different orders); the builder sums in fixed point
-(``analysis.panels._exact_sum``), so they are checked within a relative 1e-12
+(``analysis.data.panels._exact_sum``), so they are checked within a relative 1e-12
 with equal NaN positions (the issue's requirement) and then for identical bits,
 which holds because the synthetic amounts have at most 9 decimals. With more
 decimals the engines round the 10th differently when casting to fixed point;
@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.panels import PANELS, build_panels, connect
-from analysis.simulate import World, write_extract
+from analysis.data.panels import PANELS, build_panels, connect
+from analysis.data.simulate import World, write_extract
 
 # One worker runs the whole module under ``pytest -n 2 --dist loadgroup``, so
 # there is one Spark JVM, not one per worker.
@@ -46,7 +46,7 @@ def _spark_or_skip():
     except ImportError:
         pytest.skip("pyspark is not installed: Spark tests skipped (pip install pyspark)",
                     allow_module_level=True)
-    from analysis.spark import java_available
+    from analysis.data.spark import java_available
 
     if not java_available():
         pytest.skip("no Java runtime (`java -version` failed): Spark tests skipped; "
@@ -63,7 +63,7 @@ def extract(tmp_path_factory):
 @pytest.fixture(scope="module")
 def spark_con():
     _spark_or_skip()
-    from analysis.spark import local_session, stop_session
+    from analysis.data.spark import local_session, stop_session
 
     session = local_session(app="test_spark", cores=2)
     yield connect("pyspark", session=session)

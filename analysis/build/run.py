@@ -70,12 +70,18 @@ Exit codes
 130
     Interrupted (Ctrl-C or SIGTERM).
 
-Test hook
----------
-``ANALYSIS_RUN_FAIL=<chapter>`` (e.g. ``02_platform``) inserts, after the
-injected parameters of that chapter, a cell raising ``RuntimeError``. The
-tests use it to check that a failing chapter leaves ``<out>`` untouched; it
-is part of that chapter's cache key.
+Other books
+-----------
+``--book DIR`` builds the book whose ``_config.yml`` and ``_toc.yml`` are in
+``DIR`` (default: the repository root), with the same package and data. The
+tests use it to build a small book with a failing chapter.
+
+Panel cache
+-----------
+Chapters share the panels: the run writes ``run-context.json`` (the panel
+cache folder) into each chapter's ``output_dir``; :class:`analysis.page.Page`
+reads it and hands the folder to :class:`analysis.data.panels.PanelStore`.
+Interactively there is no such file and panels are built in memory.
 """
 
 from __future__ import annotations
@@ -109,7 +115,8 @@ SUMMARY = "00_summary"
 #: order, seeded with the merged results (and, for the index, the figures).
 LAST = (SUMMARY, "a4_figures")
 PRODUCTS = ("html", "results", "figures", "executed", "sweep", "manifest.json")
-FAIL_HOOK_ENV = "ANALYSIS_RUN_FAIL"
+#: The file in a chapter's output folder that tells the page where the run keeps its panel cache.
+RUN_CONTEXT = "run-context.json"
 CACHE_ENV = "ANALYSIS_CACHE_DIR"
 KEEP_CACHE_ENTRIES = 6
 EXIT_OK, EXIT_DATA, EXIT_PARAMS, EXIT_BUILD, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -142,7 +149,8 @@ def _sha_json(obj) -> str:
 def _sha_files(paths) -> str:
     h = hashlib.sha256()
     for p in sorted(paths):
-        h.update(str(Path(p).relative_to(PROJECT_ROOT)).encode() + b"\0")
+        p = Path(p)
+        h.update(str(p.relative_to(PROJECT_ROOT) if p.is_relative_to(PROJECT_ROOT) else p).encode() + b"\0")
         h.update(Path(p).read_bytes() + b"\0")
     return h.hexdigest()
 
@@ -155,19 +163,19 @@ def code_hash() -> str:
     return _sha_files(files)
 
 
-def book_extras_hash() -> str:
+def book_extras_hash(root: Path = PROJECT_ROOT) -> str:
     """Hash of the book files that are not chapters (root page, bibliography, static files, config)."""
-    files = [PROJECT_ROOT / f for f in BOOK_EXTRAS]
-    chapters = {p.stem for p in chapter_sources()}
-    for p in (PROJECT_ROOT / "book").rglob("*"):
+    files = [root / f for f in BOOK_EXTRAS]
+    chapters = {p.stem for p in chapter_sources(root=root)}
+    for p in (root / "book").rglob("*"):
         if p.is_file() and "__pycache__" not in p.parts and p.stem not in chapters and p.suffix != ".ipynb":
             files.append(p)
     return _sha_files(files)
 
 
-def chapter_sources(toc: Path | None = None) -> list[Path]:
-    """MyST sources of the chapters listed in ``_toc.yml``, in order (root excluded)."""
-    toc = toc or PROJECT_ROOT / "_toc.yml"
+def chapter_sources(toc: Path | None = None, root: Path = PROJECT_ROOT) -> list[Path]:
+    """MyST sources of the chapters listed in ``<root>/_toc.yml``, in order (root page excluded)."""
+    toc = toc or root / "_toc.yml"
     spec = yaml.safe_load(toc.read_text())
     files: list[str] = []
 
@@ -183,12 +191,12 @@ def chapter_sources(toc: Path | None = None) -> list[Path]:
     walk(spec.get("chapters"))
     out = []
     for f in files:
-        p = PROJECT_ROOT / f
+        p = root / f
         p = p if p.suffix else p.with_suffix(".md")
         if p.suffix == ".md" and p.exists() and "{code-cell}" in p.read_text(encoding="utf-8"):
             out.append(p)
         elif p.suffix == ".md" and not p.exists():
-            raise RunError(f"_toc.yml lists {f}, but {p.relative_to(PROJECT_ROOT)} does not exist", EXIT_BUILD)
+            raise RunError(f"_toc.yml lists {f}, but {p.relative_to(root)} does not exist", EXIT_BUILD)
     return out
 
 
@@ -416,9 +424,8 @@ def chapter_params(params: dict, output_dir: Path) -> dict:
 
 def chapter_key(src: Path, params: dict, checksum: str, code: str, extra: str = "") -> str:
     p = {k: v for k, v in params.items() if k != "output_dir"}
-    hook = "fail" if os.environ.get(FAIL_HOOK_ENV) == src.stem else ""
     return _sha_json({"source": _sha(src.read_bytes()), "params": p, "extract": checksum, "code": code,
-                      "extra": extra, "hook": hook, "v": 1})
+                      "extra": extra, "v": 1})
 
 
 def _read_notebook(src: Path):
@@ -427,10 +434,6 @@ def _read_notebook(src: Path):
 
     nb = jupytext.read(src)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    if os.environ.get(FAIL_HOOK_ENV) == src.stem:
-        idx = next((i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), 0)
-        cell = nbformat.v4.new_code_cell(f'raise RuntimeError("test failure injected by {FAIL_HOOK_ENV}")')
-        nb.cells.insert(idx + 1, cell)
     for i, c in enumerate(nb.cells):  # ids are random per read: fix them so executed notebooks are stable
         c["id"] = f"{src.stem}-{i}"
     return nb
@@ -531,7 +534,8 @@ class ChapterRun:
 
 
 def run_chapter(src: Path, params: dict, key: str, cache: Path, failed_dir: Path,
-                seed_results: bytes | None = None, seed_runs: list | None = None) -> ChapterRun:
+                seed_results: bytes | None = None, seed_runs: list | None = None,
+                panel_cache: Path | None = None) -> ChapterRun:
     """Execute a chapter into its cache entry unless the entry is complete."""
     entry = cache / "chapters" / src.stem / key
     with locked(entry.parent / f"{key}.lock"):
@@ -546,6 +550,8 @@ def run_chapter(src: Path, params: dict, key: str, cache: Path, failed_dir: Path
             (entry / "out" / "results" / "estimates.csv").write_bytes(seed_results)
         if seed_runs:
             merge_figures(seed_runs, entry / "out" / "figures")
+        if panel_cache is not None:
+            (entry / "out" / RUN_CONTEXT).write_text(json.dumps({"panel_cache": str(panel_cache)}) + "\n")
         t0 = time.monotonic()
         partial = entry / "executed.partial.ipynb"
         try:
@@ -637,12 +643,12 @@ def merge_figures(runs: list[ChapterRun], dest: Path) -> None:
             owner[rel] = r.name
 
 
-def stage_book(runs: list[ChapterRun], stage: Path) -> None:
+def stage_book(runs: list[ChapterRun], stage: Path, root: Path = PROJECT_ROOT) -> None:
     """A copy of the book with each chapter's source pair replaced by its executed notebook."""
     import nbformat
 
     for f in BOOK_EXTRAS:
-        shutil.copyfile(PROJECT_ROOT / f, stage / f)
+        shutil.copyfile(root / f, stage / f)
     names = {r.name for r in runs}
 
     def ignore(folder, entries):
@@ -650,7 +656,7 @@ def stage_book(runs: list[ChapterRun], stage: Path) -> None:
         return [e for e in entries if e in skip or e.endswith(".ipynb")
                 or (Path(e).stem in names and Path(e).suffix in (".md", ".py"))]
 
-    shutil.copytree(PROJECT_ROOT / "book", stage / "book", ignore=ignore)
+    shutil.copytree(root / "book", stage / "book", ignore=ignore)
     for r in runs:
         nb = nbformat.read(r.notebook, as_version=4)
         for c in nb.cells:  # the injected parameters hold machine paths: keep them off the page
@@ -744,8 +750,6 @@ def _on_sigterm(signum, frame):
 
 
 def run(args) -> int:
-    from analysis.data.panels import PANEL_CACHE_ENV
-
     t_start = time.monotonic()
     started = dt.datetime.now(dt.timezone.utc)
 
@@ -769,7 +773,10 @@ def run(args) -> int:
 
     checksum = extract_checksum(inputs.data_dir)
     code = code_hash()
-    chapters = ordered(chapter_sources())
+    root = Path(args.book).expanduser().resolve() if getattr(args, "book", None) else PROJECT_ROOT
+    if not (root / "_toc.yml").is_file() or not (root / "_config.yml").is_file():
+        raise RunError(f"--book {root}: no _toc.yml and _config.yml there", EXIT_PARAMS)
+    chapters = ordered(chapter_sources(root=root))
     base_key = {"extract": checksum, "code": code}
     sweep_hash = _sha_json(inputs.sweep)
 
@@ -779,7 +786,7 @@ def run(args) -> int:
         keys = plan_keys(chapters, inputs.params, checksum, code, cache_dir) if not args.no_cache else None
         overall = None
         if keys is not None:
-            overall = _sha_json({"chapters": keys, "book": book_extras_hash(), "sweep": sweep_hash,
+            overall = _sha_json({"chapters": keys, "book": book_extras_hash(root), "sweep": sweep_hash,
                                  "backend": args.backend})
             manifest = out / "manifest.json"
             if manifest.exists() and (out / "html" / "index.html").exists():
@@ -796,8 +803,8 @@ def run(args) -> int:
         try:
             cache = stage / "nocache" if args.no_cache else cache_dir
             # Chapters share the panels: the first to need one builds it into
-            # the cache, the others read it (analysis.data.panels.PanelStore).
-            os.environ[PANEL_CACHE_ENV] = str(cache / "panels")
+            # the cache, the others read it (see "Panel cache" above).
+            panel_cache = cache / "panels"
             runs: list[ChapterRun] = []
             n = len(chapters)
             for i, src in enumerate(chapters, 1):
@@ -809,10 +816,10 @@ def run(args) -> int:
                 key = chapter_key(src, inputs.params, checksum, code, extra)
                 progress(f"[{i}/{n}] {src.stem}: running")
                 r = run_chapter(src, inputs.params, key, cache, failed_dir, seed_results=seed,
-                                seed_runs=list(runs) if src.stem in LAST else None)
+                                seed_runs=list(runs) if src.stem in LAST else None, panel_cache=panel_cache)
                 runs.append(r)
                 say(f"[{i}/{n}] {src.stem}: " + ("cached" if r.cached else f"done in {r.seconds:.1f} s"))
-            overall = _sha_json({"chapters": {r.name: r.key for r in runs}, "book": book_extras_hash(),
+            overall = _sha_json({"chapters": {r.name: r.key for r in runs}, "book": book_extras_hash(root),
                                  "sweep": sweep_hash, "backend": args.backend})
             if args.no_cache:  # never "up to date" against a build made without the cache
                 overall = _sha_json([overall, "no-cache", started.isoformat()])
@@ -830,7 +837,7 @@ def run(args) -> int:
             progress("building the HTML (jupyter-book build -W -n --keep-going)")
             src_dir = stage / "src"
             src_dir.mkdir()
-            stage_book(runs, src_dir)
+            stage_book(runs, src_dir, root)
             html = build_html(src_dir, stage / "jb")
             os.rename(html, stage / "html")
             shutil.rmtree(stage / "jb")
@@ -850,8 +857,6 @@ def run(args) -> int:
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise
-        finally:
-            os.environ.pop(PANEL_CACHE_ENV, None)
         if not args.no_cache:
             prune_cache(cache_dir)
     say(f"built in {time.monotonic() - t_start:.1f} s: {out}")
@@ -939,7 +944,7 @@ def add_run_parser(sub) -> None:
     r = sub.add_parser("run", help="check inputs, execute every chapter and build the book",
                        description=__doc__.split("\n\n")[0])
     r.add_argument("--data", help="extract folder (default: the bundled synthetic extract)")
-    r.add_argument("--params", help="YAML file of parameters (see analysis/config.py: DEFAULT_PARAMS)")
+    r.add_argument("--params", help="YAML file of parameters (see analysis/core/params.py: PARAMS)")
     r.add_argument("--set", action="append", metavar="KEY=VALUE", help="override one parameter (YAML value); "
                    "repeatable")
     r.add_argument("--out", default=str(PROJECT_ROOT / "_build"), help="output folder (default: _build)")
@@ -948,4 +953,6 @@ def add_run_parser(sub) -> None:
                    help="Ibis backend of the sweep's panels (chapters use DuckDB)")
     r.add_argument("--cache-dir", help=f"cache folder (default: _build/.cache or ${CACHE_ENV})")
     r.add_argument("--no-cache", action="store_true", help="execute every chapter afresh")
+    r.add_argument("--book", help="folder holding the _config.yml and _toc.yml of the book to build "
+                   "(default: this repository)")
     r.set_defaults(func=_run_command)

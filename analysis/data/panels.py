@@ -53,7 +53,6 @@ PANELS = ("category_month", "category_tier_month", "category_level_month", "free
 CATEGORY_PANELS = PANELS[:3]
 #: Environment variable naming a folder where :class:`PanelStore` keeps built
 #: panels (``python -m analysis run`` sets it, so a run builds each panel once).
-PANEL_CACHE_ENV = "ANALYSIS_PANEL_CACHE"
 
 
 def connect(backend: str = "duckdb", **kwargs):
@@ -463,8 +462,8 @@ class PanelStore(Mapping):
     A mapping from panel name to DataFrame, like the dict of
     :func:`build_panels`, except that a panel is built only when asked for:
     the three category panels together (one pass), ``freelancer_month``
-    alone. With ``cache_dir`` (default: the folder in the environment
-    variable ``ANALYSIS_PANEL_CACHE``, set by ``python -m analysis run``)
+    alone. With ``cache_dir`` (within ``python -m analysis run``, the run's
+    panel cache, handed to the chapter by :class:`analysis.page.Page`)
     built panels are written there as Parquet under a key of the extract's
     checksum, the parameters and :func:`builder_fingerprint`, and read back
     by the next chapter instead of rebuilt.
@@ -479,6 +478,7 @@ class PanelStore(Mapping):
         The extract's checksum (or a function returning it); needed only with
         a cache.
     cache_dir : str or Path, optional
+        Folder of the panel cache; None builds in memory only.
     """
 
     def __init__(self, data_dir, value_threshold_usd: float = 1000.0, start: str | None = None,
@@ -486,7 +486,6 @@ class PanelStore(Mapping):
         self.data_dir = Path(data_dir)
         self.args = (float(value_threshold_usd), start, end)
         self._checksum = checksum
-        cache_dir = cache_dir if cache_dir is not None else os.environ.get(PANEL_CACHE_ENV) or None
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self._frames: dict[str, pd.DataFrame] = {}
 

@@ -619,14 +619,37 @@ def write_extract(world: World, out_dir: str | Path, fmt: str = "parquet") -> di
     finally:
         for wr in writers.values():
             wr.close()
-    truth = {
+    truth = round_floats({
         "description": "True effects planted in this synthetic extract, in percent, "
-                       "named with the results ids of analysis.estimation.",
+                       f"named with the results ids of analysis.estimation; floats to {TRUTH_DIGITS} "
+                       "significant digits.",
         "world": world_to_dict(world),
         "effects": true_effects(world, shocks=realised_shocks(world)),
-    }
+    })
     (out / "truth.json").write_text(json.dumps(truth, indent=2, sort_keys=True) + "\n")
     return truth
+
+
+#: Significant digits of every float in ``truth.json``: numpy reductions take
+#: CPU-specific paths, so the 15th digit differs between machines.
+TRUTH_DIGITS = 12
+
+
+def round_floats(obj, digits: int = TRUTH_DIGITS):
+    """``obj`` (nested dicts and lists) with every float rounded to ``digits`` significant digits.
+
+    Examples
+    --------
+    >>> round_floats({"a": [0.1 + 0.2, 1], "b": 123456.789012345678}, 6)
+    {'a': [0.3, 1], 'b': 123457.0}
+    """
+    if isinstance(obj, float):
+        return float(f"{obj:.{digits}g}") if obj == obj and abs(obj) != float("inf") else obj
+    if isinstance(obj, dict):
+        return {k: round_floats(v, digits) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [round_floats(v, digits) for v in obj]
+    return obj
 
 
 def world_to_dict(world: World) -> dict:
