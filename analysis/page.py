@@ -87,7 +87,7 @@ class Page:
         checked, problems = check_schema({k: v for k, v in full.items() if k not in ("data_dir", "output_dir")})
         if problems:
             raise ParameterError(format_problems(problems, source="the page's parameters"))
-        full.update(checked)
+        full.update({k: v for k, v in checked.items() if k not in ("data_dir", "output_dir")})
         data_dir = Path(full["data_dir"]).expanduser() if full["data_dir"] else SYNTHETIC_DIR
         data_dir = data_dir.resolve()
         out = Path(full["output_dir"]).expanduser() if full["output_dir"] else PROJECT_ROOT / "_build" / "interactive"

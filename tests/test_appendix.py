@@ -7,7 +7,10 @@ import json
 import pandas as pd
 import pytest
 
+from analysis.core import hashing
+from analysis.estimation import checks
 from analysis.report import docs as appendix
+from analysis.report import tables
 from analysis.data import simulate
 from analysis.core.params import DEFAULT_PARAMS
 from analysis.core.paths import SYNTHETIC_DIR
@@ -16,7 +19,7 @@ from analysis.data.contract import CONTRACT
 
 def test_contract_table_is_the_contract():
     for table in CONTRACT:
-        df = appendix.contract_table(CONTRACT, table)
+        df = tables.contract_table(CONTRACT, table)
         assert list(df["Column"]) == list(CONTRACT[table])
         assert list(df["Stored as (DuckDB)"]) == [t for t, _ in CONTRACT[table].values()]
         assert df["Type"].str.len().gt(0).all()
@@ -57,7 +60,7 @@ def test_simulate_docstring_renders():
 
 def test_world_tables_hold_every_parameter():
     world = simulate.world_to_dict(simulate.World())
-    scalars, cats = appendix.world_tables(world)
+    scalars, cats = tables.world_tables(world)
     assert len(cats) == len(world["categories"])
     assert set(cats.columns) == set(world["categories"][0])
     params = set(scalars["Parameter"])
@@ -88,21 +91,21 @@ def test_truth_applies_and_comparison():
 
 
 def test_wooldridge_replications_match_textbook():
-    w = appendix.wooldridge_replications()
+    w = checks.wooldridge_replications()
     assert list(w["example"]) == ["13.3", "13.4"]
     assert w["matches"].all()
     assert w.loc[0, "computed_n"] == 321 and w.loc[1, "computed_n"] == 5626
-    d = appendix.wooldridge_display(w)
+    d = tables.wooldridge_display(w)
     assert d.loc[0, "Published estimate (s.e.)"] == "-11,863.9 (7,456.6)"
     assert d.loc[1, "Published estimate (s.e.)"] == "0.191 (0.069)"
 
 
 def test_panel_monte_carlo_small_and_deterministic():
-    a = appendix.panel_monte_carlo(n_reps=3, effect=0.3, seed=5)
-    b = appendix.panel_monte_carlo(n_reps=3, effect=0.3, seed=5)
+    a = checks.panel_monte_carlo(n_reps=3, effect=0.3, seed=5)
+    b = checks.panel_monte_carlo(n_reps=3, effect=0.3, seed=5)
     pd.testing.assert_frame_equal(a, b)
     assert len(a) == 6 and set(a["world"]) == {"no effect", "effect"}
-    s = appendix.summarise_monte_carlo(a)
+    s = checks.summarise_monte_carlo(a)
     assert s.loc["no effect", "truth"] == 0.0
     assert s.loc["effect", "truth"] > 10  # 0.3 log points at full ramp
     assert s.loc["effect", "mean_estimate"] > 10  # a large effect is found
@@ -112,7 +115,7 @@ def test_panel_monte_carlo_small_and_deterministic():
 def test_summarise_monte_carlo_by_hand():
     raw = pd.DataFrame({"world": ["w"] * 4, "truth": [1.0] * 4, "estimate": [0.0, 2.0, 1.0, 5.0],
                         "lo": [-1, 1.5, 0.5, 4], "hi": [2, 3, 2, 6], "p": [0.5, 0.1, 0.2, 0.05]})
-    s = appendix.summarise_monte_carlo(raw).loc["w"]
+    s = checks.summarise_monte_carlo(raw).loc["w"]
     assert s["bias"] == pytest.approx(1.0)
     assert s["coverage"] == pytest.approx(0.5)  # rows 0 and 2 contain 1.0
     assert s["reject_ci"] == pytest.approx(0.75)
@@ -120,12 +123,12 @@ def test_summarise_monte_carlo_by_hand():
 
 
 def test_parameter_table_documents_every_default():
-    t = appendix.parameter_table(DEFAULT_PARAMS)
+    t = tables.parameter_table()
     assert list(t["Parameter"]) == list(DEFAULT_PARAMS)
     assert t["Meaning"].str.len().gt(20).all()
     assert t.loc[t.Parameter == "seed", "Default"].item() == str(DEFAULT_PARAMS["seed"])
-    with pytest.raises(KeyError):
-        appendix.parameter_table({**DEFAULT_PARAMS, "new_param": 1})
+    assert t.loc[t.Parameter == "value_threshold_usd", "Type"].item() == "number"
+    assert t.loc[t.Parameter == "start", "Type"].item() == "date"
 
 
 def test_params_yaml_round_trip():
@@ -140,23 +143,23 @@ def test_params_yaml_round_trip():
 
 
 def test_figure_index(tmp_path):
-    assert appendix.figure_index(tmp_path / "missing").empty
+    assert tables.figure_index(tmp_path / "missing").empty
     meta = {"id": "fig-a-b", "caption": "Cap", "data_file": "fig-a-b.csv", "data_sha256": "0" * 64,
             "how_to_cite": "Cap. Figure fig-a-b"}
     (tmp_path / "fig-a-b.json").write_text(json.dumps(meta))
     for ext in ("svg", "png", "pdf", "csv"):
         (tmp_path / f"fig-a-b.{ext}").write_text("x")
     (tmp_path / "fig-bad.json").write_text("{not json")
-    idx = appendix.figure_index(tmp_path)
+    idx = tables.figure_index(tmp_path)
     assert list(idx["id"]) == ["fig-a-b"]
     assert idx.loc[0, "files"] == "csv, pdf, png, svg"
     assert idx.loc[0, "how_to_cite"].startswith("Cap.")
 
 
 def test_package_versions_and_files():
-    v = appendix.package_versions(["pandas", "no-such-package-xyz"])
+    v = tables.package_versions_table(hashing.package_versions(["pandas", "no-such-package-xyz"]))
     assert v.loc[0, "Package"] == "python"
     assert v.set_index("Package").loc["no-such-package-xyz", "Version"] == "not installed"
-    f = appendix.extract_files(SYNTHETIC_DIR)
+    f = tables.extract_files(SYNTHETIC_DIR)
     assert set(f["File"]) == {"job_posts.parquet", "contracts.parquet"}
     assert f["SHA-256"].str.len().eq(64).all()

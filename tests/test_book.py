@@ -209,33 +209,3 @@ def test_injected_parameters_hidden_and_no_machine_paths(book):
         assert str(book) not in text and os.path.dirname(str(book)) not in text, ch
 
 
-def test_page_captions_and_alt_text_equal_the_figure_files(book):
-    """A figure's caption and alt text are written twice: in the chapter's
-    ``figures.publish`` call (into the figure's files) and in the MyST figure
-    metadata of the cell that shows it. The two must say the same."""
-    import json
-
-    import nbformat
-
-    from analysis.report.frames import data_label
-
-    class _Synthetic:
-        is_synthetic = True
-
-    label = data_label(_Synthetic())
-    seen = set()
-    for nb_path in sorted((book / "executed").glob("*.ipynb")):
-        for cell in nbformat.read(nb_path, as_version=4).cells:
-            spec = cell.get("metadata", {}).get("mystnb", {})
-            name = spec.get("figure", {}).get("name")
-            if not name:
-                continue
-            meta = json.loads((book / "figures" / f"{name}.json").read_text())
-            page_caption = (spec["figure"]["caption"].replace("{glue:text}`data_label`", label)
-                            .replace("{glue:text}`threshold:,.0f`", f"{DEFAULT_PARAMS['value_threshold_usd']:,.0f}"))
-            # (the page ends the caption with a full stop after the data label; the files do not)
-            assert page_caption.rstrip(".") == meta["caption"].rstrip("."), \
-                f"{nb_path.stem}: caption of {name} differs from its files"
-            assert spec["image"]["alt"] == meta["alt"], f"{nb_path.stem}: alt text of {name} differs from its files"
-            seen.add(name)
-    assert len(seen) >= 13, sorted(seen)

@@ -8,6 +8,9 @@ import pandas as pd
 import pytest
 
 from analysis import claims
+from analysis.estimation import shares
+from analysis.report import tables as rtables
+from analysis.report import words
 from analysis.claims import CLAIMS, Roles, claim_check, claim_verdicts, combine, required_ids, roles_from_focus, verdict
 from analysis.results import RESULT_COLUMNS
 
@@ -113,7 +116,7 @@ def test_missing_estimates_and_untested_claim():
     assert cv["c4"] == "not tested"  # one focus category: no tiered role
     assert cv["c5"] == "not tested"
     assert cv["c1"] == "supported"
-    assert "not tested" in claims.tier_sentences(chk)
+    assert "not tested" in words.tier_sentences(chk)
 
 
 def test_combine_rule_table():
@@ -143,13 +146,13 @@ def test_claim_check_needs_columns():
 def test_display_and_sentences():
     rows = all_supported()
     chk = claim_check(results(rows), FOCUS)
-    d = claims.display_check(chk)
+    d = rtables.display_check(chk)
     assert list(d["Verdict"].unique()) == ["supported"]
     assert d.loc[0, "95% interval"] == "1.0 to 9.0"
     assert set(d.loc[d["Estimate id"].str.endswith("_share"), "Unit"]) == {"pp"}
-    s = claims.tier_sentences(chk)
+    s = words.tier_sentences(chk)
     assert "\n" not in s and s.count(". In ") == 1 and "**Writing**" in s and "**Translation**" in s
-    assert "low-value contracts fell by 5.0%" in s
+    assert "low-value contracts fell by 5\\.0\\%" in s
     counts = claims.verdict_counts(claim_verdicts(chk))
     assert counts["supported"] == 5 and sum(counts.values()) == 5
 
@@ -191,9 +194,9 @@ def test_share_estimates_recover_planted_sign(small_extract):
     folder, _ = small_extract
     panels = build_panels(folder, 1000.0, "2021-01-01", "2024-06-30")
     cm = panels["category_month"]
-    ai = claims.ai_share_did(cm, "Data Science & Analytics")
+    ai = shares.ai_share_did(cm, "Data Science & Analytics")
     assert ai.id == "category.data-science-analytics.ai_share" and ai.estimate_pct > 5 and ai.outcome == "ai_share_pp"
-    ex = claims.expert_share_did(cm, FOCUS, inference="crv1")
+    ex = shares.expert_share_did(cm, FOCUS, inference="crv1")
     assert ex.id == "productivity.expert_share" and ex.coef > 0
 
 
@@ -203,7 +206,7 @@ def test_share_did_in_percentage_points(small_extract):
 
     folder, _ = small_extract
     cm = build_panels(folder, 1000.0, "2021-01-01", "2024-06-30")["category_month"]
-    e = claims.share_did(cm, "expert_share", "Writing", inference="crv1", id="x")
+    e = shares.share_did(cm, "expert_share", "Writing", inference="crv1", id="x")
     assert e.estimate_pct == pytest.approx(e.coef, rel=1e-10)
     lo, hi = e.details["crv1"]["ci"]
     assert (e.ci_low_pct, e.ci_high_pct) == (pytest.approx(lo, rel=1e-10), pytest.approx(hi, rel=1e-10))

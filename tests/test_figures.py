@@ -245,19 +245,55 @@ def test_cite_key_follows_the_figure_id():
         F.cite_key("platform-trends")
 
 
-def test_publish_saves_with_the_data_sentence_and_glues_the_citation(tmp_path, monkeypatch):
+FIGURE_PAGE = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# A page
+
+```{code-cell} ipython3
+---
+mystnb:
+  figure:
+    caption: 'Effects by category at USD {glue:text}`threshold:,.0f`. Data: {glue:text}`data_label`.'
+    name: fig-test-publish
+  image:
+    alt: Dots and lines.
+tags: [remove-input]
+---
+page.figure("fig-test-publish", fig, data)
+```
+"""
+
+
+def test_page_figure_takes_caption_and_alt_from_the_cell_metadata(tmp_path, monkeypatch):
+    """The caption and alt text exist once, in the MyST metadata; the files get them resolved."""
     import myst_nb
 
-    from analysis.page import setup
+    from analysis.page import Page, figure_metadata
 
     glued = {}
     monkeypatch.setattr(myst_nb, "glue", lambda key, value, display=True: glued.update({key: (value, display)}))
-    ctx = setup(output_dir=str(tmp_path))
-    cite = F.publish(ctx, PLOTS["forest"](), "fig-test-publish", _forest(), caption="Effects by category.",
-                     alt="Dots and lines.")
-    meta = json.loads((tmp_path / "figures" / "fig-test-publish.json").read_text())
-    assert meta["caption"] == "Effects by category. Data: synthetic default data (illustrative)"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "page.md").write_text(FIGURE_PAGE)
+    assert figure_metadata("fig-test-publish")["alt"] == "Dots and lines."
+    page = Page({}, output_dir=str(tmp_path / "out"))
+    with pytest.raises(KeyError, match="threshold"):
+        page.figure("fig-test-publish", PLOTS["forest"](), _forest())
+    page.glue("threshold", 1000.0)
+    page.figure("fig-test-publish", PLOTS["forest"](), _forest())
+    meta = json.loads((tmp_path / "out" / "figures" / "fig-test-publish.json").read_text())
+    assert meta["caption"] == "Effects by category at USD 1,000. Data: synthetic default data (illustrative)"
+    assert meta["alt"] == "Dots and lines."
     assert meta["source_note"].startswith("Data: bundled synthetic extract (illustrative), checksum ")
-    assert meta["how_to_cite"] == cite
     value, display = glued["cite_test_publish"]
-    assert value.data == cite and display is False
+    assert "Figure fig\\-test\\-publish\\, in *Generative AI and freelance work*" in value.data and display is False
+    with pytest.raises(KeyError, match="no chapter cell"):
+        figure_metadata("fig-test-missing")

@@ -6,6 +6,7 @@ from typing import Sequence
 
 import pandas as pd
 
+from ..core.periods import post_mask
 from ..core.text import slugify
 
 
@@ -60,7 +61,7 @@ def share_did(category_month: pd.DataFrame, share: str, treated, controls: Seque
     tr = [treated] if isinstance(treated, str) else list(treated)
     kw = estimation_kwargs(treatment_date, seed)
     e = est.did_panel(panel, share, treated, controls, log=False, inference=inference, id=id, scope=scope, **kw)
-    pre = ~est.post_mask(panel["month"], kw.get("treatment_date", est.TREATMENT_DATE))
+    pre = ~post_mask(panel["month"], kw.get("treatment_date", est.TREATMENT_DATE))
     rows = panel["category"].astype("str").isin(tr).to_numpy() & pre & panel[share].notna().to_numpy()
     scale = float(panel.loc[rows, share].mean())
     e.outcome = f"{share}_pp"

@@ -423,3 +423,31 @@ def placebo_forest_frame(actual: Iterable, placebos: Iterable, categories: Seque
     return pd.concat(parts, ignore_index=True)
 
 
+
+
+def pretrend_frame(studies: dict, outcome: str) -> pd.DataFrame:
+    """The joint pre-trend test of each event study, one row per category.
+
+    Parameters
+    ----------
+    studies : dict
+        Category to :class:`analysis.estimation.EventStudy`.
+    outcome : str
+        Label of the outcome the studies share (shown in every row).
+
+    Returns
+    -------
+    DataFrame
+        ``Category``, ``Outcome``, ``Joint pre-trend p-value``, ``Method``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> pretrend_frame({"Writing": SimpleNamespace(pretrend_p=0.42, pretrend_method="randomization")},
+    ...                "job posts").to_dict("records")
+    [{'Category': 'Writing', 'Outcome': 'job posts', 'Joint pre-trend p-value': 0.42, 'Method': 'randomization'}]
+    """
+    return pd.DataFrame({"Category": list(studies), "Outcome": outcome,
+                         "Joint pre-trend p-value": [s.pretrend_p for s in studies.values()],
+                         "Method": [s.pretrend_method for s in studies.values()]},
+                        columns=["Category", "Outcome", "Joint pre-trend p-value", "Method"])

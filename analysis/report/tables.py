@@ -239,3 +239,68 @@ def figure_index(figures_dir: str | Path) -> pd.DataFrame:
                          data_file=meta.get("data_file", ""), data_sha256=meta.get("data_sha256", ""),
                          how_to_cite=meta.get("how_to_cite", "")))
     return pd.DataFrame(rows, columns=cols)
+
+
+def claim_verdict_table(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """The claim verdicts formatted for a page: one row per claim, readable headers.
+
+    Parameters
+    ----------
+    verdicts : DataFrame
+        Output of :func:`analysis.claims.claim_verdicts`.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"claim": ["c1"], "claim_text": ["Posts rose."], "test": ["Projection."],
+    ...                   "n_estimates": [1], "verdict": ["supported"]})
+    >>> claim_verdict_table(v).columns.tolist()
+    ['Claim', 'Claim of the study', 'How this book tests it', 'Estimates', 'Verdict']
+    >>> claim_verdict_table(v)["Claim"].tolist()
+    ['C1']
+    """
+    return pd.DataFrame({
+        "Claim": verdicts["claim"].str.upper(),
+        "Claim of the study": verdicts["claim_text"],
+        "How this book tests it": verdicts["test"],
+        "Estimates": verdicts["n_estimates"],
+        "Verdict": verdicts["verdict"],
+    })
+
+
+def run_parameter_table(params: dict, is_synthetic: bool) -> pd.DataFrame:
+    """The parameters of a run as used, each marked whether it is the default (``output_dir`` left out).
+
+    ``data_dir`` is shown by its folder name only (no machine path), or as the
+    bundled synthetic extract, which is its default.
+
+    Parameters
+    ----------
+    params : dict
+        The run's parameters (``analysis.page.Page.params``).
+    is_synthetic : bool
+        Whether ``data_dir`` is the bundled synthetic extract.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``Parameter``, ``Value`` (JSON), ``Default`` (``"yes"``/``"no"``).
+
+    Examples
+    --------
+    >>> t = run_parameter_table({"data_dir": "/x/my_extract", "seed": 20240501, "output_dir": "/o"}, False)
+    >>> t.values.tolist()
+    [['data_dir', '"my_extract"', 'no'], ['seed', '20240501', 'yes']]
+    """
+    from analysis.core.params import DEFAULT_PARAMS
+
+    rows = []
+    for k, v in params.items():
+        if k == "output_dir":
+            continue
+        if k == "data_dir":
+            shown, default = ("(bundled synthetic extract)" if is_synthetic else Path(v).name), is_synthetic
+        else:
+            shown, default = v, k in DEFAULT_PARAMS and v == DEFAULT_PARAMS[k]
+        rows.append({"Parameter": k, "Value": json.dumps(shown, ensure_ascii=False),
+                     "Default": "yes" if default else "no"})
+    return pd.DataFrame(rows, columns=["Parameter", "Value", "Default"])

@@ -86,8 +86,12 @@ def verdict_of(e, expected: int) -> str:
 
 
 def phrase(e, digits: int = 1, up: str = "rose", down: str = "fell", flat: str = "did not change",
-           by: str = "by", interval: str = "95% interval") -> str:
+           by: str = "by", interval: str = "95% interval", unit: str = "%") -> str:
     """The phrase of an estimate: direction, size and interval, in one place.
+
+    ``unit`` follows the size and each end of the interval: ``"%"`` for the
+    percent changes of the results table, ``" pp"`` for the share estimates,
+    whose ``estimate_pct`` is in percentage points.
 
     Examples
     --------
@@ -97,16 +101,18 @@ def phrase(e, digits: int = 1, up: str = "rose", down: str = "fell", flat: str =
     'below 3.0% (95% interval -9.0% to 2.5%)'
     >>> phrase({"estimate_pct": float("nan"), "ci_low_pct": float("nan"), "ci_high_pct": float("nan")})
     'could not be estimated'
+    >>> phrase({"estimate_pct": 2.04, "ci_low_pct": 0.5, "ci_high_pct": 3.6}, unit=" pp")
+    'rose by 2.0 pp (95% interval 0.5 pp to 3.6 pp)'
     """
     x, lo, hi = _fields(e)
     if _nan(x):
         return "could not be estimated"
     word = direction(x, up, down, flat)
-    size = f"{abs(x):.{digits}f}%"
+    size = f"{abs(x):.{digits}f}{unit}"
     head = f"{word} {by} {size}" if by else f"{word} {size}"
     if _nan(lo) or _nan(hi):
         return f"{head} (no interval)"
-    return f"{head} ({interval} {lo:.{digits}f}% to {hi:.{digits}f}%)"
+    return f"{head} ({interval} {lo:.{digits}f}{unit} to {hi:.{digits}f}{unit})"
 
 
 def interval_word(ci_low: float, ci_high: float, yes: str = "excludes", no: str = "includes") -> str:
@@ -226,3 +232,19 @@ def tier_sentences(check: pd.DataFrame, digits: int = 1) -> Markdown:
     # One paragraph: the text is pasted inline into a list item of the
     # summary, where a Markdown list would not render as a list.
     return Markdown(" ".join(lines))
+
+
+def freelancer_sample_markdown(sample: dict, n_used: int | None = None) -> Markdown:
+    """:func:`freelancer_sample_sentence` as :class:`~analysis.report.escape.Markdown`, for ``Page.md``.
+
+    The sentence is written here from counts and the seed only (no text from
+    data), so its Markdown (the code span of the parameter name) is trusted.
+
+    Examples
+    --------
+    >>> md = freelancer_sample_markdown({"n_freelancers": 4239, "n_sampled": 4239, "sampled": False,
+    ...                                  "max_freelancers": 25000, "seed": 1}, 4100)
+    >>> isinstance(md, Markdown), md.endswith("4,100 remain.")
+    (True, True)
+    """
+    return Markdown.trusted(freelancer_sample_sentence(sample, n_used))
