@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make book   create .venv, install, build the book on the bundled data (or DATA=dir PARAMS=file.yaml)
-#   make test   same environment, run the whole test suite
+#   make test   same environment, run the whole test suite (make test-fast: the unit layer only)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -8,7 +8,7 @@ DATA   ?=
 PARAMS ?=
 OUT    ?= _build
 
-.PHONY: book test deps clean
+.PHONY: book test test-fast deps clean
 
 deps: $(VENV)/.installed
 
@@ -25,6 +25,10 @@ book: deps
 
 test: deps
 	$(PY) -m pytest -n 2 --dist loadgroup
+
+# The unit layer only (no book builds, no Spark, no browser): under 90 s on 2 cores.
+test-fast: deps
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not slow and not spark and not browser"
 
 clean:
 	rm -rf $(OUT) .pytest_cache
