@@ -29,6 +29,7 @@ from .inference import (  # noqa: F401
                   MAX_ENUMERATE,
                   METHODS,
                   N_RANDOM_ASSIGNMENTS,
+                  WEBB_POINTS,
                   Inference,
                   infer,
                   randomization_assignments,

@@ -55,7 +55,7 @@ class Markdown(str):
 
     @classmethod
     def build(cls, template: str, **parts) -> "Markdown":
-        """Fill ``template`` (trusted, written in the code) with ``parts``; plain strings are escaped.
+        r"""Fill ``template`` (trusted, written in the code) with ``parts``; plain strings are escaped.
 
         Examples
         --------
