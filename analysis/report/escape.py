@@ -8,7 +8,9 @@ of these functions before it becomes markup:
     punctuation character is backslash-escaped (CommonMark section 2.4), so
     roles (``{download}`...```), math (``$...$``), HTML (``<img ...>``),
     emphasis and links are shown as the characters they are; line breaks
-    become spaces.
+    become spaces and surrounding white space is dropped (so that a name
+    stays inside the emphasis around it; names that differ only by
+    surrounding space are refused by the data contract).
 :func:`html`
     HTML attribute and element text (display tables).
 
@@ -38,7 +40,7 @@ def myst(text) -> str:
     >>> print(myst("{download}`x`"))
     \{download\}\`x\`
     """
-    return _PUNCT.sub(r"\\\1", _BREAKS.sub(" ", str(text)))
+    return _PUNCT.sub(r"\\\1", _BREAKS.sub(" ", str(text)).strip())
 
 
 def html(text) -> str:
