@@ -325,8 +325,8 @@ def share_truths(world: sim.World, focus=FOCUS, controls=None) -> dict[str, floa
     ctrl_ai = np.mean([gap(_ai_share, n) for n in controls])
     ctrl_ex = np.mean([gap(_expert_share, n) for n in controls])
     return {
-        f"category.{slugify(focus[0])}.ai_share": 100 * (gap(_ai_share, focus[0]) - ctrl_ai),
-        "productivity.expert_share": 100 * (np.mean([gap(_expert_share, n) for n in focus]) - ctrl_ex),
+        f"category.{slugify(focus[0])}.ai_share": float(100 * (gap(_ai_share, focus[0]) - ctrl_ai)),
+        "productivity.expert_share": float(100 * (np.mean([gap(_expert_share, n) for n in focus]) - ctrl_ex)),
     }
 
 
