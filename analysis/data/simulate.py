@@ -143,6 +143,15 @@ class CategorySpec:
         Effect on hourly rates (log points at full ramp).
     expert_shift : float
         Rise in the log-odds of expert-level posts at full ramp.
+    low_trend : float
+        A trend that is *not* an effect of generative AI: from
+        ``low_trend_start`` on, posts whose value is below the tier threshold
+        are kept with probability :math:`\\exp(\\text{low\\_trend} \\cdot k)` in
+        the ``k``-th month (log points per month, at most 0; default 0: no
+        trend). It is present in the counterfactual too, so it leaves
+        ``truth.json`` unchanged and biases the tier estimates by design.
+    low_trend_start : str
+        First day of that trend (ISO date; empty: the extract's start).
     """
 
     name: str
@@ -157,6 +166,8 @@ class CategorySpec:
     high: float = 0.0
     rate: float = 0.0
     expert_shift: float = 0.0
+    low_trend: float = 0.0
+    low_trend_start: str = ""
 
     @property
     def tiered(self) -> bool:
@@ -245,6 +256,22 @@ class World:
         Release date of generative AI in this world.
     tier_threshold_usd : float
         Value that separates low- from high-value contracts in the DGP.
+    platform : dict
+        Platform-wide effects (``PLATFORM_EFFECTS``).
+    platform_shock_sd, platform_shock_rho : float
+        A month shock common to every category: AR(1) with innovation
+        standard deviation ``platform_shock_sd`` and coefficient
+        ``platform_shock_rho``, started from its stationary distribution and
+        drawn from a seed stream of its own (default 0: none, and no draw).
+        It adds to the category-month shocks, so it is absorbed by month
+        effects but moves the platform series.
+    focus : tuple of str
+        Categories ``truth.json`` reports (default empty: those with planted
+        effects); needed when control categories carry effects too.
+
+    Optional fields left at their defaults are not written to
+    ``truth.json`` (:func:`world_to_dict`), so the bundled extract's files
+    do not depend on them.
     """
 
     seed: int = DEFAULT_SEED
@@ -256,6 +283,9 @@ class World:
     release: str = RELEASE_DATE
     tier_threshold_usd: float = 1000.0
     platform: dict = field(default_factory=lambda: dict(PLATFORM_EFFECTS))
+    platform_shock_sd: float = 0.0
+    platform_shock_rho: float = 0.0
+    focus: tuple[str, ...] = ()
 
     def resolved(self) -> "World":
         """The world with effects switched off where ``effects`` is False."""
@@ -294,6 +324,42 @@ def _level_probs(spec: CategorySpec, ramp: np.ndarray) -> np.ndarray:
     return p / p.sum(axis=1, keepdims=True)
 
 
+def _low_trend_keep(world: World, spec: CategorySpec) -> np.ndarray | None:
+    """Keep probability of low-value posts by month from ``spec.low_trend`` (None without trend)."""
+    if not spec.low_trend:
+        return None
+    if spec.low_trend > 0:
+        raise ValueError("low_trend thins low-value posts: it must be at most 0")
+    months = world.months()
+    start = pd.Timestamp(spec.low_trend_start or world.start).to_period("M")
+    k = np.array([(m.to_period("M") - start).n for m in months], dtype=float)
+    return np.exp(spec.low_trend * np.clip(k, 0.0, None))
+
+
+def _platform_shocks(world: World, n_months: int) -> np.ndarray:
+    """AR(1) month shock common to all categories (``platform_shock_sd``), own seed stream."""
+    sd, rho = world.platform_shock_sd, world.platform_shock_rho
+    if not -1.0 < rho < 1.0:
+        raise ValueError("platform_shock_rho must lie strictly between -1 and 1")
+    # The child after the pool, shock and month streams of the world's seed.
+    seq = np.random.SeedSequence(world.seed, spawn_key=(n_months + 2,))
+    e = np.random.default_rng(seq).standard_normal(n_months)
+    u = np.empty(n_months)
+    u[0] = sd / np.sqrt(1.0 - rho**2) * e[0]
+    for t in range(1, n_months):
+        u[t] = rho * u[t - 1] + sd * e[t]
+    return u
+
+
+def _all_shocks(world: World, shock_seq: np.random.SeedSequence) -> np.ndarray:
+    """Category-month shocks (C, T): iid N(0, 0.03^2), plus the platform shock if any."""
+    n_months = len(world.months())
+    shocks = np.random.default_rng(shock_seq).normal(0.0, 0.03, size=(len(world.categories), n_months))
+    if world.platform_shock_sd:
+        shocks = shocks + _platform_shocks(world, n_months)[None, :]
+    return shocks
+
+
 def _expected(world: World, shocks: np.ndarray | None, counterfactual: bool) -> dict:
     """Expected monthly outcomes by category (arrays of shape (C, T))."""
     w = world.resolved()
@@ -306,6 +372,7 @@ def _expected(world: World, shocks: np.ndarray | None, counterfactual: bool) -> 
     lnT = np.log(w.tier_threshold_usd)
     out = {k: [] for k in ("posts", "low", "high", "contracts", "earnings", "log_rate")}
     for i, c in enumerate(w.categories):
+        trend = _low_trend_keep(w, c)
         base = w.n_posts * c.share / total_share / n_months
         eps = 0.0 if shocks is None else shocks[i]
         tier_mult = c.high if c.tiered else 0.0
@@ -318,6 +385,8 @@ def _expected(world: World, shocks: np.ndarray | None, counterfactual: bool) -> 
         mean_v = np.exp(mu + s**2 / 2)
         pe_low = mean_v * norm.cdf((lnT - mu - s**2) / s)
         keep_low = np.exp((c.low - c.high) * ramp)[:, None] if c.tiered else 1.0
+        if trend is not None:
+            keep_low = keep_low * trend[:, None]
         low = lam * (probs * p_low * keep_low).sum(axis=1)
         high = lam * (probs * (1 - p_low)).sum(axis=1)
         earn = lam * (probs * (pe_low * keep_low + mean_v - pe_low)).sum(axis=1)
@@ -351,8 +420,8 @@ def true_effects(
     world : World
         The synthetic world.
     focus, controls : list of str, optional
-        Focus categories (default: those with planted effects) and controls
-        (default: all others).
+        Focus categories (default: ``world.focus``, else those with planted
+        effects) and controls (default: all others).
     shocks : ndarray, optional
         The realised category-month shocks (C, T); they cancel in category
         ids and barely matter in platform ids.
@@ -365,7 +434,7 @@ def true_effects(
     w = world.resolved()
     names = [c.name for c in world.categories]
     planted = [c.name for c in world.categories if c.post or c.tiered or c.rate]
-    focus = list(focus) if focus else planted
+    focus = list(focus) if focus else (list(world.focus) if world.focus else planted)
     controls = list(controls) if controls else [n for n in names if n not in focus]
     act = _expected(w, shocks, counterfactual=False)
     cf = _expected(w, shocks, counterfactual=True)
@@ -450,7 +519,8 @@ def iter_month_tables(world: World):
     ramp = w.ramp()
     root = np.random.SeedSequence(w.seed)
     pool_seq, shock_seq, *month_seqs = root.spawn(len(months) + 2)
-    shocks = np.random.default_rng(shock_seq).normal(0.0, 0.03, size=(len(w.categories), len(months)))
+    shocks = _all_shocks(w, shock_seq)
+    low_keep = [_low_trend_keep(w, c) for c in w.categories]
     exp_act = _expected(w, shocks, counterfactual=False)
     pools = _freelancer_pools(w, np.random.default_rng(pool_seq), exp_act["contracts"])
     total_share = sum(c.share for c in w.categories)
@@ -478,6 +548,10 @@ def iter_month_tables(world: World):
                     + SIGMA_VALUE * rng.standard_normal(n))
             if c.tiered and r > 0:
                 keep = (logv >= lnT) | (rng.random(n) < np.exp((c.low - c.high) * r))
+                level, logv = level[keep], logv[keep]
+                n = len(level)
+            if low_keep[i] is not None:
+                keep = (logv >= lnT) | (rng.random(n) < low_keep[i][t])
                 level, logv = level[keep], logv[keep]
                 n = len(level)
             p_ai = 0.002 + c.ai_base * ai_time[t]
@@ -557,7 +631,7 @@ def realised_shocks(world: World) -> np.ndarray:
     w = world.resolved()
     root = np.random.SeedSequence(w.seed)
     _, shock_seq, *_ = root.spawn(len(w.months()) + 2)
-    return np.random.default_rng(shock_seq).normal(0.0, 0.03, size=(len(w.categories), len(w.months())))
+    return _all_shocks(w, shock_seq)
 
 
 def simulate(world: World = World()) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -652,10 +726,23 @@ def round_floats(obj, digits: int = TRUTH_DIGITS):
     return obj
 
 
+#: Fields added after the bundled extract was made, with their neutral
+#: defaults: written to ``truth.json`` only when set to something else.
+_OPTIONAL_WORLD_FIELDS = {"platform_shock_sd": 0.0, "platform_shock_rho": 0.0, "focus": ()}
+_OPTIONAL_CATEGORY_FIELDS = {"low_trend": 0.0, "low_trend_start": ""}
+
+
+def _without_defaults(d: dict, optional: dict) -> dict:
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in d.items()
+            if not (k in optional and v == optional[k])}
+
+
 def world_to_dict(world: World) -> dict:
-    """A JSON-ready description of a world (all true parameters)."""
-    d = dataclasses.asdict(world)
-    d["categories"] = [dataclasses.asdict(c) for c in world.categories]
+    """A JSON-ready description of a world (all true parameters; optional
+    fields only when they differ from their neutral defaults)."""
+    d = _without_defaults(dataclasses.asdict(world), _OPTIONAL_WORLD_FIELDS)
+    d["categories"] = [_without_defaults(dataclasses.asdict(c), _OPTIONAL_CATEGORY_FIELDS)
+                       for c in world.categories]
     d["seasonality"] = SEASONALITY.tolist()
     d["level_shares"] = dict(zip(LEVELS, LEVEL_SHARES.tolist()))
     d["level_value_offset"] = dict(zip(LEVELS, LEVEL_VALUE_OFFSET.tolist()))

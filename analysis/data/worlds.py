@@ -1,0 +1,419 @@
+"""A library of synthetic worlds for checking the book's verdicts.
+
+Each world is a :class:`analysis.data.simulate.World` (or a world plus a
+post-processing of its tables) whose truth is known. The worlds are built to
+answer one question each: *does the claim check of* :mod:`analysis.claims`
+*give a false verdict here?*
+
+==========================  ====================================================
+name                        what is planted
+==========================  ====================================================
+``default``                 the bundled extract's world (effects planted)
+``no-effect``               every planted effect zero (``World(effects=False)``)
+``ar1-sizes``               no effect; an AR(1) month shock common to all
+                            categories (rho 0.6, innovation s.d. 0.025) and
+                            category sizes spanning 30x
+``pretrend``                no effect; Data Science & Analytics grows 1% a
+                            month faster than the rest, before and after the
+                            release (a linear differential trend)
+``low-tier-pretrend``       no effect; Writing's low-value posts fall 1.4% a
+                            month from two years before the release on
+``huge-contract``           no effect; one fixed-price contract after the
+                            release is worth USD 5.7 million
+``spillover``               the controls are treated a little (+5% job posts)
+                            and Data Science & Analytics by +20%; Writing and
+                            Translation keep their default tier effects
+``sparse``                  default effects; four categories (Translation,
+                            a focus category, and three controls) have a few
+                            job posts a month
+==========================  ====================================================
+
+Truth
+-----
+:func:`truth` gives, for a drawn world, the effects as
+:func:`analysis.data.simulate.true_effects` defines them (``truth.json``: zero
+where nothing is planted; the nuisance of each world - trends, shocks, the
+huge contract - is in the counterfactual too, so it leaves the truth
+unchanged), plus the two share estimates of the claim check
+(``category.<slug>.ai_share`` and ``productivity.expert_share``, in
+percentage points) that ``truth.json`` lacks. Note that the share of
+AI-related posts rises in every category after the release
+(``CategorySpec.ai_base``), more in some than in others, so
+``category.data-science-analytics.ai_share`` is about +2 percentage points
+even in the no-effect world. :func:`absolute_effects` gives the effect on
+each category against its own counterfactual rather than against the
+controls (they differ in the ``spillover`` world only).
+
+Files
+-----
+:func:`write_world` writes an extract in the data contract
+(``job_posts.parquet``, ``contracts.parquet``), ``truth.json`` exactly as
+:func:`analysis.data.simulate.write_extract` writes it and ``world.json`` (the
+world's name, what it plants, every truth of :func:`truth` and, for
+``huge-contract``, which contract was changed).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from scipy.stats import norm
+
+from analysis.data import simulate as sim
+from analysis.core.params import DEFAULT_PARAMS
+from analysis.core.text import slugify
+
+__all__ = [
+    "WorldSpec", "WORLDS", "HUGE_CONTRACT_USD", "world_names", "make_world", "draw", "truth",
+    "share_truths", "absolute_effects", "huge_contract", "write_world", "scaled_shares",
+]
+
+#: Size of the single huge contract of the ``huge-contract`` world (USD).
+HUGE_CONTRACT_USD = 5_700_000.0
+#: Focus categories of every world (the book's default roles).
+FOCUS = tuple(DEFAULT_PARAMS["focus_categories"])
+
+
+@dataclass(frozen=True)
+class WorldSpec:
+    """One world of the library.
+
+    Attributes
+    ----------
+    name : str
+        Short id (used in file and table names).
+    description : str
+        What is planted, in words.
+    build : callable
+        ``build(seed, n_posts) -> World``.
+    postprocess : callable or None
+        ``postprocess(posts, contracts, world) -> (posts, contracts, info)``
+        applied to the drawn tables (pandas, data-contract columns); ``info``
+        is a JSON-ready dict describing the change.
+    """
+
+    name: str
+    description: str
+    build: Callable[[int, int], sim.World]
+    postprocess: Callable | None = None
+
+
+def _replace(categories, **by_name) -> tuple[sim.CategorySpec, ...]:
+    """Categories with some fields replaced: ``by_name = {name: {field: value}}``."""
+    out = []
+    for c in categories:
+        out.append(dataclasses.replace(c, **by_name.get(c.name, {})))
+    return tuple(out)
+
+
+def scaled_shares(categories, ratio: float) -> tuple[sim.CategorySpec, ...]:
+    """The categories with shares stretched so that the largest is ``ratio`` times the smallest.
+
+    Shares become ``share**k`` (renormalised to the same total), with ``k``
+    chosen to give the ratio; the order of sizes is kept.
+
+    Examples
+    --------
+    >>> cats = scaled_shares(sim.DEFAULT_CATEGORIES, 30.0)
+    >>> s = [c.share for c in cats]
+    >>> round(max(s) / min(s), 6)
+    30.0
+    """
+    s = np.array([c.share for c in categories], dtype=float)
+    k = math.log(ratio) / math.log(s.max() / s.min())
+    new = s**k
+    new = new / new.sum() * s.sum()
+    return tuple(dataclasses.replace(c, share=float(v)) for c, v in zip(categories, new))
+
+
+def _default(seed: int, n_posts: int) -> sim.World:
+    return sim.World(seed=seed, n_posts=n_posts)
+
+
+def _no_effect(seed: int, n_posts: int) -> sim.World:
+    return sim.World(seed=seed, n_posts=n_posts, effects=False)
+
+
+def _ar1_sizes(seed: int, n_posts: int) -> sim.World:
+    return sim.World(seed=seed, n_posts=n_posts, effects=False,
+                     categories=scaled_shares(sim.DEFAULT_CATEGORIES, 30.0),
+                     platform_shock_sd=0.025, platform_shock_rho=0.6)
+
+
+def _pretrend(seed: int, n_posts: int) -> sim.World:
+    cats = _replace(sim.DEFAULT_CATEGORIES, **{"Data Science & Analytics": {"growth": sim.GROWTH + 0.12}})
+    return sim.World(seed=seed, n_posts=n_posts, effects=False, categories=cats)
+
+
+def _release_minus_two_years() -> str:
+    return (pd.Timestamp(sim.RELEASE_DATE) - pd.DateOffset(years=2)).strftime("%Y-%m-%d")
+
+
+def _low_tier_pretrend(seed: int, n_posts: int) -> sim.World:
+    cats = _replace(sim.DEFAULT_CATEGORIES, Writing={"low_trend": math.log(1 - 0.014),
+                                                     "low_trend_start": _release_minus_two_years()})
+    return sim.World(seed=seed, n_posts=n_posts, effects=False, categories=cats)
+
+
+def _spillover(seed: int, n_posts: int) -> sim.World:
+    change = {c.name: {"post": math.log(1.05)} for c in sim.DEFAULT_CATEGORIES if c.name not in FOCUS}
+    change["Data Science & Analytics"] = {"post": math.log(1.20)}
+    return sim.World(seed=seed, n_posts=n_posts, categories=_replace(sim.DEFAULT_CATEGORIES, **change),
+                     focus=FOCUS)
+
+
+#: The sparse categories of the ``sparse`` world and their shares.
+SPARSE_SHARES = {"Translation": 0.004, "Legal": 0.002, "Customer Service": 0.003,
+                 "Engineering & Architecture": 0.004}
+
+
+def _sparse(seed: int, n_posts: int) -> sim.World:
+    return sim.World(seed=seed, n_posts=n_posts,
+                     categories=_replace(sim.DEFAULT_CATEGORIES,
+                                         **{k: {"share": v} for k, v in SPARSE_SHARES.items()}))
+
+
+def huge_contract(posts: pd.DataFrame, contracts: pd.DataFrame, world: sim.World,
+                  amount: float = HUGE_CONTRACT_USD) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Set one contract's earnings to ``amount``.
+
+    The contract is drawn uniformly (seeded by the world's seed, a stream of
+    its own) among the fixed-price contracts started on or after the first
+    post month, so that it has no hours to change.
+
+    Parameters
+    ----------
+    posts, contracts : DataFrame
+        Tables in the data contract's columns.
+    world : World
+    amount : float
+        New earnings in USD.
+
+    Returns
+    -------
+    posts, contracts : DataFrame
+        ``contracts`` is a copy with one value changed.
+    info : dict
+        ``contract_id``, ``category``, ``started_on``, ``old_earnings_usd``,
+        ``new_earnings_usd``.
+    """
+    from analysis.core.periods import post_mask
+
+    kind = contracts["job_id"].map(posts.set_index("job_id")["contract_type"])
+    started = pd.to_datetime(contracts["started_on"])
+    months = pd.DatetimeIndex(started.dt.to_period("M").dt.to_timestamp())
+    eligible = np.flatnonzero((kind == "fixed").to_numpy() & post_mask(months, world.release))
+    if not len(eligible):
+        raise ValueError("no fixed-price contract after the release to change")
+    rng = np.random.default_rng(np.random.SeedSequence([int(world.seed), 0x48554745]))
+    i = int(eligible[rng.integers(len(eligible))])
+    out = contracts.copy()
+    old = float(out["earnings_usd"].iloc[i])
+    out.loc[out.index[i], "earnings_usd"] = float(amount)
+    cat = posts.set_index("job_id")["category"].get(out["job_id"].iloc[i])
+    info = dict(contract_id=str(out["contract_id"].iloc[i]), category=str(cat),
+                started_on=str(started.iloc[i].date()), old_earnings_usd=old, new_earnings_usd=float(amount))
+    return posts, out, info
+
+
+#: The worlds, by name.
+WORLDS: dict[str, WorldSpec] = {w.name: w for w in (
+    WorldSpec("default", "the bundled extract's world: effects planted", _default),
+    WorldSpec("no-effect", "no planted effect (World(effects=False))", _no_effect),
+    WorldSpec("ar1-sizes", "no effect; AR(1) month shock common to all categories (rho 0.6, innovation "
+                           "s.d. 0.025); category sizes spanning 30x", _ar1_sizes),
+    WorldSpec("pretrend", "no effect; Data Science & Analytics grows 1% a month faster than the other "
+                          "categories throughout (linear differential trend)", _pretrend),
+    WorldSpec("low-tier-pretrend", "no effect; Writing's low-value posts fall 1.4% a month from two years "
+                                   "before the release on", _low_tier_pretrend),
+    WorldSpec("huge-contract", "no effect; one fixed-price contract after the release is worth USD 5.7 million",
+              _no_effect, huge_contract),
+    WorldSpec("spillover", "controls' job posts +5%, Data Science & Analytics +20%, tier effects of Writing "
+                           "and Translation as in the default world", _spillover),
+    WorldSpec("sparse", "default effects; Translation, Legal, Customer Service and Engineering & Architecture "
+                        "have a few job posts a month", _sparse),
+)}
+
+
+def world_names() -> list[str]:
+    """Names of the worlds, in library order."""
+    return list(WORLDS)
+
+
+def make_world(name: str, seed: int = sim.DEFAULT_SEED, n_posts: int = sim.DEFAULT_N_POSTS) -> sim.World:
+    """The :class:`~analysis.data.simulate.World` of a named world.
+
+    Examples
+    --------
+    >>> w = make_world("ar1-sizes", seed=1)
+    >>> w.platform_shock_rho, w.effects
+    (0.6, False)
+    """
+    if name not in WORLDS:
+        raise KeyError(f"unknown world {name!r}; worlds: {world_names()}")
+    return WORLDS[name].build(int(seed), int(n_posts))
+
+
+# ---------------------------------------------------------------------------
+# Truth
+# ---------------------------------------------------------------------------
+
+
+def _ai_share(w: sim.World, spec: sim.CategorySpec, ramp: np.ndarray) -> np.ndarray:
+    """Expected AI-related share of posts by month (as drawn in simulate)."""
+    ai_time = np.where(ramp > 0, 0.3 + 0.7 * ramp, 0.0)
+    p = 0.002 + spec.ai_base * ai_time
+    if spec.post > 0:
+        p = p + (1 - p) * (1 - np.exp(-spec.post * ramp))
+    return p
+
+
+def _expert_share(w: sim.World, spec: sim.CategorySpec, ramp: np.ndarray) -> np.ndarray:
+    """Expected expert-level share of the posts kept after tier thinning, by month."""
+    probs = sim._level_probs(spec, ramp)  # (T, 3)
+    mu = spec.log_value + sim.LEVEL_VALUE_OFFSET[None, :] + w.platform["value"] * ramp[:, None]
+    p_low = norm.cdf((np.log(w.tier_threshold_usd) - mu) / sim.SIGMA_VALUE)
+    keep_low = np.exp((spec.low - spec.high) * ramp)[:, None] if spec.tiered else np.ones((len(ramp), 1))
+    trend = sim._low_trend_keep(w, spec)
+    if trend is not None:
+        keep_low = keep_low * trend[:, None]
+    kept = probs * (1 - p_low * (1 - keep_low))
+    return kept[:, 2] / kept.sum(axis=1)
+
+
+def share_truths(world: sim.World, focus=FOCUS, controls=None) -> dict[str, float]:
+    """True values of the two share estimates of the claim check (percentage points).
+
+    ``category.<slug>.ai_share`` of the first focus category and
+    ``productivity.expert_share`` of the focus categories pooled, each against
+    the controls, as :func:`analysis.claims.share_did` estimates them: the
+    post-period mean of the share minus its counterfactual (no generative AI),
+    averaged over the treated categories, minus the same for the controls.
+
+    Parameters
+    ----------
+    world : World
+    focus : sequence of str
+        Focus categories (first: the new-AI-work role).
+    controls : sequence of str, optional
+        Default: every other category.
+
+    Returns
+    -------
+    dict
+    """
+    w = world.resolved()
+    names = [c.name for c in w.categories]
+    focus = list(focus)
+    controls = list(controls) if controls else [n for n in names if n not in focus]
+    post = sim.post_mask(w.months(), w.release)
+    ramp = w.ramp()
+    zero = np.zeros_like(ramp)
+
+    def gap(fn, name):
+        c = w.categories[names.index(name)]
+        return float((fn(w, c, ramp) - fn(w, c, zero))[post].mean())
+
+    ctrl_ai = np.mean([gap(_ai_share, n) for n in controls])
+    ctrl_ex = np.mean([gap(_expert_share, n) for n in controls])
+    return {
+        f"category.{slugify(focus[0])}.ai_share": float(100 * (gap(_ai_share, focus[0]) - ctrl_ai)),
+        "productivity.expert_share": float(100 * (np.mean([gap(_expert_share, n) for n in focus]) - ctrl_ex)),
+    }
+
+
+def absolute_effects(world: sim.World, shocks: np.ndarray | None = None) -> dict[str, float]:
+    """Each category's effect against its own counterfactual, not against controls (percent).
+
+    ``category.<slug>.<job_posts|contracts.low_value|contracts.high_value>``
+    for every category: ``100*(exp(mean_post(log actual - log counterfactual)) - 1)``.
+    Equal to :func:`analysis.data.simulate.true_effects` plus the controls' own
+    change, so the two differ where controls are affected (``spillover``).
+    """
+    w = world.resolved()
+    act = sim._expected(w, shocks, counterfactual=False)
+    cf = sim._expected(w, shocks, counterfactual=True)
+    post = sim.post_mask(w.months(), w.release)
+    out = {}
+    for key, name in (("posts", "job_posts"), ("low", "contracts.low_value"), ("high", "contracts.high_value")):
+        d = (np.log(act[key]) - np.log(cf[key]))[:, post].mean(axis=1)
+        for c, v in zip(w.categories, d):
+            out[f"category.{slugify(c.name)}.{name}"] = float(100 * np.expm1(v))
+    return out
+
+
+def truth(world: sim.World, focus=FOCUS) -> dict[str, float]:
+    """Every true value the Monte Carlo compares with: ``truth.json``'s effects plus :func:`share_truths`."""
+    out = dict(sim.true_effects(world, focus=list(focus) if not world.focus else None,
+                                shocks=sim.realised_shocks(world)))
+    out.update(share_truths(world, focus))
+    return dict(sorted(out.items()))
+
+
+# ---------------------------------------------------------------------------
+# Drawing and writing
+# ---------------------------------------------------------------------------
+
+
+def draw(name: str, seed: int, n_posts: int = sim.DEFAULT_N_POSTS):
+    """Draw one extract of a named world in memory.
+
+    Returns
+    -------
+    posts, contracts : DataFrame
+        Data-contract tables (post-processed where the world says so).
+    world : World
+    info : dict
+        What the post-processing changed (empty if none).
+    """
+    spec = WORLDS[name]
+    world = make_world(name, seed, n_posts)
+    posts, contracts = sim.simulate(world)
+    info: dict = {}
+    if spec.postprocess is not None:
+        posts, contracts, info = spec.postprocess(posts, contracts, world)
+    return posts, contracts, world, info
+
+
+def write_world(name: str, out_dir: str | Path, seed: int = sim.DEFAULT_SEED,
+                n_posts: int = sim.DEFAULT_N_POSTS) -> dict:
+    """Write a named world's extract, ``truth.json`` and ``world.json`` to ``out_dir``.
+
+    ``truth.json`` is exactly what :func:`analysis.data.simulate.write_extract`
+    writes for the world; ``world.json`` has ``name``, ``description``,
+    ``truth`` (:func:`truth`), ``absolute_effects`` and ``postprocess`` (what
+    was changed, if anything).
+
+    Returns
+    -------
+    dict
+        The content of ``world.json``.
+    """
+    out = Path(out_dir)
+    spec = WORLDS[name]
+    world = make_world(name, seed, n_posts)
+    sim.write_extract(world, out)
+    info: dict = {}
+    if spec.postprocess is not None:
+        posts = pq.read_table(out / "job_posts.parquet")
+        table = pq.read_table(out / "contracts.parquet")
+        p_df, c_df = posts.to_pandas(), table.to_pandas()
+        _, c_new, info = spec.postprocess(p_df, c_df, world)
+        col = table.schema.get_field_index("earnings_usd")
+        table = table.set_column(col, table.schema.field(col),
+                                 pa.array(c_new["earnings_usd"].to_numpy(), pa.float64()))
+        pq.write_table(table, out / "contracts.parquet", compression="zstd")
+    meta = {"name": name, "description": spec.description, "seed": int(seed), "n_posts": int(n_posts),
+            "truth": truth(world), "absolute_effects": absolute_effects(world, sim.realised_shocks(world)),
+            "postprocess": info}
+    (out / "world.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    return meta

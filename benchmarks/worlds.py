@@ -1,0 +1,395 @@
+"""Monte Carlo of the claim check on the worlds of analysis.data.worlds.
+
+Usage (from the repository root)::
+
+    python benchmarks/worlds.py [--draws 2] [--worlds default,no-effect,...] [--posts 200000]
+                                [--first-seed 1000] [--out benchmarks/results]
+
+For each world and each of ``--draws`` seeds (``first_seed, first_seed+1, ...``;
+the same seeds in every world) the script draws an extract in memory
+(:func:`analysis.data.worlds.draw`), builds the four panels
+(:func:`analysis.data.panels.build_panels_pandas`, the reference builder: same panels
+as the book's), and computes
+
+* **book**: the estimates the book reports and the claim check reads, by the
+  same calls as :func:`analysis.claims.compute_estimates` and
+  :func:`analysis.run.headline_estimates` - ``category_effects`` of each focus
+  category against the nine others (randomization inference, Conley-Taber
+  intervals), ``platform_counterfactual`` of the three platform series (iid
+  errors), ``within_freelancer`` of hourly rates (wild cluster bootstrap) and the
+  two share estimates - then :func:`analysis.claims.claim_check` and
+  :func:`analysis.claims.claim_verdicts` on them;
+* **honest**: the same point estimates with the intervals of
+  :mod:`analysis.estimation.honest` - Ferman-Pinto for every one-category estimate (size:
+  pre-period mean job posts, contracts, or the tier's contracts),
+  the AR(1) projection for the platform series - and the claim check on those
+  (``honest-intervals``), and once more with Holm's step-down adjustment over
+  all estimates of the check (``honest-holm``: an estimate supports or
+  contradicts only if its Holm-adjusted p-value is at most 0.05);
+* **flci-m0**: Rambachan-Roth FLCI with ``M = 0`` (any linear differential
+  trend allowed) for the average post-period effect on job posts of the
+  new-AI-work category and on low-value contracts of the tiered ones;
+* the **influence check** of platform earnings per contract (winsorized at
+  p99.9, and without the top 0.01% of contracts).
+
+Truth is :func:`analysis.data.worlds.truth`. A verdict is *false* when it says
+supported or contradicted and the truth's own verdict (the sign of the true
+effect against the claimed sign; inconclusive for a zero effect) differs.
+
+Output (``--out``):
+
+``worlds_estimates.csv``
+    per world, method and estimate id: ``n``, ``truth``, ``mean_est``, ``bias``,
+    ``rmse``, ``coverage`` of the 95% interval, ``reject_ci`` (share of
+    intervals excluding zero), ``reject_p05`` (share of p < 0.05),
+    ``false_verdict`` (share of false verdicts, for ids the claim check reads).
+``worlds_claims.csv``
+    per world, check and claim: ``truth_verdict``, ``n``, the share of draws
+    giving each verdict, ``correct`` (share equal to the truth's verdict) and
+    ``any_false`` (share of draws where an estimate of the claim has a false
+    verdict).
+``worlds_influence.csv``
+    per world: share of draws whose platform earnings-per-contract verdict
+    changes when the largest contracts are tamed.
+``worlds_raw.csv``, ``worlds_timing.csv``
+    every estimate of every draw; CPU seconds per draw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from analysis import claims as C  # noqa: E402
+from analysis import estimation as est  # noqa: E402
+from analysis.estimation import honest as H  # noqa: E402
+from analysis.estimation import shares  # noqa: E402
+from analysis.data import worlds as W  # noqa: E402
+from analysis.core.params import DEFAULT_PARAMS  # noqa: E402
+from analysis.core.text import slugify  # noqa: E402
+from analysis.data.panels import build_panels_pandas  # noqa: E402
+from analysis.results import results_frame  # noqa: E402
+
+START, END = DEFAULT_PARAMS["start"], DEFAULT_PARAMS["end"]
+SEED = DEFAULT_PARAMS["seed"]
+FOCUS = list(DEFAULT_PARAMS["focus_categories"])
+ROLES = C.roles_from_focus(FOCUS)
+EXPECTED = {eid: ev.expected for _, ev, _, eid in C.evidence_rows(ROLES)}
+CHECKS = ("book", "honest-intervals", "honest-holm")
+
+
+def truth_verdict(truth: float, expected: int, tol: float = 1e-9) -> str:
+    """The verdict the truth itself gives: sign of the true effect against the claimed sign."""
+    if not np.isfinite(truth) or abs(truth) <= tol:
+        return "inconclusive"
+    return "supported" if np.sign(truth) == expected else "contradicted"
+
+
+def _row(e, method: str) -> dict:
+    return dict(id=e.id, method=method, est=float(e.estimate_pct), lo=float(e.ci_low_pct), hi=float(e.ci_high_pct),
+                p=float(e.p_value))
+
+
+def _level_fp(panel, outcome, treated, size, controls, id_):
+    """Ferman-Pinto for a level outcome (percentage points): numbers in coefficient units."""
+    r = H.ferman_pinto(panel, outcome, treated, size, controls, log=False, id=id_)
+    lo, hi = r.details["ci_coef"]
+    return dict(id=id_, method="honest", est=r.coef, lo=lo, hi=hi, p=r.p_value)
+
+
+def _gap_panel(ctm: pd.DataFrame) -> pd.DataFrame:
+    wide = ctm.pivot_table(index=["category", "month"], columns="tier", values="contracts").reset_index()
+    ok = (wide["low"] > 0) & (wide["high"] > 0)
+    wide = wide[ok]
+    return pd.DataFrame({"category": wide["category"].astype(str), "month": wide["month"],
+                         "gap": np.log(wide["low"]) - np.log(wide["high"]),
+                         "size": 1.0 / (1.0 / wide["low"] + 1.0 / wide["high"])})
+
+
+def one_draw(world_name: str, seed: int, n_posts: int, b_reps: int) -> tuple[list[dict], dict, dict]:
+    """All estimates, claim verdicts and the influence check of one draw."""
+    posts, contracts, world, _ = W.draw(world_name, seed, n_posts)
+    truth = W.truth(world)
+    panels = build_panels_pandas(posts, contracts, DEFAULT_PARAMS["value_threshold_usd"], START, END)
+    cm, ctm = panels["category_month"], panels["category_tier_month"]
+    cats = sorted(cm["category"].astype(str).unique())
+    ctrl = [c for c in cats if c not in FOCUS]
+    rows: list[dict] = []
+    book = []
+    for cat in FOCUS:
+        book += est.category_effects(panels, [cat], ctrl, seed=SEED)
+    platform_book = {}
+    for outcome in ("job_posts", "contracts", "earnings_per_contract"):
+        platform_book[outcome] = est.platform_counterfactual(cm, outcome, seed=SEED)[1]
+        book.append(platform_book[outcome])
+    book.append(est.within_freelancer(panels["freelancer_month"], "hourly_rate", FOCUS, seed=SEED, b_reps=b_reps))
+    book.append(shares.ai_share_did(cm, FOCUS[0], ctrl, seed=SEED))
+    book.append(shares.expert_share_did(cm, FOCUS, ctrl, seed=SEED))
+    rows += [_row(e, "book") for e in book]
+
+    # Honest intervals for the same point estimates.
+    honest = []
+    for cat in FOCUS:
+        slug = slugify(cat)
+        honest.append(H.ferman_pinto(cm, "job_posts", cat, "job_posts", ctrl, id=f"category.{slug}.job_posts"))
+        honest.append(H.ferman_pinto(cm, "earnings_per_contract", cat, "contracts", ctrl,
+                                     id=f"category.{slug}.earnings_per_contract"))
+        for tier in ("low", "high"):
+            sub = ctm[ctm["tier"].astype(str) == tier]
+            honest.append(H.ferman_pinto(sub, "contracts", cat, "contracts", ctrl,
+                                         id=f"category.{slug}.contracts.{tier}_value"))
+        honest.append(H.ferman_pinto(_gap_panel(ctm), "gap", cat, "size", ctrl, log=False,
+                                     id=f"category.{slug}.contracts.tier_gap"))
+    for outcome in ("job_posts", "contracts", "earnings_per_contract"):
+        honest.append(H.platform_counterfactual_ar1(cm, outcome, seed=SEED))
+    hrows = [_row(e, "honest") for e in honest]
+    share = shares.share_panel(cm)
+    hrows.append(_level_fp(share, "ai_share", FOCUS[0], "job_posts", ctrl,
+                           f"category.{slugify(FOCUS[0])}.ai_share"))
+    by_id = {r["id"]: r for r in rows}
+    for keep in ("productivity.hourly_rate", "productivity.expert_share"):  # no one-category alternative
+        hrows.append({**by_id[keep], "method": "honest"})
+    rows += hrows
+
+    # FLCI with M = 0 for the average post effect.
+    for cat, panel, col, size, id_ in (
+            [(FOCUS[0], cm, "job_posts", "job_posts", f"category.{slugify(FOCUS[0])}.job_posts")]
+            + [(c, ctm[ctm["tier"].astype(str) == "low"], "contracts", "contracts",
+                f"category.{slugify(c)}.contracts.low_value") for c in FOCUS[1:]]):
+        try:
+            es = H.event_study_cov(panel, col, cat, size, ctrl)
+            lv = np.ones(es["n_post"]) / es["n_post"]
+            r = H.flci(es["betahat"], es["sigma"], es["n_pre"], es["n_post"], 0.0, lv)
+            rows.append(dict(id=id_, method="flci-m0", est=100 * math.expm1(r["center"]),
+                             lo=100 * math.expm1(r["lb"]), hi=100 * math.expm1(r["ub"]), p=math.nan))
+        except ValueError:  # unbalanced (empty cells): not computed
+            rows.append(dict(id=id_, method="flci-m0", est=math.nan, lo=math.nan, hi=math.nan, p=math.nan))
+
+    for r in rows:
+        r["truth"] = float(truth.get(r["id"], math.nan))
+
+    # Claim checks.
+    verdicts = {}
+    res_book = results_frame(book)
+    check_book = C.claim_check(res_book, ROLES)
+    verdicts["book"] = (check_book, C.claim_verdicts(check_book))
+    hframe = pd.DataFrame([dict(id=r["id"], estimate_pct=r["est"], ci_low_pct=r["lo"], ci_high_pct=r["hi"],
+                                p_value=r["p"], inference="honest") for r in hrows])
+    check_h = C.claim_check(hframe, ROLES)
+    verdicts["honest-intervals"] = (check_h, C.claim_verdicts(check_h))
+    check_holm = check_h.copy()
+    check_holm["verdict"] = H.family_verdicts(check_h["estimate_pct"], check_h["p_value"],
+                                              [1 if e == "+" else -1 for e in check_h["expected"]])
+    verdicts["honest-holm"] = (check_holm, C.claim_verdicts(check_holm))
+
+    # Influence of the largest contracts on platform earnings per contract.
+    cf = H.contract_frame(posts, contracts, START, END)
+
+    def platform_epc(panel):
+        e = est.platform_counterfactual(panel, "earnings_per_contract", seed=SEED)[1]
+        return e.estimate_pct, e.ci_low_pct, e.ci_high_pct
+
+    infl = H.influence_check(cm, cf, platform_epc, +1)
+    influence = dict(flag=infl["flag"], original=infl["verdict"],
+                     winsorized=infl["table"]["verdict"].iloc[1], trimmed=infl["table"]["verdict"].iloc[2])
+    return rows, verdicts, influence
+
+
+def summarise_estimates(raw: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
+    def agg(g):
+        err = g["est"] - g["truth"]
+        ok = g["lo"].notna()
+        return pd.Series({
+            "n": int(ok.sum()), "truth": g["truth"].mean(), "mean_est": g["est"].mean(), "bias": err.mean(),
+            "rmse": math.sqrt((err**2).mean()) if ok.any() else math.nan,
+            "coverage": ((g["lo"] <= g["truth"]) & (g["truth"] <= g["hi"]))[ok].mean(),
+            "reject_ci": ((g["lo"] > 0) | (g["hi"] < 0))[ok].mean(),
+            "reject_p05": (g["p"] < 0.05)[g["p"].notna()].mean() if g["p"].notna().any() else math.nan,
+        })
+
+    out = raw.groupby(["world", "method", "id"], sort=False)[["est", "lo", "hi", "p", "truth"]].apply(agg)
+    out = out.reset_index()
+    fv = checks[checks["check"].isin(["book", "honest-intervals"])].copy()
+    fv["method"] = fv["check"].map({"book": "book", "honest-intervals": "honest"})
+    fv["false"] = [(v in ("supported", "contradicted")) and v != truth_verdict(t, 1 if e == "+" else -1)
+                   for v, t, e in zip(fv["verdict"], fv["truth"], fv["expected"])]
+    f = fv.groupby(["world", "method", "estimate_id"])["false"].mean().rename("false_verdict")
+    out = out.merge(f, left_on=["world", "method", "id"], right_index=True, how="left")
+    out["n"] = out["n"].astype("int64")
+    return out
+
+
+def summarise_claims(claim_rows: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
+    checks = checks.copy()
+    checks["truth_v"] = [truth_verdict(t, 1 if e == "+" else -1) for t, e in zip(checks["truth"], checks["expected"])]
+    checks["false"] = [(v in ("supported", "contradicted")) and v != tv
+                       for v, tv in zip(checks["verdict"], checks["truth_v"])]
+    key = ["world", "check", "seed", "claim"]
+    any_false = checks.groupby(key)["false"].any().rename("any_false")
+    cr = claim_rows.merge(any_false, left_on=key, right_index=True)
+    rows = []
+    for (world, check, claim), g in cr.groupby(["world", "check", "claim"], sort=False):
+        tv = checks[(checks["world"] == world) & (checks["check"] == check) & (checks["claim"] == claim)]
+        # the truth's own claim verdict (same for every draw of a world)
+        t_claim = C.combine(tv[tv["seed"] == tv["seed"].iloc[0]]["truth_v"].tolist())
+        row = dict(world=world, check=check, claim=claim, truth_verdict=t_claim, n=len(g))
+        for v in C.CLAIM_VERDICTS:
+            row[v] = float((g["verdict"] == v).mean())
+        row["correct"] = float((g["verdict"] == t_claim).mean())
+        row["any_false"] = float(g["any_false"].mean())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def run(worlds: list[str], draws: int, n_posts: int, first_seed: int, b_reps: int, out: Path,
+        progress=print) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    raw, claim_rows, check_rows, infl_rows, timing = [], [], [], [], []
+    for world in worlds:
+        for k in range(draws):
+            seed = first_seed + k
+            t0 = time.process_time()
+            w0 = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                rows, verdicts, influence = one_draw(world, seed, n_posts, b_reps)
+            cpu = time.process_time() - t0
+            timing.append(dict(world=world, seed=seed, cpu_s=cpu, wall_s=time.perf_counter() - w0))
+            for r in rows:
+                raw.append(dict(world=world, seed=seed, **r))
+            truth = {r["id"]: r["truth"] for r in rows}
+            for check, (chk, cv) in verdicts.items():
+                for r in cv.itertuples():
+                    claim_rows.append(dict(world=world, check=check, seed=seed, claim=r.claim, verdict=r.verdict))
+                for r in chk.itertuples():
+                    check_rows.append(dict(world=world, check=check, seed=seed, claim=r.claim,
+                                           estimate_id=r.estimate_id, expected=r.expected, verdict=r.verdict,
+                                           truth=truth.get(r.estimate_id, math.nan)))
+            infl_rows.append(dict(world=world, seed=seed, **influence))
+            progress(f"{world} seed {seed}: {cpu:.1f} s CPU")
+        write(out, raw, claim_rows, check_rows, infl_rows, timing)
+    return write(out, raw, claim_rows, check_rows, infl_rows, timing)
+
+
+def write(out: Path, raw, claim_rows, check_rows, infl_rows, timing) -> dict:
+    raw_df = pd.DataFrame(raw)
+    checks = pd.DataFrame(check_rows)
+    est_tab = summarise_estimates(raw_df, checks)
+    claim_tab = summarise_claims(pd.DataFrame(claim_rows), checks)
+    infl = pd.DataFrame(infl_rows)
+    infl_tab = infl.groupby("world", sort=False).agg(
+        n=("flag", "size"), flag=("flag", "mean"),
+        original_supported=("original", lambda s: (s == "supported").mean()),
+        winsorized_supported=("winsorized", lambda s: (s == "supported").mean()),
+        trimmed_supported=("trimmed", lambda s: (s == "supported").mean())).reset_index()
+    tim = pd.DataFrame(timing)
+    kw = dict(index=False, float_format="%.4f", lineterminator="\n")
+    est_tab.to_csv(out / "worlds_estimates.csv", **kw)
+    claim_tab.to_csv(out / "worlds_claims.csv", **kw)
+    infl_tab.to_csv(out / "worlds_influence.csv", **kw)
+    raw_df.to_csv(out / "worlds_raw.csv", **kw)
+    tim.to_csv(out / "worlds_timing.csv", **kw)
+    return dict(estimates=est_tab, claims=claim_tab, influence=infl_tab, timing=tim)
+
+
+def _md(df: pd.DataFrame) -> str:
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
+    for r in df.itertuples(index=False):
+        lines.append("| " + " | ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in r) + " |")
+    return "\n".join(lines)
+
+
+def report(out: Path) -> str:
+    """Markdown tables of a finished run (the README's), from the CSVs in ``out``."""
+    claims = pd.read_csv(out / "worlds_claims.csv")
+    est_tab = pd.read_csv(out / "worlds_estimates.csv")
+    infl = pd.read_csv(out / "worlds_influence.csv")
+    tim = pd.read_csv(out / "worlds_timing.csv")
+    order = list(dict.fromkeys(claims["world"]))
+    wide = claims.pivot_table(index=["world", "claim", "truth_verdict"], columns="check",
+                              values=["any_false", "correct"]).reset_index()
+    sup = claims[claims["check"] == "book"].assign(
+        book_supports=lambda d: d["supported"] + d["partly supported"])[["world", "claim", "book_supports"]]
+    t1 = pd.DataFrame({
+        "world": wide["world"], "claim": wide["claim"], "truth": wide["truth_verdict"],
+        "book: false": wide[("any_false", "book")], "honest: false": wide[("any_false", "honest-intervals")],
+        "honest+Holm: false": wide[("any_false", "honest-holm")],
+        "book: correct": wide[("correct", "book")], "honest+Holm: correct": wide[("correct", "honest-holm")]})
+    t1 = t1.merge(sup, on=["world", "claim"])
+    t1["world"] = pd.Categorical(t1["world"], order)
+    t1 = t1.sort_values(["world", "claim"])
+    t1.insert(3, "book: (partly) supported", t1.pop("book_supports"))
+    cat = est_tab[est_tab["id"].str.startswith("category.") & ~est_tab["id"].str.endswith("ai_share")]
+    g = cat.groupby(["world", "method"])["coverage"].agg(["mean", "min"]).unstack("method")
+    plat = est_tab[est_tab["id"].isin(["platform.job_posts", "platform.earnings_per_contract"])]
+    pw = plat.pivot_table(index="world", columns=["id", "method"], values="coverage")
+    rows = []
+    for w in order:
+        r = {"world": w,
+             "category ids, book (mean / min)": f"{g.loc[w, ('mean', 'book')]:.2f} / {g.loc[w, ('min', 'book')]:.2f}",
+             "category ids, Ferman-Pinto (mean / min)":
+                 f"{g.loc[w, ('mean', 'honest')]:.2f} / {g.loc[w, ('min', 'honest')]:.2f}"}
+        for pid, short in (("platform.job_posts", "platform posts"), ("platform.earnings_per_contract",
+                                                                        "platform earnings/contract")):
+            r[f"{short}, iid / AR(1)"] = f"{pw.loc[w, (pid, 'book')]:.2f} / {pw.loc[w, (pid, 'honest')]:.2f}"
+        fl = est_tab[(est_tab["world"] == w) & (est_tab["method"] == "flci-m0")
+                     & (est_tab["id"] == "category.data-science-analytics.job_posts")]
+        bk = est_tab[(est_tab["world"] == w) & (est_tab["method"] == "book")
+                     & (est_tab["id"] == "category.data-science-analytics.job_posts")]
+        r["DS job posts, book / FLCI M=0"] = f"{bk['coverage'].iloc[0]:.2f} / {fl['coverage'].iloc[0]:.2f}"
+        rows.append(r)
+    t2 = pd.DataFrame(rows)
+    t3 = infl[["world", "n", "original_supported", "winsorized_supported", "flag"]]
+    n = len(tim)
+    text = [f"Draws: {n} ({tim.groupby('world').size().min()}-{tim.groupby('world').size().max()} per world); "
+            f"CPU per draw: median {tim['cpu_s'].median():.2f} s, mean {tim['cpu_s'].mean():.2f} s, "
+            f"max {tim['cpu_s'].max():.2f} s (the first includes JIT compilation); total {tim['cpu_s'].sum():.0f} s.",
+            "", "### Claim verdicts", "", _md(t1), "", "### Coverage of 95% intervals", "", _md(t2), "",
+            "### Influence of the largest contracts (platform earnings per contract)", "", _md(t3)]
+    return "\n".join(text)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--draws", type=int, default=2, help="draws per world (the issue's full run: 200)")
+    p.add_argument("--worlds", default=",".join(W.world_names()))
+    p.add_argument("--posts", type=float, default=200_000, help="expected job posts per extract")
+    p.add_argument("--first-seed", type=int, default=1000)
+    p.add_argument("--b-reps", type=int, default=est.DEFAULT_B, help="wild bootstrap draws (book: 9999)")
+    p.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
+    p.add_argument("--report", action="store_true", help="only print the Markdown tables of the run in --out")
+    a = p.parse_args(argv)
+    if a.report:
+        print(report(Path(a.out)))
+        return 0
+    worlds = [w for w in a.worlds.split(",") if w]
+    t0 = time.process_time()
+    res = run(worlds, a.draws, int(a.posts), a.first_seed, a.b_reps, Path(a.out),
+              progress=lambda m: print(m, file=sys.stderr, flush=True))
+    tim = res["timing"]
+    print(f"{len(tim)} draws ({a.draws} per world x {len(worlds)} worlds), {int(a.posts):,} posts each: "
+          f"{time.process_time() - t0:.0f} s CPU in all; per draw median {tim['cpu_s'].median():.2f} s CPU "
+          f"(min {tim['cpu_s'].min():.2f}, max {tim['cpu_s'].max():.2f})")
+    c = res["claims"]
+    print(c.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
