@@ -6,6 +6,7 @@ The expensive builds share one xdist worker (group ``book``).
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -25,8 +26,9 @@ from analysis.results import read_results
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
 
-NAMES = ["Quantum Widgets", "Copy & Paste", "Lingo", "<script>alert(1)</script>", "Plumbing", "Gardening",
-         "O'Brien \"Co\"", "Yodelling"]
+# Names that are markup in HTML, MyST roles, matplotlib math: they must reach the site as text.
+NAMES = ["Quantum Widgets", "<img src=x onerror=alert(1)>W", "Lingo {download}`../../../../etc/hostname`",
+         "<script>alert(1)</script>", "Plumbing", "Under $50 and over $100", "O'Brien \"Co\"", "Yodelling"]
 FOCUS = NAMES[:3]
 CONTROLS = NAMES[3:7]
 DEFAULT_SLUGS = ("data-science-analytics", "writing", "translation", "web-mobile-software-dev")
@@ -125,7 +127,13 @@ def test_html_escapes_category_names(custom):
     assert not raw, f"unescaped category name in {raw}"
     shown = [p for p, t in pages.items() if "alert(1)" in t]
     for p in shown:
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[p], p
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[p] or "&lt;img src=x" in pages[p], p
+    assert not [str(p) for p, t in pages.items() if "<img src=x" in t], "unescaped <img> name"
+    # The {download} role inside a name is shown, not executed: nothing of the machine is published.
+    downloads = custom["out"] / "html" / "_downloads"
+    assert not downloads.exists() or not any("hostname" in str(p) for p in downloads.rglob("*"))
+    summary = pages[custom["out"] / "html" / "book" / "00_summary.html"]
+    assert "{download}`../../../../etc/hostname`" in html.unescape(re.sub(r"<[^>]+>", "", summary))
 
 
 def test_sweep_writes_robustness_table(custom):

@@ -108,6 +108,7 @@ import yaml
 from analysis.core.hashing import file_sha256, package_versions
 from analysis.core.params import DEFAULT_PARAMS
 from analysis.core.paths import PROJECT_ROOT, SYNTHETIC_DIR
+from analysis.build.integrity import ExtractChanged, check_unchanged
 from analysis.estimation.headline import headline_estimates
 
 SUMMARY = "00_summary"
@@ -751,6 +752,7 @@ def _on_sigterm(signum, frame):
 
 def run(args) -> int:
     t_start = time.monotonic()
+    started_ns = time.time_ns()
     started = dt.datetime.now(dt.timezone.utc)
 
     def say(msg: str) -> None:
@@ -823,6 +825,12 @@ def run(args) -> int:
                                  "sweep": sweep_hash, "backend": args.backend})
             if args.no_cache:  # never "up to date" against a build made without the cache
                 overall = _sha_json([overall, "no-cache", started.isoformat()])
+
+            try:
+                check_unchanged(inputs.data_dir, checksum, [r.entry for r in runs if not r.cached],
+                                None if args.no_cache else panel_cache, started_ns)
+            except ExtractChanged as e:
+                raise RunError(str(e), EXIT_DATA) from None
 
             progress("merging results and figures")
             merge_results(runs, stage / "results" / "estimates.csv")
