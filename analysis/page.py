@@ -300,7 +300,7 @@ class Page:
 def _cite_markdown(cite: str) -> str:
     """A citation line as Markdown: the caption part escaped, the book title emphasised."""
     head, sep, tail = cite.partition(f"*{figures.BOOK_TITLE}*")
-    return myst(head) + sep + myst(tail) if sep else myst(cite)
+    return myst(head, strip=False) + sep + myst(tail, strip=False) if sep else myst(cite)
 
 
 # ------------------------------------------------------------------ captions

@@ -30,8 +30,8 @@ _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 _BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 
 
-def myst(text) -> str:
-    r"""``text`` as literal MyST Markdown.
+def myst(text, strip: bool = True) -> str:
+    r"""``text`` as literal MyST Markdown (``strip=False`` keeps surrounding spaces, for pieces of a line).
 
     Examples
     --------
@@ -40,7 +40,8 @@ def myst(text) -> str:
     >>> print(myst("{download}`x`"))
     \{download\}\`x\`
     """
-    return _PUNCT.sub(r"\\\1", _BREAKS.sub(" ", str(text)).strip())
+    text = _BREAKS.sub(" ", str(text))
+    return _PUNCT.sub(r"\\\1", text.strip() if strip else text)
 
 
 def html(text) -> str:
