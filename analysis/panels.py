@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 from ibis import _
 
-from .contract import CONTRACT, find_table_files
+from .contract import CSV_READ_OPTIONS, find_table_files, typed_table
 
 PANELS = ("category_month", "category_tier_month", "category_level_month", "freelancer_month")
 #: The panels built together in one pass (the freelancer panel is a pass of its own).
@@ -84,34 +84,45 @@ def connect(backend: str = "duckdb", **kwargs):
 def read_extract(con, data_dir: str | Path):
     """Register an extract's two tables on an Ibis connection, typed.
 
-    Columns are cast to the data contract's types, extra columns dropped.
+    Files are opened as validation opens them (a CSV file as text, with
+    :data:`analysis.contract.CSV_READ_OPTIONS`; never with types guessed from
+    the first rows) and typed by the same reader,
+    :func:`analysis.contract.typed_table`: ids as text, money and hours as
+    float64, dates as dates (zoned timestamps by their UTC date; DuckDB
+    connections are set to UTC). Extra columns are dropped.
 
     Returns
     -------
     posts, contracts : ibis.Table
+
+    Raises
+    ------
+    FileNotFoundError
+        A table is missing.
+    analysis.contract.StorageError
+        A column is stored in a type the contract cannot read (validation
+        reports it).
     """
     files, problems = find_table_files(Path(data_dir))
     if problems:
         raise FileNotFoundError("; ".join(str(p) for p in problems))
+    if con.name == "duckdb":
+        con.raw_sql("SET TimeZone = 'UTC'")
     tables = {}
     for name, path in files.items():
         if path.suffix == ".parquet":
             t = con.read_parquet(str(path))
-        else:
-            t = con.read_csv(str(path))
-        tables[name] = _typed(t, name)
+        elif con.name == "duckdb":
+            t = con.read_csv(str(path), **CSV_READ_OPTIONS)
+        else:  # Spark and others: every column as text, RFC 4180 quotes
+            t = con.read_csv(str(path), header=True, inferSchema=False, escape='"', encoding="UTF-8")
+        tables[name] = typed_table(t, name)[0]
     return tables["job_posts"], tables["contracts"]
 
-
-_IBIS_TYPES = {"VARCHAR": "string", "DATE": "date", "BOOLEAN": "boolean", "DOUBLE": "float64"}
 
 #: Fixed-point type of the exact sums: 9 decimals (a billionth of a dollar,
 #: hour or star), up to 10^29 in total.
 EXACT = "decimal(38, 9)"
-
-
-def _typed(t, name: str):
-    return t.select(**{c: t[c].cast(_IBIS_TYPES[typ]) for c, (typ, _d) in CONTRACT[name].items()})
 
 
 def _exact_sum(col):

@@ -298,3 +298,117 @@ def test_category_names_with_html_and_quotes_are_valid(tmp_path):
     summary, problems = validate(tmp_path)
     assert problems == [], [str(p) for p in problems]
     assert summary.categories == sorted(names)
+
+
+# ---------------------------------------------------------------------------
+# Issue 13, item 2: one reader for validation and the panels
+# ---------------------------------------------------------------------------
+#
+# A CSV file that DuckDB's type sniffing (first ~20,000 rows) gets wrong, and
+# the same extract as typed Parquet: both must give the same panels and the
+# same estimates, and validation must see what the panels see.
+
+
+def _text_number(x) -> str:
+    """``12`` for a whole number (as R or a spreadsheet writes it), else the shortest repr."""
+    if pd.isna(x):
+        return ""
+    return f"{int(x)}" if float(x).is_integer() else repr(float(x))
+
+
+@pytest.fixture(scope="module")
+def csv_and_parquet_twins(tmp_path_factory):
+    from analysis.simulate import simulate
+
+    posts, contracts = simulate(World(n_posts=60_000, seed=21))
+    assert len(contracts) > 21_000, "needs more contract rows than DuckDB's sniffing sample"
+    early = pd.Series(range(len(contracts))) < 21_000
+    contracts.loc[early, "hours"] = contracts.loc[early, "hours"].round(0)         # whole hours first,
+    contracts.loc[early, "earnings_usd"] = contracts.loc[early, "earnings_usd"].round(0)  # whole dollars first
+    # Ids: integers as text, one '2.0' among them, and a text id in the last row.
+    ids = {j: str(i) for i, j in enumerate(posts["job_id"], start=10)}
+    ids[posts["job_id"].iloc[3]] = "2.0"
+    ids[posts["job_id"].iloc[-1]] = "J-late"
+    posts["job_id"] = posts["job_id"].map(ids)
+    contracts["job_id"] = contracts["job_id"].map(ids)
+    assert (contracts["job_id"] == "2.0").any() or (posts["job_id"] == "2.0").any()
+    posts["posted_on"] = posts["posted_on"].dt.date
+    contracts["started_on"] = contracts["started_on"].dt.date
+
+    pq_dir = tmp_path_factory.mktemp("typed_parquet")
+    posts.to_parquet(pq_dir / "job_posts.parquet", index=False)
+    contracts.to_parquet(pq_dir / "contracts.parquet", index=False)
+
+    csv_dir = tmp_path_factory.mktemp("text_csv")
+    ct = contracts.copy()
+    for col in ("earnings_usd", "hours", "feedback"):
+        ct[col] = ct[col].map(_text_number)
+    # Some start dates as instants with a zone: 23:30 at UTC-5 the day before is that date in UTC.
+    zoned = ct.index % 7 == 0
+    ct["started_on"] = ct["started_on"].astype(str)
+    ct.loc[zoned, "started_on"] = [
+        f"{(pd.Timestamp(d) - pd.Timedelta(days=1)).date()}T23:30:00-05:00" for d in ct.loc[zoned, "started_on"]]
+    posts.to_csv(csv_dir / "job_posts.csv", index=False)
+    ct.to_csv(csv_dir / "contracts.csv", index=False)
+    return csv_dir, pq_dir, posts, contracts
+
+
+def test_csv_and_typed_parquet_give_identical_panels(csv_and_parquet_twins):
+    from analysis.panels import build_panels
+
+    csv_dir, pq_dir, posts, contracts = csv_and_parquet_twins
+    s_csv, p_csv = validate(csv_dir)
+    s_pq, p_pq = validate(pq_dir)
+    assert p_csv == [] and p_pq == [], [str(p) for p in p_csv + p_pq]
+    for field in ("n_posts", "n_contracts", "first_date", "last_date", "categories", "earnings_months"):
+        assert getattr(s_csv, field) == getattr(s_pq, field), field
+    a = build_panels(csv_dir, 1000.0, "2021-01-01", "2024-06-30")
+    b = build_panels(pq_dir, 1000.0, "2021-01-01", "2024-06-30")
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], check_exact=True, obj=name)
+    cm = a["category_month"]
+    assert cm["contracts"].sum() == len(contracts), "contracts were lost in the join"
+    hourly = contracts["hours"].notna()
+    assert cm["hours"].sum() == pytest.approx(contracts.loc[hourly, "hours"].sum(), rel=1e-12)
+    assert cm["earnings"].sum() == pytest.approx(contracts["earnings_usd"].sum(), rel=1e-12)
+
+
+def test_csv_and_typed_parquet_give_identical_estimates(csv_and_parquet_twins):
+    from analysis.estimators import category_effects, platform_counterfactual
+    from analysis.panels import build_panels
+
+    csv_dir, pq_dir, _, _ = csv_and_parquet_twins
+    ests = []
+    for d in (csv_dir, pq_dir):
+        panels = build_panels(d, 1000.0, "2021-01-01", "2024-06-30", panels=("category_month", "category_tier_month"))
+        es = category_effects(panels, ["Writing"], inference="crv1")
+        es.append(platform_counterfactual(panels["category_month"], "earnings_per_contract", n_sims=200)[1])
+        ests.append([(e.id, e.estimate_pct, e.ci_low_pct, e.ci_high_pct, e.n_obs) for e in es])
+    assert ests[0] == ests[1]
+
+
+def test_zoned_parquet_timestamps_are_dated_in_utc_on_any_machine(tmp_path):
+    """Validation and the panels date a zoned timestamp by its UTC date, whatever the machine's zone."""
+    from analysis.simulate import simulate
+
+    posts, contracts = simulate(World(n_posts=3_000, seed=22))
+    # 23:30 UTC on the last day of a month: already the next month east of UTC.
+    posts["posted_on"] = (posts["posted_on"] + pd.Timedelta(hours=23, minutes=30)).dt.tz_localize("UTC")
+    contracts["started_on"] = contracts["started_on"] + pd.Timedelta(days=1)
+    posts.to_parquet(tmp_path / "job_posts.parquet", index=False)
+    contracts.to_parquet(tmp_path / "contracts.parquet", index=False)
+    code = ("import sys, json; from analysis.contract import validate; from analysis.panels import build_panels;"
+            "s, v = validate(sys.argv[1]); cm = build_panels(sys.argv[1], panels=('category_month',))"
+            "['category_month'];"
+            "print(json.dumps([s.first_date, s.last_date, [str(x) for x in v], int(cm.job_posts.sum()),"
+            " str(cm.month.min().date())]))")
+    outs = set()
+    for tz in ("UTC", "Pacific/Kiritimati", "America/Los_Angeles"):
+        r = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
+                           env={**os.environ, "TZ": tz}, cwd=PROJECT_ROOT, timeout=300)
+        assert r.returncode == 0, r.stderr
+        outs.add(r.stdout.strip())
+    assert len(outs) == 1, outs
+    first, last, problems, n, month0 = __import__("json").loads(outs.pop())
+    assert problems == [] and n == len(posts)
+    assert first == str(posts["posted_on"].min().date()) and month0 == first[:8] + "01"
