@@ -54,6 +54,8 @@ CATEGORY_PANELS = PANELS[:3]
 #: Environment variable naming a folder where :class:`PanelStore` keeps built
 #: panels (``python -m analysis run`` sets it, so a run builds each panel once).
 PANEL_CACHE_ENV = "ANALYSIS_PANEL_CACHE"
+#: Parquet metadata key of a cached panel: the extract's categories (for estimate ids).
+_CATEGORIES_KEY = b"analysis.categories"
 
 
 def connect(backend: str = "duckdb", **kwargs):
@@ -352,6 +354,18 @@ def _execute(expr) -> pd.DataFrame:
     return t.to_pandas(split_blocks=True, self_destruct=True)
 
 
+def declare_categories(posts) -> list[str]:
+    """Every category of the extract (not only the window's), declared to
+    :func:`analysis.config.use_categories` so that estimate ids are distinct
+    for any names and the same for every window; returns them sorted."""
+    from .config import use_categories
+
+    cats = sorted(str(c) for c in posts.select("category").distinct().to_pyarrow()["category"].to_pylist()
+                  if c is not None)
+    use_categories(cats)
+    return cats
+
+
 def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
                  start: str | None = None, end: str | None = None,
                  backend: str = "duckdb", con=None, panels=PANELS) -> dict[str, pd.DataFrame]:
@@ -381,12 +395,16 @@ def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
     dict of str to pandas.DataFrame
         ``category_month``, ``category_tier_month``, ``category_level_month``,
         ``freelancer_month`` (those asked for).
+
+    Also declares the extract's categories for estimate ids
+    (:func:`declare_categories`).
     """
     unknown = sorted(set(panels) - set(PANELS))
     if unknown:
         raise ValueError(f"unknown panel(s) {unknown}; valid: {list(PANELS)}")
     con = con if con is not None else connect(backend)
     posts, contracts = read_extract(con, data_dir)
+    declare_categories(posts)
     exprs = panel_exprs(posts, contracts, value_threshold_usd, start, end)
     out = {}
     if set(panels) & set(CATEGORY_PANELS):
@@ -526,18 +544,29 @@ class PanelStore(Mapping):
         return hashlib.sha256(blob.encode()).hexdigest()[:24]
 
     def _load_or_build(self, group) -> dict[str, pd.DataFrame]:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from .config import declared_categories, use_categories
+
         folder = self.cache_dir / self.key() if self.cache_dir else None
         if folder is not None and all((folder / f"{n}.parquet").is_file() for n in group):
             try:
                 os.utime(folder)  # most recently used: kept by the cache pruning
-                return {n: pd.read_parquet(folder / f"{n}.parquet") for n in group}
-            except OSError:  # removed meanwhile by another run's cache pruning: build instead
+                frames = {n: pd.read_parquet(folder / f"{n}.parquet") for n in group}
+                meta = pq.read_schema(folder / f"{group[0]}.parquet").metadata or {}
+                use_categories(json.loads(meta[_CATEGORIES_KEY]))  # as the build declared them
+                return frames
+            except (OSError, KeyError, ValueError):  # removed meanwhile by another run's pruning: build instead
                 pass
         frames = build_panels(self.data_dir, *self.args, panels=group)
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
+            cats = json.dumps(declared_categories(), ensure_ascii=False).encode("utf-8")
             for n, df in frames.items():
                 tmp = folder / f".{n}.parquet.tmp-{os.getpid()}"
-                df.to_parquet(tmp, index=False)
+                table = pa.Table.from_pandas(df, preserve_index=False)  # as DataFrame.to_parquet(index=False)
+                table = table.replace_schema_metadata({**(table.schema.metadata or {}), _CATEGORIES_KEY: cats})
+                pq.write_table(table, tmp)
                 os.replace(tmp, folder / f"{n}.parquet")  # atomic: a reader never sees half a file
         return frames
