@@ -298,3 +298,274 @@ def test_category_names_with_html_and_quotes_are_valid(tmp_path):
     summary, problems = validate(tmp_path)
     assert problems == [], [str(p) for p in problems]
     assert summary.categories == sorted(names)
+
+
+# ---------------------------------------------------------------------------
+# Issue 13, item 2: one reader for validation and the panels
+# ---------------------------------------------------------------------------
+#
+# A CSV file that DuckDB's type sniffing (first ~20,000 rows) gets wrong, and
+# the same extract as typed Parquet: both must give the same panels and the
+# same estimates, and validation must see what the panels see.
+
+
+def _text_number(x) -> str:
+    """``12`` for a whole number (as R or a spreadsheet writes it), else the shortest repr."""
+    if pd.isna(x):
+        return ""
+    return f"{int(x)}" if float(x).is_integer() else repr(float(x))
+
+
+@pytest.fixture(scope="module")
+def csv_and_parquet_twins(tmp_path_factory):
+    from analysis.data.simulate import simulate
+
+    posts, contracts = simulate(World(n_posts=60_000, seed=21))
+    assert len(contracts) > 21_000, "needs more contract rows than DuckDB's sniffing sample"
+    early = pd.Series(range(len(contracts))) < 21_000
+    contracts.loc[early, "hours"] = contracts.loc[early, "hours"].round(0)         # whole hours first,
+    contracts.loc[early, "earnings_usd"] = contracts.loc[early, "earnings_usd"].round(0)  # whole dollars first
+    # Ids: integers as text, one '2.0' among them, and a text id in the last row.
+    ids = {j: str(i) for i, j in enumerate(posts["job_id"], start=10)}
+    ids[posts["job_id"].iloc[3]] = "2.0"
+    ids[posts["job_id"].iloc[-1]] = "J-late"
+    posts["job_id"] = posts["job_id"].map(ids)
+    contracts["job_id"] = contracts["job_id"].map(ids)
+    assert (contracts["job_id"] == "2.0").any() or (posts["job_id"] == "2.0").any()
+    posts["posted_on"] = posts["posted_on"].dt.date
+    contracts["started_on"] = contracts["started_on"].dt.date
+
+    pq_dir = tmp_path_factory.mktemp("typed_parquet")
+    posts.to_parquet(pq_dir / "job_posts.parquet", index=False)
+    contracts.to_parquet(pq_dir / "contracts.parquet", index=False)
+
+    csv_dir = tmp_path_factory.mktemp("text_csv")
+    ct = contracts.copy()
+    for col in ("earnings_usd", "hours", "feedback"):
+        ct[col] = ct[col].map(_text_number)
+    # Some start dates as instants with a zone: 23:30 at UTC-5 the day before is that date in UTC.
+    zoned = ct.index % 7 == 0
+    ct["started_on"] = ct["started_on"].astype(str)
+    ct.loc[zoned, "started_on"] = [
+        f"{(pd.Timestamp(d) - pd.Timedelta(days=1)).date()}T23:30:00-05:00" for d in ct.loc[zoned, "started_on"]]
+    posts.to_csv(csv_dir / "job_posts.csv", index=False)
+    ct.to_csv(csv_dir / "contracts.csv", index=False)
+    return csv_dir, pq_dir, posts, contracts
+
+
+def test_csv_and_typed_parquet_give_identical_panels(csv_and_parquet_twins):
+    from analysis.data.panels import build_panels
+
+    csv_dir, pq_dir, posts, contracts = csv_and_parquet_twins
+    s_csv, p_csv = validate(csv_dir)
+    s_pq, p_pq = validate(pq_dir)
+    assert p_csv == [] and p_pq == [], [str(p) for p in p_csv + p_pq]
+    for field in ("n_posts", "n_contracts", "first_date", "last_date", "categories", "earnings_months"):
+        assert getattr(s_csv, field) == getattr(s_pq, field), field
+    a = build_panels(csv_dir, 1000.0, "2021-01-01", "2024-06-30")
+    b = build_panels(pq_dir, 1000.0, "2021-01-01", "2024-06-30")
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], check_exact=True, obj=name)
+    cm = a["category_month"]
+    assert cm["contracts"].sum() == len(contracts), "contracts were lost in the join"
+    hourly = contracts["hours"].notna()
+    assert cm["hours"].sum() == pytest.approx(contracts.loc[hourly, "hours"].sum(), rel=1e-12)
+    assert cm["earnings"].sum() == pytest.approx(contracts["earnings_usd"].sum(), rel=1e-12)
+
+
+def test_csv_and_typed_parquet_give_identical_estimates(csv_and_parquet_twins):
+    from analysis.estimation import category_effects, platform_counterfactual
+    from analysis.data.panels import build_panels
+
+    csv_dir, pq_dir, _, _ = csv_and_parquet_twins
+    ests = []
+    for d in (csv_dir, pq_dir):
+        panels = build_panels(d, 1000.0, "2021-01-01", "2024-06-30", panels=("category_month", "category_tier_month"))
+        es = category_effects(panels, ["Writing"], inference="crv1")
+        es.append(platform_counterfactual(panels["category_month"], "earnings_per_contract", n_sims=200)[1])
+        ests.append([(e.id, e.estimate_pct, e.ci_low_pct, e.ci_high_pct, e.n_obs) for e in es])
+    assert ests[0] == ests[1]
+
+
+def test_zoned_parquet_timestamps_are_dated_in_utc_on_any_machine(tmp_path):
+    """Validation and the panels date a zoned timestamp by its UTC date, whatever the machine's zone."""
+    from analysis.data.simulate import simulate
+
+    posts, contracts = simulate(World(n_posts=3_000, seed=22))
+    # 23:30 UTC on the last day of a month: already the next month east of UTC.
+    posts["posted_on"] = (posts["posted_on"] + pd.Timedelta(hours=23, minutes=30)).dt.tz_localize("UTC")
+    contracts["started_on"] = contracts["started_on"] + pd.Timedelta(days=1)
+    posts.to_parquet(tmp_path / "job_posts.parquet", index=False)
+    contracts.to_parquet(tmp_path / "contracts.parquet", index=False)
+    code = ("import sys, json; from analysis.data.contract import validate; from analysis.data.panels import build_panels;"
+            "s, v = validate(sys.argv[1]); cm = build_panels(sys.argv[1], panels=('category_month',))"
+            "['category_month'];"
+            "print(json.dumps([s.first_date, s.last_date, [str(x) for x in v], int(cm.job_posts.sum()),"
+            " str(cm.month.min().date())]))")
+    outs = set()
+    for tz in ("UTC", "Pacific/Kiritimati", "America/Los_Angeles"):
+        r = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
+                           env={**os.environ, "TZ": tz}, cwd=PROJECT_ROOT, timeout=300)
+        assert r.returncode == 0, r.stderr
+        outs.add(r.stdout.strip())
+    assert len(outs) == 1, outs
+    first, last, problems, n, month0 = __import__("json").loads(outs.pop())
+    assert problems == [] and n == len(posts)
+    assert first == str(posts["posted_on"].min().date()) and month0 == first[:8] + "01"
+
+
+# ---------------------------------------------------------------------------
+# Issue 13, items 5, 6 and 8: validation in-process (fast: no subprocess)
+# ---------------------------------------------------------------------------
+
+
+def _parquet_posts(folder: Path, posts: pd.DataFrame, contracts: pd.DataFrame, **columns) -> None:
+    """``job_posts.parquet`` with typed columns (overridden by ``columns``), ``contracts.csv`` as text."""
+    p = posts.assign(posted_on=pd.to_datetime(posts["posted_on"]).dt.date, ai_related=posts["ai_related"] == "True")
+    p.assign(**{k: v(p) for k, v in columns.items()}).to_parquet(folder / "job_posts.parquet", index=False)
+    contracts.to_csv(folder / "contracts.csv", index=False)
+
+
+def _table_is_a_folder(folder: Path, posts, contracts):
+    posts.to_csv(folder / "job_posts.csv", index=False)
+    (folder / "contracts.csv").mkdir()
+    contracts.to_csv(folder / "contracts.csv" / "part-0.csv", index=False)
+
+
+def _nine_nines(p):
+    import datetime
+
+    d = p["posted_on"].copy()
+    d.iloc[2] = datetime.date(9999, 12, 31)
+    return d
+
+
+#: case -> (make(folder, posts, contracts), words that must appear in one violation)
+INPROCESS_CASES = {
+    # item 5: names that differ only by case or surrounding space
+    "category case variants": (
+        lambda f, p, c: _csv(f, _set(_set(p, 3, "category", "writing"), 5, "category", "Writing "), c),
+        ["job_posts.csv", "'category'", "differ only by case or surrounding spaces", "'Writing'", "'writing'",
+         "'Writing '", "row 4", "row 6"]),
+    # item 8: lenient date readings refused
+    "epoch as a date": (lambda f, p, c: _csv(f, _set(p, 3, "posted_on", "epoch"), c),
+                        ["job_posts.csv", "posted_on", "wrong type", "'epoch'", "row 4"]),
+    "infinity as a date": (lambda f, p, c: _csv(f, p, _set(c, 3, "started_on", "infinity")),
+                           ["contracts.csv", "started_on", "wrong type", "'infinity'"]),
+    "placeholder date 9999-12-31": (lambda f, p, c: _csv(f, _set(p, 3, "posted_on", "9999-12-31"), c),
+                                    ["job_posts.csv", "posted_on", "from 1990-01-01 to 2099-12-31", "row 4"]),
+    "placeholder date in Parquet": (lambda f, p, c: _parquet_posts(f, p, c, posted_on=_nine_nines),
+                                    ["job_posts.parquet", "posted_on", "2099-12-31", "9999-12-31", "row 3"]),
+    "struct category in Parquet": (
+        lambda f, p, c: _parquet_posts(f, p, c, category=lambda d: [{"name": x} for x in d["category"]]),
+        ["job_posts.parquet", "category", "stored as struct", "must be text"]),
+    "list category in Parquet": (
+        lambda f, p, c: _parquet_posts(f, p, c, category=lambda d: [[x] for x in d["category"]]),
+        ["job_posts.parquet", "category", "stored as array", "must be text"]),
+    "float job ids in Parquet": (
+        lambda f, p, c: _parquet_posts(f, p, c, job_id=lambda d: pd.Series(range(len(d)), dtype="float64")),
+        ["job_posts.parquet", "job_id", "stored as float64", "2.0"]),
+    "table file is a folder": (_table_is_a_folder, ["contracts.csv is a folder, not a file"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INPROCESS_CASES))
+def test_broken_extract_is_refused_in_process(case, base, tmp_path):
+    make, words = INPROCESS_CASES[case]
+    make(tmp_path, *base)
+    summary, problems = validate(tmp_path)
+    assert summary is None and problems, f"{case}: accepted"
+    text = [str(p) for p in problems]
+    assert any(all(w in t for w in words) for t in text), f"{case}: no violation says {words}:\n" + "\n".join(text)
+    assert len(text) <= 3, f"{case}: noise besides the problem:\n" + "\n".join(text)
+
+
+def test_late_contract_does_not_stretch_the_window(base, tmp_path):
+    """Item 6: one contract dated 2031 must not let the window run past the job posts."""
+    from analysis.core.params import check_against_data, check_schema
+
+    posts, contracts = base
+    _csv(tmp_path, posts, _set(contracts, 3, "started_on", "2031-06-15"))
+    summary, problems = validate(tmp_path)
+    assert problems == [], [str(p) for p in problems]
+    assert summary.last_date == max(posts["posted_on"]) and summary.contracts_last_date == "2031-06-15"
+    assert summary.contracts_outside == 1
+    assert "note: 1 contract starts after the job posts' last month" in str(summary) and "row 4" in str(summary)
+    params, schema = check_schema({"end": "2031-06-30", "focus_categories": ["Writing"]})
+    assert schema == []
+    found = check_against_data(params, summary)
+    assert [p.key for p in found] == ["end"], [str(p) for p in found]
+    assert "job posts' last month" in found[0].message and "2024-06-30 or earlier" in found[0].message
+
+
+def test_validate_cli_reports_contracts_outside_the_posts(base, tmp_path, capsys):
+    from analysis.cli import main
+
+    posts, contracts = base
+    _csv(tmp_path, posts, _set(contracts, 3, "started_on", "2031-06-15"))
+    assert main(["validate", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "valid extract" in out and "job posts from" in out and "2031-06-15" in out and "note: 1 contract" in out
+
+
+# ---------------------------------------------------------------------------
+# Issue 13, item 5: estimate ids are distinct for any names
+# ---------------------------------------------------------------------------
+
+BUNDLED_SLUGS = {
+    "Accounting & Consulting": "accounting-consulting", "Admin Support": "admin-support",
+    "Customer Service": "customer-service", "Data Science & Analytics": "data-science-analytics",
+    "Design & Creative": "design-creative", "Engineering & Architecture": "engineering-architecture",
+    "IT & Networking": "it-networking", "Legal": "legal", "Sales & Marketing": "sales-marketing",
+    "Translation": "translation", "Web, Mobile & Software Dev": "web-mobile-software-dev", "Writing": "writing",
+}
+
+
+def test_slugs_of_names_with_ascii_letters_are_unchanged():
+    from analysis.core.text import slugify
+    from analysis.core.text import use_categories
+
+    cats = validate(PROJECT_ROOT / "data" / "synthetic")[0].categories
+    assert sorted(cats) == sorted(BUNDLED_SLUGS)
+    use_categories(cats)
+    try:
+        assert {c: slugify(c) for c in cats} == BUNDLED_SLUGS
+    finally:
+        use_categories([])
+
+
+def test_slugs_are_distinct_and_stable_for_any_names():
+    from analysis.core.text import slugify
+    from analysis.core.text import use_categories
+
+    names = ["ترجمة", "كتابة", "כתיבה", "תרגום", "写作", "翻译", "C++", "C#", "Writing"]
+    alone = [slugify(n) for n in names[:6]]
+    assert len(set(alone)) == 6 and all(s.startswith("category-") and len(s) == 17 for s in alone)
+    assert slugify("写作") == "category-030fdb9a"  # a hash of the name: the same on every machine and run
+    use_categories(names)
+    try:
+        ids = [slugify(n) for n in names]
+        assert len(set(ids)) == len(names), ids
+        assert ids[:6] == alone and slugify("Writing") == "writing"
+        assert slugify("C++").startswith("c-") and slugify("C#").startswith("c-")
+    finally:
+        use_categories([])
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore:.*singleton fixed effect:UserWarning")
+def test_non_latin_extract_gets_one_id_per_category(tmp_path):
+    """An all-Arabic, Hebrew and Chinese extract (and two names with the same plain slug)."""
+    from analysis.core.text import slugify
+    from analysis.estimation import category_effects
+    from analysis.data.panels import build_panels
+
+    names = ["ترجمة", "כתיבה", "写作", "C++", "C#", "翻译"]
+    write_extract(World(n_posts=4_000, seed=16, categories=categories_from_names(names)), tmp_path, fmt="csv")
+    assert validate(tmp_path)[1] == []
+    panels = build_panels(tmp_path, 1000.0, "2021-01-01", "2024-06-30",
+                          panels=("category_month", "category_tier_month"))
+    focus = names[:4]
+    ids = [e.id for e in category_effects(panels, focus, inference="crv1")]
+    assert len(ids) == len(set(ids)) == 5 * len(focus), ids
+    assert {i.split(".")[1] for i in ids} == {slugify(n) for n in focus}
+    assert slugify("C++") != slugify("C#")

@@ -431,7 +431,6 @@ def chapter_key(src: Path, params: dict, checksum: str, code: str, extra: str = 
 
 def _read_notebook(src: Path):
     import jupytext
-    import nbformat
 
     nb = jupytext.read(src)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}

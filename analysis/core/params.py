@@ -15,7 +15,8 @@ Two layers of checks, each collecting *every* problem rather than the first:
     integer, overlapping focus and control categories.
 :func:`check_against_data`
     The parameters against a valid extract (:class:`analysis.data.contract.Summary`):
-    the window inside the months the extract covers, categories present in
+    the window inside the job posts' months (contracts dated later do not
+    extend it), categories present in
     the extract (listing the valid ones), a non-empty control group, at
     least three categories, at least :data:`MIN_PRE_MONTHS` months before and
     :data:`MIN_POST_MONTHS` after the treatment date.
@@ -354,12 +355,15 @@ def check_against_data(params: dict, summary, skip: set[str] | frozenset = froze
                                      kind="data"))
     dates_ok = not (skip & {"start", "end", "treatment_date"})
     lists_ok = not (skip & {"focus_categories", "control_categories"})
+    # The window lies within the job posts' months (Summary.first_date and
+    # last_date are the posts' dates): a contract dated years after the last
+    # post must not stretch it, or months without posts enter the panels.
     if dates_ok and _month(params["start"]) < _month(first):
-        problems.append(ParamProblem("start", f"{params['start']} is before the extract's first month "
-                                     f"(data from {first} to {last}); valid: {first[:7]}-01 or later"))
+        problems.append(ParamProblem("start", f"{params['start']} is before the job posts' first month "
+                                     f"(job posts from {first} to {last}); valid: {first[:7]}-01 or later"))
     if dates_ok and _month(params["end"]) > _month(last):
-        problems.append(ParamProblem("end", f"{params['end']} is after the extract's last month "
-                                     f"(data from {first} to {last}); valid: {last} or earlier"))
+        problems.append(ParamProblem("end", f"{params['end']} is after the job posts' last month "
+                                     f"(job posts from {first} to {last}); valid: {last} or earlier"))
     if lists_ok:
         for key in LIST_KEYS:
             absent = [c for c in params[key] if c not in cats]

@@ -46,13 +46,15 @@ import numpy as np
 import pandas as pd
 from ibis import _
 
-from analysis.data.contract import CONTRACT, find_table_files
+from analysis.data.contract import CSV_READ_OPTIONS, find_table_files, typed_table
 
 PANELS = ("category_month", "category_tier_month", "category_level_month", "freelancer_month")
 #: The panels built together in one pass (the freelancer panel is a pass of its own).
 CATEGORY_PANELS = PANELS[:3]
 #: Environment variable naming a folder where :class:`PanelStore` keeps built
 #: panels (``python -m analysis run`` sets it, so a run builds each panel once).
+#: Parquet metadata key of a cached panel: the extract's categories (for estimate ids).
+_CATEGORIES_KEY = b"analysis.categories"
 
 
 def connect(backend: str = "duckdb", **kwargs):
@@ -83,34 +85,45 @@ def connect(backend: str = "duckdb", **kwargs):
 def read_extract(con, data_dir: str | Path):
     """Register an extract's two tables on an Ibis connection, typed.
 
-    Columns are cast to the data contract's types, extra columns dropped.
+    Files are opened as validation opens them (a CSV file as text, with
+    :data:`analysis.data.contract.CSV_READ_OPTIONS`; never with types guessed from
+    the first rows) and typed by the same reader,
+    :func:`analysis.data.contract.typed_table`: ids as text, money and hours as
+    float64, dates as dates (zoned timestamps by their UTC date; DuckDB
+    connections are set to UTC). Extra columns are dropped.
 
     Returns
     -------
     posts, contracts : ibis.Table
+
+    Raises
+    ------
+    FileNotFoundError
+        A table is missing.
+    analysis.data.contract.StorageError
+        A column is stored in a type the contract cannot read (validation
+        reports it).
     """
     files, problems = find_table_files(Path(data_dir))
     if problems:
         raise FileNotFoundError("; ".join(str(p) for p in problems))
+    if con.name == "duckdb":
+        con.raw_sql("SET TimeZone = 'UTC'")
     tables = {}
     for name, path in files.items():
         if path.suffix == ".parquet":
             t = con.read_parquet(str(path))
-        else:
-            t = con.read_csv(str(path))
-        tables[name] = _typed(t, name)
+        elif con.name == "duckdb":
+            t = con.read_csv(str(path), **CSV_READ_OPTIONS)
+        else:  # Spark and others: every column as text, RFC 4180 quotes
+            t = con.read_csv(str(path), header=True, inferSchema=False, escape='"', encoding="UTF-8")
+        tables[name] = typed_table(t, name)[0]
     return tables["job_posts"], tables["contracts"]
 
-
-_IBIS_TYPES = {"VARCHAR": "string", "DATE": "date", "BOOLEAN": "boolean", "DOUBLE": "float64"}
 
 #: Fixed-point type of the exact sums: 9 decimals (a billionth of a dollar,
 #: hour or star), up to 10^29 in total.
 EXACT = "decimal(38, 9)"
-
-
-def _typed(t, name: str):
-    return t.select(**{c: t[c].cast(_IBIS_TYPES[typ]) for c, (typ, _d) in CONTRACT[name].items()})
 
 
 def _exact_sum(col):
@@ -340,6 +353,18 @@ def _execute(expr) -> pd.DataFrame:
     return t.to_pandas(split_blocks=True, self_destruct=True)
 
 
+def declare_categories(posts) -> list[str]:
+    """Every category of the extract (not only the window's), declared to
+    :func:`analysis.core.text.use_categories` so that estimate ids are distinct
+    for any names and the same for every window; returns them sorted."""
+    from analysis.core.text import use_categories
+
+    cats = sorted(str(c) for c in posts.select("category").distinct().to_pyarrow()["category"].to_pylist()
+                  if c is not None)
+    use_categories(cats)
+    return cats
+
+
 def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
                  start: str | None = None, end: str | None = None,
                  backend: str = "duckdb", con=None, panels=PANELS) -> dict[str, pd.DataFrame]:
@@ -369,12 +394,16 @@ def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
     dict of str to pandas.DataFrame
         ``category_month``, ``category_tier_month``, ``category_level_month``,
         ``freelancer_month`` (those asked for).
+
+    Also declares the extract's categories for estimate ids
+    (:func:`declare_categories`).
     """
     unknown = sorted(set(panels) - set(PANELS))
     if unknown:
         raise ValueError(f"unknown panel(s) {unknown}; valid: {list(PANELS)}")
     con = con if con is not None else connect(backend)
     posts, contracts = read_extract(con, data_dir)
+    declare_categories(posts)
     exprs = panel_exprs(posts, contracts, value_threshold_usd, start, end)
     out = {}
     if set(panels) & set(CATEGORY_PANELS):
@@ -514,18 +543,29 @@ class PanelStore(Mapping):
         return hashlib.sha256(blob.encode()).hexdigest()[:24]
 
     def _load_or_build(self, group) -> dict[str, pd.DataFrame]:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from analysis.core.text import declared_categories, use_categories
+
         folder = self.cache_dir / self.key() if self.cache_dir else None
         if folder is not None and all((folder / f"{n}.parquet").is_file() for n in group):
             try:
                 os.utime(folder)  # most recently used: kept by the cache pruning
-                return {n: pd.read_parquet(folder / f"{n}.parquet") for n in group}
-            except OSError:  # removed meanwhile by another run's cache pruning: build instead
+                frames = {n: pd.read_parquet(folder / f"{n}.parquet") for n in group}
+                meta = pq.read_schema(folder / f"{group[0]}.parquet").metadata or {}
+                use_categories(json.loads(meta[_CATEGORIES_KEY]))  # as the build declared them
+                return frames
+            except (OSError, KeyError, ValueError):  # removed meanwhile by another run's pruning: build instead
                 pass
         frames = build_panels(self.data_dir, *self.args, panels=group)
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
+            cats = json.dumps(declared_categories(), ensure_ascii=False).encode("utf-8")
             for n, df in frames.items():
                 tmp = folder / f".{n}.parquet.tmp-{os.getpid()}"
-                df.to_parquet(tmp, index=False)
+                table = pa.Table.from_pandas(df, preserve_index=False)  # as DataFrame.to_parquet(index=False)
+                table = table.replace_schema_metadata({**(table.schema.metadata or {}), _CATEGORIES_KEY: cats})
+                pq.write_table(table, tmp)
                 os.replace(tmp, folder / f"{n}.parquet")  # atomic: a reader never sees half a file
         return frames
