@@ -109,7 +109,6 @@ from analysis.core.hashing import file_sha256, package_versions
 from analysis.core.params import DEFAULT_PARAMS
 from analysis.core.paths import PROJECT_ROOT, SYNTHETIC_DIR
 from analysis.build.integrity import ExtractChanged, check_unchanged
-from analysis.estimation.headline import headline_estimates
 
 SUMMARY = "00_summary"
 #: Pages that read what the other chapters produced: they run last, in this
@@ -708,6 +707,8 @@ def run_sweep(inputs: Inputs, base_key: dict, cache: Path, stage: Path, backend:
         t0 = time.monotonic()
         if not cached.exists():
             try:
+                from analysis.estimation.headline import headline_estimates
+
                 ests = headline_estimates(params, backend)
             except Exception as e:
                 raise RunError(f"sweep set {k} ({_label(overrides)}) failed: {type(e).__name__}: {e}",

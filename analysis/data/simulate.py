@@ -87,7 +87,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-from scipy.stats import norm
+from scipy.special import ndtr as _normal_cdf  # scipy.stats.norm.cdf, without importing scipy.stats
 
 from ..core.params import RELEASE_DATE
 from ..core.periods import post_mask
@@ -381,9 +381,9 @@ def _expected(world: World, shocks: np.ndarray | None, counterfactual: bool) -> 
         probs = _level_probs(c, ramp)
         mu = c.log_value + LEVEL_VALUE_OFFSET[None, :] + w.platform["value"] * ramp[:, None]
         s = SIGMA_VALUE
-        p_low = norm.cdf((lnT - mu) / s)
+        p_low = _normal_cdf((lnT - mu) / s)
         mean_v = np.exp(mu + s**2 / 2)
-        pe_low = mean_v * norm.cdf((lnT - mu - s**2) / s)
+        pe_low = mean_v * _normal_cdf((lnT - mu - s**2) / s)
         keep_low = np.exp((c.low - c.high) * ramp)[:, None] if c.tiered else 1.0
         if trend is not None:
             keep_low = keep_low * trend[:, None]
