@@ -72,6 +72,7 @@ import pandas as pd
 
 from analysis.core.text import slugify
 from analysis.estimation.shares import ai_share_did, default_controls, estimation_kwargs, expert_share_did
+from analysis.results.verdict import verdict  # noqa: F401  (the claim check's rule for one estimate)
 
 VERDICTS = ("supported", "contradicted", "inconclusive", "missing")
 CLAIM_VERDICTS = ("supported", "partly supported", "conflicting evidence", "contradicted", "inconclusive",
@@ -272,45 +273,6 @@ def own_ids(roles) -> list[str]:
     ['category.data-science-analytics.ai_share', 'productivity.expert_share']
     """
     return [i for i in required_ids(roles) if i.endswith((".ai_share", ".expert_share"))]
-
-
-def _nan(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
-
-
-def verdict(ci_low: float, ci_high: float, expected: int) -> str:
-    """Verdict of one estimate from its interval and the claimed sign.
-
-    Parameters
-    ----------
-    ci_low, ci_high : float
-        95% interval (any order; NaN when unavailable).
-    expected : int
-        Claimed sign, +1 or -1.
-
-    Returns
-    -------
-    str
-        ``"supported"``, ``"contradicted"`` or ``"inconclusive"`` (see the
-        module docstring).
-
-    Examples
-    --------
-    >>> verdict(2.0, 9.0, +1), verdict(2.0, 9.0, -1), verdict(-2.0, 9.0, +1)
-    ('supported', 'contradicted', 'inconclusive')
-    >>> verdict(float("nan"), 3.0, +1)
-    'inconclusive'
-    """
-    if expected not in (1, -1):
-        raise ValueError("expected must be +1 or -1")
-    if _nan(ci_low) or _nan(ci_high):
-        return "inconclusive"
-    lo, hi = sorted((float(ci_low), float(ci_high)))
-    if lo > 0:
-        return "supported" if expected > 0 else "contradicted"
-    if hi < 0:
-        return "supported" if expected < 0 else "contradicted"
-    return "inconclusive"
 
 
 def claim_check(results: pd.DataFrame, roles) -> pd.DataFrame:

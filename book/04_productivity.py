@@ -169,7 +169,7 @@ page.say("wf_mean_hours", wf_hours)
 page.say("wf_feedback", wf_feedback, expected=-1, digits=2)
 page.glue("wf_feedback_stars", abs(wf_feedback.coef))
 page.glue("wf_inference", wf_rate.inference)
-page.md("wf_sample", words.freelancer_sample_markdown(wf_rate.details["sample"], wf_rate.details["n_freelancers"]))
+page.md("wf_sample", words.freelancer_sample_sentence(wf_rate.details["sample"], wf_rate.details["n_freelancers"]))
 
 wf_labels = {wf_rate.id: "Hourly rate", wf_epc.id: "Earnings per contract", wf_hours.id: "Hours per hourly contract",
              wf_feedback.id: "Feedback"}

@@ -58,8 +58,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from analysis.estimation.did import TREATMENT_DATE
 from analysis.core.periods import post_mask
+from analysis.estimation.did import TREATMENT_DATE
+from analysis.results.verdict import verdict as sign_verdict  # the claim check's rule
 
 __all__ = [
     "HonestResult", "holm", "family_decisions", "family_verdicts", "sign_verdict", "ferman_pinto",
@@ -157,25 +158,6 @@ def family_decisions(pvalues, alpha: float = 0.05) -> np.ndarray:
     """Which hypotheses of a family Holm's procedure rejects at family-wise level ``alpha``."""
     adj = holm(pvalues)
     return np.where(np.isnan(adj), False, adj <= alpha)
-
-
-def sign_verdict(ci_low: float, ci_high: float, expected: int) -> str:
-    """Verdict of one estimate from an interval and a claimed sign.
-
-    The rule of :func:`analysis.claims.verdict` (tested equal): ``"supported"``
-    when the interval excludes zero on the claimed side, ``"contradicted"``
-    on the other side, ``"inconclusive"`` otherwise or when missing.
-    """
-    if expected not in (1, -1):
-        raise ValueError("expected must be +1 or -1")
-    if ci_low is None or ci_high is None or math.isnan(ci_low) or math.isnan(ci_high):
-        return "inconclusive"
-    lo, hi = sorted((float(ci_low), float(ci_high)))
-    if lo > 0:
-        return "supported" if expected > 0 else "contradicted"
-    if hi < 0:
-        return "supported" if expected < 0 else "contradicted"
-    return "inconclusive"
 
 
 def family_verdicts(estimates, pvalues, expected, alpha: float = 0.05) -> list[str]:

@@ -16,10 +16,7 @@ import pandas as pd
 
 from analysis.estimation.checks import WOOLDRIDGE_PUBLISHED
 from analysis.report.words import p_text
-
-
-def _nan(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
+from analysis.results.verdict import missing as _nan
 
 
 def package_versions_table(versions: dict) -> pd.DataFrame:

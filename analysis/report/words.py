@@ -15,10 +15,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.report.escape import Markdown
-
-
-def _nan(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
+from analysis.results.verdict import missing as _nan
+from analysis.results.verdict import verdict as rule
 
 
 def direction(x: float, up: str = "rose", down: str = "fell", flat: str = "did not change",
@@ -42,7 +40,7 @@ def direction(x: float, up: str = "rose", down: str = "fell", flat: str = "did n
 
 
 #: The verdict words of one estimate for a hypothesis, by the estimate's verdict
-#: (:func:`analysis.claims.verdict`) and, when inconclusive, by the point estimate's side.
+#: (:func:`analysis.results.verdict.verdict`) and, when inconclusive, by the point estimate's side.
 VERDICT_WORDS = {
     "supported": "supports",
     "contradicted": "contradicts",
@@ -54,7 +52,7 @@ VERDICT_WORDS = {
 def verdict(estimate: float, ci_low: float, ci_high: float, expected: int = 1) -> str:
     """Whether an estimate supports a hypothesis of sign ``expected`` (+1 or -1), as a verb for prose.
 
-    The rule is the claim check's (:func:`analysis.claims.verdict`): "supports"
+    The rule is the claim check's (:func:`analysis.results.verdict.verdict`): "supports"
     when the whole 95% interval lies on the expected side of zero,
     "contradicts" when it lies on the other side; otherwise "points the same
     way as, but does not establish," when the point estimate has the expected
@@ -67,8 +65,6 @@ def verdict(estimate: float, ci_low: float, ci_high: float, expected: int = 1) -
     >>> verdict(-5, -9, -1, expected=-1)
     'supports'
     """
-    from analysis.claims import verdict as rule
-
     v = rule(ci_low, ci_high, expected)
     if v == "inconclusive" and not _nan(estimate) and np.sign(expected) * estimate > 0:
         v = "same side"
@@ -160,8 +156,11 @@ def name_of_min(names: Sequence[str], values: Sequence[float]) -> str:
     return list(names)[int(np.argmin(np.asarray(values, dtype="float64")))]
 
 
-def freelancer_sample_sentence(sample: dict, n_used: int | None = None) -> str:
-    """Which freelancers a within-freelancer regression uses, as Markdown sentences.
+def freelancer_sample_sentence(sample: dict, n_used: int | None = None) -> Markdown:
+    """Which freelancers a within-freelancer regression uses, as Markdown sentences (for ``Page.md``).
+
+    The sentences are written from counts and the seed only (no text from
+    data), so their Markdown (the code span of the parameter name) is trusted.
 
     Parameters
     ----------
@@ -195,7 +194,7 @@ def freelancer_sample_sentence(sample: dict, n_used: int | None = None) -> str:
     if n_used is not None:
         text += (f" After dropping freelancers seen in one month only (their own fixed effect would fit them "
                  f"exactly), {n_used:,} remain.")
-    return text
+    return Markdown.trusted(text)
 
 
 def tier_sentences(check: pd.DataFrame, digits: int = 1) -> Markdown:
@@ -232,19 +231,3 @@ def tier_sentences(check: pd.DataFrame, digits: int = 1) -> Markdown:
     # One paragraph: the text is pasted inline into a list item of the
     # summary, where a Markdown list would not render as a list.
     return Markdown(" ".join(lines))
-
-
-def freelancer_sample_markdown(sample: dict, n_used: int | None = None) -> Markdown:
-    """:func:`freelancer_sample_sentence` as :class:`~analysis.report.escape.Markdown`, for ``Page.md``.
-
-    The sentence is written here from counts and the seed only (no text from
-    data), so its Markdown (the code span of the parameter name) is trusted.
-
-    Examples
-    --------
-    >>> md = freelancer_sample_markdown({"n_freelancers": 4239, "n_sampled": 4239, "sampled": False,
-    ...                                  "max_freelancers": 25000, "seed": 1}, 4100)
-    >>> isinstance(md, Markdown), md.endswith("4,100 remain.")
-    (True, True)
-    """
-    return Markdown.trusted(freelancer_sample_sentence(sample, n_used))
