@@ -288,8 +288,7 @@ def tier_gap_did(category_tier_month: pd.DataFrame, treated: str, controls: Sequ
     inf = infer(inference, df, unit=unit, fe_cols=["_ut", "_mt"], xcol="_DL", crv1=crv1, treated=treated_l,
                 controls=controls, seed=seed, n_clusters=len(treated_l) + len(controls), make_x=make_x, target=1,
                 others=["_D"], b_reps=b_reps, max_enumerate=max_enumerate, n_random=n_random)
-    if inf.label.startswith("randomization"):
-        details.update(inf.details)
+    details.update(inf.details)
     p, ci, se, label = inf.p, inf.ci, inf.se, inf.label
     if id is None:
         id = f"category.{'+'.join(slugify(t) for t in treated_l)}.{outcome}.tier_gap"
