@@ -6,13 +6,28 @@
 ``--set 'focus_categories=[Writing, Translation]'`` gives a list and
 ``--set value_threshold_usd=500`` a number).
 
+How YAML is read (:func:`load_yaml`, for the parameters file, the sweep
+file and every ``--set`` value):
+
+* dates stay text (checked here as ISO dates);
+* ``1e3`` and ``2.5E-2`` are numbers, as in YAML 1.2 (PyYAML's YAML 1.1
+  reads them as text);
+* a document may have at most :data:`MAX_YAML_BYTES` bytes, expand to at
+  most :data:`MAX_YAML_NODES` values once aliases are followed (a 500-byte
+  alias bomb would expand to 10^9), nest at most :data:`MAX_YAML_DEPTH`
+  levels, and hold no alias to itself;
+* a key given twice in one mapping is refused, naming the key and both
+  lines (YAML would silently keep the last).
+
 Two layers of checks, each collecting *every* problem rather than the first:
 
 :func:`check_schema`
     The parameters on their own: unknown names (with the closest valid
     names), wrong types, unparseable dates, ``start >= end``, a treatment
     date outside the window, a non-positive threshold, a seed that is not an
-    integer, overlapping focus and control categories.
+    integer, overlapping focus and control categories. Any value of any
+    type gives a problem, never an exception (a list of lists, an integer
+    beyond any float, a mapping where a path is expected).
 :func:`check_against_data`
     The parameters against a valid extract (:class:`analysis.contract.Summary`):
     the window inside the job posts' months (contracts dated later do not
