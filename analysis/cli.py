@@ -1,7 +1,10 @@
 """Command-line interface of the project.
 
 ``python -m analysis validate DIR``
-    Check an extract against the data contract (exit 1 with every problem).
+    Check an extract against the data contract (exit 0 when valid, printing
+    what it holds and notes such as contracts after the job posts' last
+    month; 1 with every problem; 4 when a file cannot be read at all, e.g.
+    permission denied).
 ``python -m analysis simulate OUT [--seed N] [--posts N] [--no-effects] ...``
     Write a synthetic extract and its ``truth.json``.
 ``python -m analysis run ...``
@@ -17,7 +20,11 @@ import sys
 def _validate(args) -> int:
     from analysis.data.contract import format_violations, validate
 
-    summary, problems = validate(args.folder)
+    try:
+        summary, problems = validate(args.folder)
+    except OSError as e:  # the environment, not the data: not exit 1
+        print(f"error: cannot read {e.filename or args.folder}: {e.strerror or e}", file=sys.stderr)
+        return 4
     if problems:
         print(format_violations(args.folder, problems), file=sys.stderr)
         return 1

@@ -15,6 +15,7 @@ or quotes) are checked to validate.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -403,7 +404,7 @@ def test_zoned_parquet_timestamps_are_dated_in_utc_on_any_machine(tmp_path):
             "print(json.dumps([s.first_date, s.last_date, [str(x) for x in v], int(cm.job_posts.sum()),"
             " str(cm.month.min().date())]))")
     outs = set()
-    for tz in ("UTC", "Pacific/Kiritimati", "America/Los_Angeles"):
+    for tz in ("Pacific/Kiritimati", "America/Los_Angeles"):  # UTC+14 and UTC-8
         r = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
                            env={**os.environ, "TZ": tz}, cwd=PROJECT_ROOT, timeout=300)
         assert r.returncode == 0, r.stderr
@@ -569,3 +570,272 @@ def test_non_latin_extract_gets_one_id_per_category(tmp_path):
     assert len(ids) == len(set(ids)) == 5 * len(focus), ids
     assert {i.split(".")[1] for i in ids} == {slugify(n) for n in focus}
     assert slugify("C++") != slugify("C#")
+
+
+# ---------------------------------------------------------------------------
+# Issue 13, item 7: accepted inputs that crashed later; YAML limits (and item 8's duplicate keys)
+# ---------------------------------------------------------------------------
+#
+# In-process ``python -m analysis run`` (analysis.cli.main): every case stops
+# at the checks, before any chapter runs. One cache for the module, so the
+# bundled extract is validated once.
+
+
+@pytest.fixture(scope="module")
+def run_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("run_cache")
+
+
+def run_inprocess(capsys, *args, out: Path, cache: Path) -> tuple[int, str]:
+    from analysis.cli import main
+
+    code = main(["run", *args, "--out", str(out), "--cache-dir", str(cache)])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err, err
+    return code, err
+
+
+BOMB = ('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+        + "".join(f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi")))
+
+#: case -> (--params text or None, --set values, exit code, words in the message)
+RUN_PARAM_CASES = {
+    "threshold no contract of a focus category reaches": (None, ["value_threshold_usd=25000"], 2,
+                                                          ["value_threshold_usd", "25,000.00", "'Translation'",
+                                                           "reaches it", "valid: above"]),
+    "threshold below every contract": (None, ["value_threshold_usd=1"], 2, ["value_threshold_usd", "is below it"]),
+    "focus categories a list of lists": (None, ["focus_categories=[[Writing]]"], 2,
+                                         ["focus_categories", "not a list of category names"]),
+    "threshold an integer beyond any float": (None, ["value_threshold_usd=" + "9" * 400], 2,
+                                              ["value_threshold_usd", "finite number"]),
+    "data_dir a list": ("data_dir: [a, b]\n", [], 2, ["data_dir", "not a folder path"]),
+    "YAML alias bomb": (BOMB, [], 2, ["not a readable YAML file", "aliases are expanded", "alias bomb"]),
+    "YAML alias to itself": ("focus_categories: &a [*a]\n", [], 2, ["alias refers to itself"]),
+    "YAML nested too deep": ("focus_categories: " + "[" * 60 + "]" * 60 + "\n", [], 2, ["levels deep"]),
+    "YAML too large": ("seed: 1\n" + "#" * (300 * 1024) + "\n", [], 2, ["bytes, more than"]),
+    "YAML duplicate key": ("seed: 1\nvalue_threshold_usd: 500\nseed: 2\n", [], 2,
+                           ["duplicate key 'seed'", "lines 1 and 3"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(RUN_PARAM_CASES))
+def test_bad_parameters_refused_in_process(case, capsys, tmp_path, run_cache):
+    text, sets, code, words = RUN_PARAM_CASES[case]
+    args = [a for s in sets for a in ("--set", s)]
+    if text is not None:
+        (tmp_path / "params.yaml").write_text(text)
+        args += ["--params", str(tmp_path / "params.yaml")]
+    out = sentinel_out(tmp_path)
+    before = tree_hash(out)
+    got, err = run_inprocess(capsys, *args, out=out, cache=run_cache)
+    assert got == code, f"exit {got}, expected {code}:\n{err}"
+    for w in words:
+        assert w in err, f"{w!r} not in:\n{err}"
+    assert len(err.strip().splitlines()) <= 25, err
+    assert tree_hash(out) == before
+
+
+def test_alias_bomb_is_refused_without_expanding(tmp_path):
+    import tracemalloc
+
+    from analysis.core.params import ParamsFileError, read_params_file
+
+    (tmp_path / "p.yaml").write_text(BOMB)
+    assert len(BOMB) < 600
+    tracemalloc.start()
+    try:
+        with pytest.raises(ParamsFileError, match="alias bomb"):
+            read_params_file(tmp_path / "p.yaml")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 2**20, f"{peak / 2**20:.0f} MiB to refuse a {len(BOMB)}-byte file"
+
+
+def test_exponent_numbers_are_numbers():
+    from analysis.core.params import check_schema, parse_sets
+
+    sets, problems = parse_sets(["value_threshold_usd=1e3", "seed=7"])
+    assert problems == [] and sets == {"value_threshold_usd": 1000.0, "seed": 7}
+    full, problems = check_schema(sets)
+    assert problems == [] and full["value_threshold_usd"] == 1000.0
+    assert parse_sets(["value_threshold_usd=2.5E+2"])[0]["value_threshold_usd"] == 250.0
+    assert parse_sets(["focus_categories=[1e3x, Writing]"])[0]["focus_categories"] == ["1e3x", "Writing"]
+
+
+@pytest.fixture(scope="module")
+def bundled_summary():
+    return validate(PROJECT_ROOT / "data" / "synthetic")[0]
+
+
+ODD_VALUES = [None, True, 0, -1, 10**400, 1e308 * 10, float("nan"), "", "  ", "x" * 10_000, [], [[]], [["Writing"]],
+              [None], [1, 2], {"a": 1}, [{"a": [1]}], "2021-02-30", "2021-01-01T00:00:00"]
+
+
+@pytest.mark.parametrize("key", ["start", "end", "treatment_date", "value_threshold_usd", "focus_categories",
+                                 "control_categories", "seed", "max_freelancers", "data_dir", "output_dir"])
+def test_any_value_of_any_parameter_is_checked_not_crashed(key, bundled_summary):
+    """check_schema and check_against_data answer with problems for every odd value: never an exception."""
+    from analysis.core.params import check_against_data, check_schema
+
+    summary = bundled_summary
+    for value in ODD_VALUES:
+        full, problems = check_schema({key: value})
+        found = check_against_data(full, summary, skip={p.key for p in problems})
+        assert all(len(str(p)) < 600 for p in problems + found), [str(p)[:200] for p in problems + found]
+
+
+# ---------------------------------------------------------------------------
+# Issue 13, items 4 and 7: --out, the cache, locks and exit codes
+# ---------------------------------------------------------------------------
+
+
+def test_out_that_is_a_file_is_refused_untouched(capsys, tmp_path, run_cache):
+    out = tmp_path / "thesis.docx"
+    out.write_bytes(b"my thesis\n")
+    code, err = run_inprocess(capsys, out=out, cache=run_cache)
+    assert code == 2 and "is a file, not a folder" in err and str(out) in err, err
+    assert out.read_bytes() == b"my thesis\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["thesis.docx"], "something was renamed or left"
+
+
+@pytest.mark.parametrize("own", ["results/thesis_tables.csv", "figures/fig1.png", "html/index.html"])
+def test_out_holding_the_users_own_products_is_refused(own, capsys, tmp_path, run_cache):
+    """``--out ~`` with ``~/results/thesis_tables.csv``: nothing is replaced, nothing is touched."""
+    home = tmp_path / "home"
+    (home / own).parent.mkdir(parents=True)
+    (home / own).write_text("mine\n")
+    (home / "notes.txt").write_text("also mine\n")
+    before = tree_hash(home)
+    code, err = run_inprocess(capsys, out=home, cache=run_cache)
+    assert code == 2 and own.split("/")[0] in err and "no run made" in err, err
+    assert tree_hash(home) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
+
+
+def _built(stage: Path, tag: str) -> Path:
+    """A fake build: the products a run makes."""
+    (stage / "html").mkdir(parents=True)
+    (stage / "html" / "index.html").write_text(f"<html>{tag}</html>\n")
+    (stage / "results").mkdir()
+    (stage / "results" / "estimates.csv").write_text(f"id,estimate_pct\n{tag},1.0\n")
+    (stage / "manifest.json").write_text(json.dumps({"key": tag}) + "\n")
+    return stage
+
+
+def test_swap_in_replaces_only_what_a_run_made(tmp_path):
+    from analysis.build.run import OUT_MARK, check_out, swap_in
+
+    out = tmp_path / "out"
+    assert check_out(out) == "new"
+    swap_in(_built(tmp_path / ".out.tmp-1", "one"), out)
+    assert json.loads((out / OUT_MARK).read_text())["created"] is True
+    (out / "keep").mkdir()
+    (out / "keep" / "mine.txt").write_text("mine\n")
+    assert check_out(out) == "replace"
+    swap_in(_built(tmp_path / ".out.tmp-2", "two"), out)
+    assert (out / "html" / "index.html").read_text() == "<html>two</html>\n"
+    assert (out / "keep" / "mine.txt").read_text() == "mine\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_products_go_inside_a_users_folder_without_replacing_it(tmp_path):
+    """An existing folder no run made (and with none of the product names) keeps its identity and contents."""
+    from analysis.build.run import OUT_MARK, check_out, swap_in
+
+    home = tmp_path / "home"
+    (home / "thesis").mkdir(parents=True)
+    (home / "thesis" / "ch1.tex").write_text("mine\n")
+    ino = home.stat().st_ino
+    assert check_out(home) == "inside"
+    swap_in(_built(tmp_path / ".home.tmp-1", "one"), home)
+    assert home.stat().st_ino == ino, "the user's folder itself was replaced"
+    assert json.loads((home / OUT_MARK).read_text())["created"] is False
+    assert check_out(home) == "inside"
+    swap_in(_built(tmp_path / ".home.tmp-2", "two"), home)
+    assert home.stat().st_ino == ino
+    assert (home / "results" / "estimates.csv").read_text() == "id,estimate_pct\ntwo,1.0\n"
+    assert (home / "thesis" / "ch1.tex").read_text() == "mine\n"
+    assert sorted(p.name for p in home.iterdir()) == sorted([OUT_MARK, "html", "manifest.json", "results", "thesis"])
+
+
+def test_kill_while_products_move_inside_is_undone(tmp_path):
+    from analysis.build.run import check_out, recover, swap_in
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "thesis.tex").write_text("mine\n")
+    swap_in(_built(tmp_path / ".home.tmp-1", "one"), home)
+    before = tree_hash(home)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    # A run killed after the old products left and the new html came in, before the new manifest.
+    trash = home / f".analysis-old-{dead}"
+    trash.mkdir()
+    for name in ("manifest.json", "html", "results", ".analysis-run"):
+        os.rename(home / name, trash / name)
+    (trash / ".moving-in").touch()
+    (home / "html").mkdir()
+    (home / "html" / "index.html").write_text("<html>half</html>\n")
+    recover(home)  # run() calls it first thing
+    assert tree_hash(home) == before
+    assert check_out(home) == "inside"
+
+
+def test_two_runs_into_one_out_exclude_each_other_whatever_their_caches(capsys, tmp_path, run_cache):
+    from analysis.build.run import locked, out_lock
+
+    out = sentinel_out(tmp_path)
+    before = tree_hash(out)
+    with locked(out_lock(out), wait=False):  # another run, with its own cache, is writing out
+        env = {"ANALYSIS_RUN_FAIL": _first_chapter()}  # had it not been refused, fail fast (exit 3)
+        old = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        try:
+            code, err = run_inprocess(capsys, out=out, cache=tmp_path / "other-cache")
+        finally:
+            for k, v in old.items():
+                os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+    assert code == 4 and "another run is writing" in err and str(out) in err, err
+    assert tree_hash(out) == before
+
+
+def _first_chapter() -> str:
+    from analysis.build.run import chapter_sources, ordered
+
+    return ordered(chapter_sources())[0].stem
+
+
+def test_unwritable_cache_is_refused_naming_it(capsys, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    code, err = run_inprocess(capsys, out=tmp_path / "out", cache=blocker / "cache")
+    assert code == 4 and "cache folder" in err and str(blocker / "cache") in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_full_disk_is_an_environment_error_not_bad_data(capsys, tmp_path, run_cache, monkeypatch):
+    import errno
+
+    import analysis.build.run
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device", str(run_cache / "validated" / "x.json"))
+
+    monkeypatch.setattr(analysis.build.run, "validate_cached", full)
+    code, err = run_inprocess(capsys, out=tmp_path / "out", cache=run_cache)
+    assert code == 4 and "No space left on device" in err and str(run_cache / "validated") in err, err
+
+
+def test_unexpected_error_is_internal_not_bad_data(capsys, tmp_path, run_cache, monkeypatch):
+    from analysis.cli import main
+
+    import analysis.build.run
+
+    def bug(*a, **k):
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(analysis.build.run, "check_inputs", bug)
+    code = main(["run", "--out", str(tmp_path / "out"), "--cache-dir", str(run_cache)])
+    err = capsys.readouterr().err
+    assert code == 5 and "internal error" in err and "TypeError: a bug" in err, err

@@ -32,14 +32,33 @@ Steps
 Atomic output
 -------------
 Everything is built in ``.<out>.tmp-<pid>`` next to ``<out>`` (same
-filesystem). Only when every step succeeded is ``<out>`` renamed aside
-(``.<out>.old-<pid>``), the new folder renamed in, entries of the old folder
-that the run does not make (``.cache``, ``interactive``, ``test-artifacts``,
-anything of yours) moved over, and the old folder removed. A failure, Ctrl-C
-or kill before that point leaves ``<out>`` untouched; leftovers of killed runs
-are cleaned (or, if the kill fell between the two renames, the old folder is
-put back) by the next run. The run products in ``<out>`` are ``html/``,
-``results/``, ``figures/``, ``executed/``, ``sweep/`` and ``manifest.json``.
+filesystem). Only when every step succeeded are the products put in place;
+a failure, Ctrl-C or kill before that point leaves ``<out>`` untouched, and
+leftovers of killed runs are cleaned (or the previous products put back) by
+the next run. The run products in ``<out>`` are ``html/``, ``results/``,
+``figures/``, ``executed/``, ``sweep/``, ``manifest.json`` and the mark
+``.analysis-run`` (:data:`OUT_MARK`).
+
+What ``--out`` may be (checked before anything runs, and again before the
+products are put in place; :func:`check_out`):
+
+* a folder that does not exist yet: the built folder is renamed into place;
+* a folder an earlier run marked as its own (the file ``.analysis-run``, or,
+  for folders built before that mark existed, a ``manifest.json`` with a
+  ``key``): it is replaced as a whole (renamed aside, the new one renamed
+  in); entries that are not run products (``.cache``, ``interactive``,
+  anything of yours) are moved over, never deleted;
+* an existing folder no run made that holds *none* of the product names
+  (``html``, ``results``, ...): the products are added inside it, nothing
+  else is touched, and it is marked as holding a run's products (later runs
+  replace those products inside it, never the folder itself);
+* anything else is refused with a message and exit code 2: a file (it is
+  never renamed or touched), the root folder, or an unmarked folder that
+  already holds a ``results/``, ``figures/``, ... of its own (``--out ~``
+  with ``~/results``).
+
+Two runs into the same ``<out>`` exclude each other whatever their caches:
+the lock is the file ``.<out>-analysis.lock`` next to ``<out>``.
 
 Cache
 -----
@@ -61,12 +80,21 @@ Exit codes
     any parameters (fewer than three categories).
 2
     Invalid parameters (on their own or for this extract), an unreadable
-    parameters or sweep file, or a command-line usage error.
+    parameters or sweep file (not YAML, too large, an alias bomb, a duplicate
+    key), an ``--out`` that must not be replaced (see above), or a
+    command-line usage error.
 3
     A chapter failed while executing, the book build failed (warnings are
     errors), or results could not be merged. The message names the chapter,
     the cell (index and first line) and the error; the partial executed
     notebook is kept under ``<cache>/failed/``.
+4
+    A folder the run writes cannot be used: another run is writing the same
+    ``--out``, or the cache, output or temporary folder is read-only, full
+    or not a folder. The message names the path.
+5
+    Internal error: an unexpected exception (a bug; the traceback is printed).
+    Never 1, which means bad data.
 130
     Interrupted (Ctrl-C or SIGTERM).
 
@@ -120,6 +148,9 @@ RUN_CONTEXT = "run-context.json"
 CACHE_ENV = "ANALYSIS_CACHE_DIR"
 KEEP_CACHE_ENTRIES = 6
 EXIT_OK, EXIT_DATA, EXIT_PARAMS, EXIT_BUILD, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_ENV, EXIT_INTERNAL = 4, 5
+#: The file by which a run marks an output folder as holding its products.
+OUT_MARK = ".analysis-run"
 #: Book files outside the chapters that change the HTML (part of the overall key).
 BOOK_EXTRAS = ("_config.yml", "_toc.yml")
 
@@ -364,7 +395,8 @@ def _pid_alive(pid: int) -> bool:
 
 
 def recover(out: Path) -> None:
-    """Clean what killed runs left next to ``out``; put back an old folder if a kill fell mid-swap."""
+    """Clean what killed runs left next to (and inside) ``out``; put back the
+    previous products if a kill fell while they were being replaced."""
     parent = out.parent
     if not parent.is_dir():
         return
@@ -380,20 +412,152 @@ def recover(out: Path) -> None:
                 os.rename(p, out)
             else:
                 shutil.rmtree(p, ignore_errors=True)
+    if not out.is_dir() or out.is_symlink():
+        return
+    for trash in sorted(out.glob(".analysis-old-*")):  # products being replaced in place
+        try:
+            pid = int(trash.name.rsplit("-", 1)[1])
+        except ValueError:
+            continue
+        if pid == os.getpid() or _pid_alive(pid):
+            continue
+        names = (*PRODUCTS, OUT_MARK)
+        moving_in = (trash / ".moving-in").exists()
+        if not (moving_in and (out / "manifest.json").exists()):  # not finished: back to the old products
+            if moving_in:  # every old product had left: what is in out is new and incomplete
+                for name in names:
+                    _remove(out / name)
+            for name in names:
+                if (trash / name).exists() or (trash / name).is_symlink():
+                    os.rename(trash / name, out / name)
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def _mark(out: Path) -> dict | None:
+    """The mark of an output folder a run made (None: no run marked it).
+
+    ``{"created": True}``: the folder itself is the run's and may be replaced
+    whole; ``{"created": False}``: a folder of the user's holding a run's
+    products. A folder built before the mark existed is recognised by its
+    ``manifest.json`` with a ``key`` (every run wrote one).
+    """
+    mark = out / OUT_MARK
+    if mark.is_file() and not mark.is_symlink():
+        with contextlib.suppress(OSError, ValueError):
+            data = json.loads(mark.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("made_by") == "python -m analysis run":
+                return {"created": bool(data.get("created", True))}
+    manifest = out / "manifest.json"
+    if manifest.is_file() and not manifest.is_symlink():
+        with contextlib.suppress(OSError, ValueError, UnicodeDecodeError):
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and isinstance(data.get("key"), str):
+                return {"created": True}
+    return None
+
+
+def check_out(out: Path) -> str:
+    """Say how ``out`` would receive the products, or refuse it.
+
+    Returns
+    -------
+    {"new", "replace", "inside"}
+        ``new``: does not exist; ``replace``: a folder a run made, replaced
+        whole; ``inside``: a folder of the user's, products added or replaced
+        inside it.
+
+    Raises
+    ------
+    RunError
+        (exit 2) ``out`` is a file or anything but a folder, the root folder,
+        or an unmarked folder holding entries named like the run's products;
+        (exit 4) its parent is not a folder.
+    """
+    if out.parent == out:
+        raise RunError(f"--out {out} is the root folder: give a folder for the build", EXIT_PARAMS)
+    if not out.exists() and not out.is_symlink():
+        if out.parent.exists() and not out.parent.is_dir():
+            raise RunError(f"--out {out}: {out.parent} is a file, not a folder", EXIT_ENV)
+        return "new"
+    if not out.is_dir():
+        raise RunError(f"--out {out} is a file, not a folder; nothing was touched: give a folder "
+                       "(a new one, or one an earlier run built)", EXIT_PARAMS)
+    mark = _mark(out)
+    if mark is not None:
+        return "replace" if mark["created"] else "inside"
+    try:
+        clash = sorted(e.name for e in out.iterdir() if e.name in PRODUCTS or e.name == OUT_MARK)
+    except OSError as e:
+        raise RunError(f"--out {out} cannot be read: {e.strerror}", EXIT_ENV) from None
+    if clash:
+        raise RunError(f"--out {out} holds {', '.join(clash)} that no run made (no {OUT_MARK} mark): a build "
+                       "would replace them, so nothing was touched; choose another folder (a new one, or one "
+                       "an earlier run built), or move them away", EXIT_PARAMS)
+    return "inside"
 
 
 def swap_in(new: Path, out: Path) -> None:
-    """Replace ``out`` by ``new`` (same filesystem), keeping entries of ``out`` the run does not make."""
-    if not out.exists():
+    """Put the products built in ``new`` (next to ``out``, same filesystem) in place.
+
+    How depends on :func:`check_out` (run again here: the folder may have
+    changed during the build): a new ``out`` is ``new`` renamed; a folder a
+    run made is replaced whole, keeping the entries the run does not make; a
+    folder of the user's receives the products inside it (the previous
+    products are moved to ``out/.analysis-old-<pid>`` first and put back by
+    :func:`recover` if a kill falls in between). Nothing that is not a run
+    product is ever deleted.
+    """
+    how = check_out(out)
+    (new / OUT_MARK).write_text(json.dumps({"made_by": "python -m analysis run",
+                                            "created": how != "inside"}) + "\n", encoding="utf-8")
+    if how == "new":
         os.rename(new, out)
         return
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    os.rename(out, old)
-    os.rename(new, out)
-    for entry in old.iterdir():
-        if entry.name not in PRODUCTS and not (out / entry.name).exists():
-            os.rename(entry, out / entry.name)
-    shutil.rmtree(old, ignore_errors=True)
+    if how == "replace":
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        os.rename(out, old)
+        os.rename(new, out)
+        for entry in old.iterdir():
+            if entry.name not in PRODUCTS and entry.name != OUT_MARK and not (out / entry.name).exists():
+                os.rename(entry, out / entry.name)
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    trash = out / f".analysis-old-{os.getpid()}"
+    trash.mkdir()
+    names = ["manifest.json"] + [n for n in (*PRODUCTS, OUT_MARK) if n != "manifest.json"]
+    for n in names:  # the old manifest first
+        if (out / n).exists() or (out / n).is_symlink():
+            os.rename(out / n, trash / n)
+    (trash / ".moving-in").touch()  # for recover(): every old product is out of the way
+    for n in reversed(names):  # the new manifest last: with it in place, the swap is done
+        if (new / n).exists():
+            os.rename(new / n, out / n)
+    shutil.rmtree(trash, ignore_errors=True)
+    shutil.rmtree(new, ignore_errors=True)
+
+
+def out_lock(out: Path) -> Path:
+    """The lock file of an output folder: next to it, so that runs with
+    different caches (or none) exclude each other."""
+    return out.parent / f".{out.name}-analysis.lock"
+
+
+def check_writable(folder: Path, what: str, hint: str) -> None:
+    """Create ``folder`` if needed and write a file in it; RunError (exit 4) naming it if that fails."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
+            pass
+    except OSError as e:
+        raise RunError(f"{what} {folder} cannot be written ({e.strerror or type(e).__name__}): {hint}",
+                       EXIT_ENV) from None
 
 
 @contextlib.contextmanager
@@ -404,7 +568,7 @@ def locked(path: Path, wait: bool = True, what: str = ""):
             fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             raise RunError(f"another run is writing {what or path}: wait for it to finish",
-                           EXIT_BUILD) from None
+                           EXIT_ENV) from None
         try:
             yield
         finally:
@@ -764,12 +928,18 @@ def run(args) -> int:
     out = Path(args.out).expanduser().resolve()
     cache_dir = Path(args.cache_dir or os.environ.get(CACHE_ENV) or PROJECT_ROOT / "_build" / ".cache").resolve()
     failed_dir = cache_dir / "failed"
-    recover(out)
+    recover(out)  # first: a kill mid-swap may have left products without their mark
+    check_out(out)  # refuse a file or a folder of the user's before anything runs
+    check_writable(cache_dir, "cache folder", "choose a writable one with --cache-dir (even with --no-cache "
+                   "it keeps the logs and failed notebooks)")
+    check_writable(out.parent, "output folder's parent", "choose another --out")
 
     inputs = check_inputs(args, None if args.no_cache else cache_dir)
     s = inputs.summary
     say(f"inputs: {s.n_posts:,} job posts, {s.n_contracts:,} contracts, {s.first_date} to {s.last_date}, "
         f"{len(s.categories)} categories; parameters valid")
+    for note in s.notes():
+        say(note)
 
     from analysis.data.extract import extract_checksum
 
@@ -783,7 +953,7 @@ def run(args) -> int:
     sweep_hash = _sha_json(inputs.sweep)
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    with locked(cache_dir / "locks" / f"{_sha(str(out).encode())[:16]}.lock", wait=False, what=str(out)):
+    with locked(out_lock(out), wait=False, what=str(out)):
         # Up to date? Every key must hit and the manifest must carry the same overall key.
         keys = plan_keys(chapters, inputs.params, checksum, code, cache_dir) if not args.no_cache else None
         overall = None
@@ -943,6 +1113,19 @@ def _run_command(args) -> int:
     except (KeyboardInterrupt, _Terminated):
         print(f"interrupted: nothing was changed in {Path(args.out).resolve()}", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as e:  # a folder read-only or full, a disk gone: the environment, not the data
+        where = f" {e.filename}" if e.filename else ""
+        print(f"error: cannot write or read{where}: {e.strerror or e}; free space or choose other folders "
+              "(--out, --cache-dir, TMPDIR)", file=sys.stderr)
+        print(f"nothing was changed in {Path(args.out).resolve()}", file=sys.stderr)
+        return EXIT_ENV
+    except Exception:  # a bug: say so, with the traceback, and never exit 1 (bad data)
+        import traceback
+
+        traceback.print_exc()
+        print(f"internal error (exit {EXIT_INTERNAL}): please report it with the traceback above; "
+              f"nothing was changed in {Path(args.out).resolve()}", file=sys.stderr)
+        return EXIT_INTERNAL
     finally:
         signal.signal(signal.SIGTERM, previous)
 

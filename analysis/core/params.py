@@ -6,20 +6,38 @@
 ``--set 'focus_categories=[Writing, Translation]'`` gives a list and
 ``--set value_threshold_usd=500`` a number).
 
+How YAML is read (:func:`load_yaml`, for the parameters file, the sweep
+file and every ``--set`` value):
+
+* dates stay text (checked here as ISO dates);
+* ``1e3`` and ``2.5E-2`` are numbers, as in YAML 1.2 (PyYAML's YAML 1.1
+  reads them as text);
+* a document may have at most :data:`MAX_YAML_BYTES` bytes, expand to at
+  most :data:`MAX_YAML_NODES` values once aliases are followed (a 500-byte
+  alias bomb would expand to 10^9), nest at most :data:`MAX_YAML_DEPTH`
+  levels, and hold no alias to itself;
+* a key given twice in one mapping is refused, naming the key and both
+  lines (YAML would silently keep the last).
+
 Two layers of checks, each collecting *every* problem rather than the first:
 
 :func:`check_schema`
     The parameters on their own: unknown names (with the closest valid
     names), wrong types, unparseable dates, ``start >= end``, a treatment
     date outside the window, a non-positive threshold, a seed that is not an
-    integer, overlapping focus and control categories.
+    integer, overlapping focus and control categories. Any value of any
+    type gives a problem, never an exception (a list of lists, an integer
+    beyond any float, a mapping where a path is expected).
 :func:`check_against_data`
     The parameters against a valid extract (:class:`analysis.data.contract.Summary`):
     the window inside the job posts' months (contracts dated later do not
     extend it), categories present in
     the extract (listing the valid ones), a non-empty control group, at
     least three categories, at least :data:`MIN_PRE_MONTHS` months before and
-    :data:`MIN_POST_MONTHS` after the treatment date.
+    :data:`MIN_POST_MONTHS` after the treatment date, and a
+    ``value_threshold_usd`` that leaves both contract tiers with contracts
+    before and after the treatment date in every focus category and in the
+    control group (saying which thresholds would).
 
 Each :class:`ParamProblem` says what would be valid. A problem is of kind
 ``"data"`` when no choice of parameters can fix it (an extract with fewer
@@ -36,6 +54,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,19 +127,102 @@ DATE_KEYS = ("start", "end", "treatment_date")
 LIST_KEYS = ("focus_categories", "control_categories")
 
 
+#: Limits of any YAML the run reads (parameters file, sweep file, ``--set``
+#: value): its size, the number of values once aliases are expanded (a
+#: 500-byte "billion laughs" document expands to 10^9) and the nesting depth.
+MAX_YAML_BYTES = 256 * 1024
+MAX_YAML_NODES = 10_000
+MAX_YAML_DEPTH = 32
+
+
 class _Loader(yaml.SafeLoader):
-    """Safe YAML loader that keeps dates as text (checked by :func:`check_schema`)."""
+    """Safe YAML loader that keeps dates as text (checked by :func:`check_schema`)
+    and reads ``1e3`` as a number (YAML 1.2; YAML 1.1 wants ``1.0e+3``)."""
 
 
 _Loader.yaml_implicit_resolvers = {
     ch: [(tag, rx) for tag, rx in rs if tag != "tag:yaml.org,2002:timestamp"]
     for ch, rs in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float",
+                              re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$"),
+                              list("-+0123456789."))
+
+
+class YAMLLimitError(yaml.YAMLError):
+    """YAML refused before it is built: too large, an alias bomb, too deep, or a duplicate key."""
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.MappingNode):
+        return [x for pair in node.value for x in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_nodes(root) -> None:
+    """Refuse a composed YAML graph that expands to more than :data:`MAX_YAML_NODES`
+    values, nests deeper than :data:`MAX_YAML_DEPTH`, refers to itself, or
+    repeats a key in a mapping (the last one would win silently)."""
+    size: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack = [(root, 0, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            size[key] = 1 + sum(size[id(c)] for c in _children(node))
+            if size[key] > MAX_YAML_NODES:
+                raise YAMLLimitError(f"more than {MAX_YAML_NODES:,} values once aliases are expanded "
+                                     "(an alias bomb?); write the values out")
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            raise YAMLLimitError(f"an alias refers to itself (line {node.start_mark.line + 1})")
+        if depth > MAX_YAML_DEPTH:
+            raise YAMLLimitError(f"nested more than {MAX_YAML_DEPTH} levels deep (line {node.start_mark.line + 1})")
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for k, _v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge":
+                    line = k.start_mark.line + 1
+                    if k.value in seen:
+                        raise YAMLLimitError(f"duplicate key {k.value!r} (lines {seen[k.value]} and {line}): "
+                                             "keep one")
+                    seen[k.value] = line
+        on_path.add(key)
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in _children(node) if id(c) not in size)
 
 
 def load_yaml(text: str):
-    """Parse YAML text with dates kept as strings."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+    """Parse YAML text with dates kept as strings, within the limits above.
+
+    Raises
+    ------
+    yaml.YAMLError
+        Not YAML, or beyond a limit (:class:`YAMLLimitError`: more than
+        :data:`MAX_YAML_BYTES` bytes, more than :data:`MAX_YAML_NODES` values
+        after expanding aliases, deeper than :data:`MAX_YAML_DEPTH`, an alias
+        to itself, or a key given twice in one mapping).
+    """
+    n = len(text.encode("utf-8", "surrogatepass"))
+    if n > MAX_YAML_BYTES:
+        raise YAMLLimitError(f"{n:,} bytes, more than the {MAX_YAML_BYTES:,} a parameters file may have")
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_nodes(node)
+        return loader.construct_document(node)
+    except RecursionError:
+        raise YAMLLimitError(f"nested more than {MAX_YAML_DEPTH} levels deep") from None
+    finally:
+        loader.dispose()
 
 
 class ParamsFileError(Exception):
@@ -213,9 +315,22 @@ def _as_date(value) -> str | None:
     return None
 
 
+def _show(v, limit: int = 60) -> str:
+    """``repr`` of a value for a message, cut to ``limit`` characters."""
+    r = repr(v)
+    return r if len(r) <= limit else r[:limit - 5] + " ...>"
+
+
 def _type_name(v) -> str:
     return {bool: "boolean", int: "integer", float: "number", str: "text", list: "list",
             dict: "mapping", type(None): "null"}.get(type(v), type(v).__name__)
+
+
+def _finite(x) -> bool:
+    try:
+        return math.isfinite(x)
+    except OverflowError:  # an integer beyond any float
+        return False
 
 
 def check_schema(params: dict) -> tuple[dict, list[ParamProblem]]:
@@ -245,7 +360,7 @@ def check_schema(params: dict) -> tuple[dict, list[ParamProblem]]:
     for key in DATE_KEYS:
         iso = _as_date(full[key])
         if iso is None:
-            problems.append(ParamProblem(key, f"{full[key]!r} is not a date: use an ISO date YYYY-MM-DD "
+            problems.append(ParamProblem(key, f"{_show(full[key])} is not a date: use an ISO date YYYY-MM-DD "
                                               f"(e.g. {DEFAULT_PARAMS[key]})"))
         else:
             full[key] = iso
@@ -259,27 +374,30 @@ def check_schema(params: dict) -> tuple[dict, list[ParamProblem]]:
 
     thr = full["value_threshold_usd"]
     if isinstance(thr, bool) or not isinstance(thr, (int, float)):
-        problems.append(ParamProblem("value_threshold_usd", f"{thr!r} ({_type_name(thr)}) is not a number: "
+        problems.append(ParamProblem("value_threshold_usd", f"{_show(thr)} ({_type_name(thr)}) is not a number: "
                                      "give a positive amount in USD, e.g. 1000"))
-    elif not math.isfinite(thr) or thr <= 0:
-        problems.append(ParamProblem("value_threshold_usd", f"{thr!r} must be a finite number > 0 (USD), e.g. 1000"))
+    elif not _finite(thr) or thr <= 0:
+        problems.append(ParamProblem("value_threshold_usd", f"{_show(thr)} must be a finite number > 0 (USD), "
+                                     "e.g. 1000"))
     else:
         full["value_threshold_usd"] = float(thr)
 
     seed = full["seed"]
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        problems.append(ParamProblem("seed", f"{seed!r} ({_type_name(seed)}) is not a non-negative integer, "
+        problems.append(ParamProblem("seed", f"{_show(seed)} ({_type_name(seed)}) is not a non-negative integer, "
                                      f"e.g. {DEFAULT_PARAMS['seed']}"))
 
     mf = full["max_freelancers"]
     if isinstance(mf, bool) or not isinstance(mf, int) or mf < 0 or 0 < mf < 100:
-        problems.append(ParamProblem("max_freelancers", f"{mf!r} ({_type_name(mf)}) is not 0 (every freelancer) "
+        problems.append(ParamProblem("max_freelancers", f"{_show(mf)} ({_type_name(mf)}) is not 0 (every freelancer) "
                                      f"or an integer of at least 100, e.g. {DEFAULT_PARAMS['max_freelancers']}"))
 
+    lists_ok = True
     for key in LIST_KEYS:
         v = full[key]
         if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
-            problems.append(ParamProblem(key, f"{v!r} ({_type_name(v)}) is not a list of category names; "
+            lists_ok = False
+            problems.append(ParamProblem(key, f"{_show(v)} ({_type_name(v)}) is not a list of category names; "
                                          "in YAML write e.g. [Writing, Translation], on the command line "
                                          f"--set '{key}=[Writing, Translation]'"))
         elif len(set(v)) != len(v):
@@ -287,14 +405,15 @@ def check_schema(params: dict) -> tuple[dict, list[ParamProblem]]:
             problems.append(ParamProblem(key, f"lists {dup} more than once"))
     if isinstance(full["focus_categories"], list) and not full["focus_categories"]:
         problems.append(ParamProblem("focus_categories", "is empty: name at least one focus category"))
-    if all(isinstance(full[k], list) for k in LIST_KEYS):
+    if lists_ok:  # (a list of lists, say, cannot be compared)
         both = sorted(set(full["focus_categories"]) & set(full["control_categories"]))
         if both:
             problems.append(ParamProblem("control_categories", f"{both} are also focus categories: a category "
                                          "is either in focus or a control, not both"))
 
     if not isinstance(full["data_dir"], str):
-        problems.append(ParamProblem("data_dir", f"{full['data_dir']!r} is not a folder path (text)"))
+        problems.append(ParamProblem("data_dir", f"{_show(full['data_dir'])} is not a folder path (text)"))
+        full["data_dir"] = ""  # callers can go on checking the rest
     if full["output_dir"] not in ("", None):
         problems.append(ParamProblem("output_dir", "is chosen by the run for each chapter: "
                                      "leave it empty and use --out DIR"))
@@ -388,7 +507,55 @@ def check_against_data(params: dict, summary, skip: set[str] | frozenset = froze
                                      f"{params['treatment_date']} within end {params['end']} and the extract "
                                      f"({first} to {last}); need at least {MIN_POST_MONTHS}: end later or "
                                      "choose an earlier treatment date"))
+    if lists_ok and "value_threshold_usd" not in skip and n_pre and n_post:
+        problems += _tier_problems(params, summary)
     return problems
+
+
+def _tier_problems(params: dict, summary) -> list[ParamProblem]:
+    """``value_threshold_usd`` must leave both tiers (``low`` below it, ``high``
+    at or above) with contracts before and from the treatment date, in every
+    focus category and in the control group: otherwise the tier estimates
+    have nothing to compare and the regression fails inside pyfixest (a
+    threshold no contract reaches killed the kernel).
+
+    Uses :attr:`analysis.data.contract.Summary.earnings_months` (lowest and
+    highest earnings by category and contract month; contracts dated in the
+    window, whose posts the panels also require in the window) and says
+    which thresholds would do. Skipped when the summary has no such rows.
+    """
+    months = getattr(summary, "earnings_months", None) or {}
+    if not months:
+        return []
+    thr = float(params["value_threshold_usd"])
+    lo, hi = params["start"][:7], params["end"][:7]
+    first_post = _month(params["treatment_date"])
+    if first_post < pd.Timestamp(params["treatment_date"]):
+        first_post = first_post + pd.offsets.MonthBegin(1)
+    first_post = first_post.strftime("%Y-%m")
+    focus = list(params["focus_categories"])
+    controls = list(params["control_categories"]) or [c for c in summary.categories if c not in focus]
+    groups = [(repr(c), [c]) for c in focus] + [(f"the control group ({len(controls)} categories)", controls)]
+    floor, ceiling, empty = -math.inf, math.inf, []
+    for label, members in groups:
+        for period, when in (("pre", f"before {params['treatment_date']}"), ("post", f"from {params['treatment_date']}")):
+            rows = [r for c in members for r in months.get(c, [])
+                    if lo <= r[0] <= hi and (r[0] < first_post if period == "pre" else r[0] >= first_post)]
+            if not rows:
+                continue  # no contracts at all: not the threshold's doing
+            smallest, largest = min(r[2] for r in rows), max(r[3] for r in rows)
+            floor, ceiling = max(floor, smallest), min(ceiling, largest)
+            if not thr > smallest:
+                empty.append(f"no contract of {label} {when} is below it (smallest {smallest:,.2f})")
+            if not thr <= largest:
+                empty.append(f"no contract of {label} {when} reaches it (largest {largest:,.2f})")
+    if not empty:
+        return []
+    more = f"; and {len(empty) - 3} more" if len(empty) > 3 else ""
+    valid = (f"valid: above {floor:,.2f} and at most {ceiling:,.2f}" if floor < ceiling else
+             "no threshold leaves both tiers with contracts in every focus category: choose other focus categories")
+    return [ParamProblem("value_threshold_usd", f"{thr:,.2f} leaves a contract tier empty within {params['start']} "
+                         f"to {params['end']}: {'; '.join(empty[:3])}{more}; {valid}")]
 
 
 def format_problems(problems: list[ParamProblem], source: str = "parameters", limit: int = 20) -> str:
