@@ -10,6 +10,19 @@ that already holds a sentinel tree, and checks that the run
 
 Accepted-by-design inputs (a UTF-8 byte-order mark, category names with HTML
 or quotes) are checked to validate.
+
+The cases of issue 13 (safe inputs and outputs) run in-process, to keep the
+suite fast: :func:`analysis.contract.validate` and the parameter checks
+directly, and ``analysis.cli.main(["run", ...])`` for cases that stop before
+any chapter runs (exit code and message as the command gives them). They
+cover: one reader for validation and the panels (CSV and typed Parquet give
+identical panels and estimates; zoned timestamps dated in UTC on any
+machine), lenient readings refused (``epoch``, ``infinity``, ``9999-12-31``,
+struct or list categories, float ids, a table that is a folder, duplicate
+YAML keys), categories differing only by case, ids for any names, the
+window within the job posts' months, thresholds that empty a tier, odd
+parameter values, YAML limits, and what ``--out`` may be (a file, a folder
+of the user's, a lock per output folder, unwritable or full folders).
 """
 
 from __future__ import annotations
