@@ -747,7 +747,7 @@ def prune_cache(cache: Path, keep: int = KEEP_CACHE_ENTRIES) -> None:
         entries = [e for e in chapter.iterdir() if e.is_dir() and (e / "done").exists()]
         entries.sort(key=lambda e: (e / "done").stat().st_mtime, reverse=True)
         for e in entries[keep:]:
-            with contextlib.suppress(BlockingIOError), locked(chapter / f"{e.name}.lock", wait=False):
+            with contextlib.suppress(RunError), locked(chapter / f"{e.name}.lock", wait=False):
                 shutil.rmtree(e, ignore_errors=True)
             with contextlib.suppress(OSError):
                 (chapter / f"{e.name}.lock").unlink()
