@@ -549,6 +549,235 @@ def gather_estimates(panels: dict, roles, results: pd.DataFrame | None = None,
 
 
 # ---------------------------------------------------------------------------
+# The honest claim check
+# ---------------------------------------------------------------------------
+
+#: Family-wise error rate of a claim's estimates, and the level of every interval.
+ALPHA = 0.05
+#: Percentile at which contract values are capped, and the share of the largest
+#: contracts dropped, in the influence check of earnings per contract.
+WINSOR_PCT, TOP_SHARE = 99.9, 1e-4
+
+#: Columns the honest check adds to :data:`CHECK_COLUMNS`.
+HONEST_COLUMNS = ["book_verdict", "honest_pct", "honest_low_pct", "honest_high_pct", "honest_p", "honest_method",
+                  "holm_p", "pretrend_slope_pct", "pretrend_p", "trend_low_pct", "trend_high_pct",
+                  "influence", "reason"]
+
+
+def _level_or_pct(x: float, pct: bool) -> float:
+    """A coefficient in the check's unit: percent for log outcomes (``100*(exp(x)-1)``), else as is (pp)."""
+    return 100.0 * math.expm1(x) if pct else float(x)
+
+
+def _one_unit(cm: pd.DataFrame, eid: str, cat: str, ctrl: list[str], focus: list[str]):
+    """(panel, outcome, treated, size, log, pct) of the one-unit version of a category estimate, or None."""
+    from analysis.estimation import honest as H
+    from analysis.estimation.shares import share_panel
+
+    slug = slugify(cat) if cat else ""
+    if eid == f"category.{slug}.job_posts":
+        return cm, "job_posts", cat, "job_posts", True, True
+    if eid == f"category.{slug}.ai_share":
+        return share_panel(cm), "ai_share", cat, "job_posts", False, False
+    if eid == "productivity.expert_share":  # the focus categories pooled into one unit
+        f = cm[cm["category"].astype("str").isin(focus)]
+        pooled = (f.groupby("month", as_index=False)[["job_posts", "ai_posts", "expert_posts"]].sum()
+                  .assign(category="focus categories"))
+        both = pd.concat([cm[cm["category"].astype("str").isin(ctrl)], pooled], ignore_index=True)
+        return share_panel(both), "expert_share", "focus categories", "job_posts", False, False
+    return None
+
+
+def _tier_unit(ctm: pd.DataFrame, eid: str, cat: str):
+    from analysis.estimation import honest as H
+
+    slug = slugify(cat)
+    for tier in ("low", "high"):
+        if eid == f"category.{slug}.contracts.{tier}_value":
+            return ctm[ctm["tier"].astype("str") == tier], "contracts", cat, "contracts", True, True
+    if eid == f"category.{slug}.contracts.tier_gap":
+        return H.tier_gap_panel(ctm), "gap", cat, "size", False, True
+    return None
+
+
+def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str] | None = None,
+                 treatment_date: str | None = None, seed: int | None = None,
+                 contracts: pd.DataFrame | None = None, alpha: float = ALPHA) -> pd.DataFrame:
+    """The claim check with verdicts that stay honest outside the world the estimators assume.
+
+    Starts from :func:`claim_check` on the run's ``estimates`` (the book's
+    point estimates and intervals: ``book_verdict``) and, per estimate, adds
+    the evidence of :mod:`analysis.estimation.honest`. The verdict of an
+    estimate is then decided by four tests, all stated before any result is
+    seen (the rule the summary page prints):
+
+    1. **An interval valid under realistic noise** (``honest_*``). A
+       one-category estimate uses the Ferman-Pinto interval (placebo
+       variance modelled as ``A + B/size``: valid when categories differ in
+       size); a platform projection the AR(1)-error projection
+       (serially correlated shocks); the within-freelancer rate and the
+       pooled expert share keep the book's cluster interval (many freelancers,
+       or several treated categories).
+    2. **Multiplicity** (``holm_p``). A claim resting on ``m`` estimates
+       controls the family-wise error at ``alpha`` over them: Holm's step-down
+       adjustment of the ``honest_p`` p-values within the claim.
+    3. **Pre-trend robustness** (``pretrend_*``, ``trend_*``). For every
+       category estimate, the event study against the controls gives the
+       linear pre-release trend (slope per month, t test:
+       :func:`analysis.estimation.honest.linear_pretrend`) and the
+       Rambachan-Roth interval that allows *any* linear differential trend
+       (``M = 0``: :func:`analysis.estimation.honest.trend_robust_interval`).
+       The estimate's sign counts only if that interval also excludes zero on
+       the same side. Where no event study exists (platform projections,
+       which extrapolate the trend themselves; the within-freelancer rate),
+       this test is not applied and ``reason`` says so.
+    4. **Influence** (``influence``; earnings per contract). The estimate is
+       recomputed with contract values capped at the ``WINSOR_PCT``
+       percentile and without the top ``TOP_SHARE`` of contracts; if either
+       version changes the verdict, the estimate is inconclusive.
+
+    An estimate is ``supported`` (``contradicted``) only when its
+    Holm-adjusted p-value is at most ``alpha``, its point estimate has the
+    claimed (the opposite) sign, the trend-robust interval excludes zero on
+    that side, and the influence check does not change it; otherwise
+    ``inconclusive``, with the first test that failed in ``reason``.
+    Claims are then combined by :func:`claim_verdicts` as before.
+
+    Parameters
+    ----------
+    panels : mapping
+        The run's panels (``category_month``, ``category_tier_month``).
+    roles : Roles or sequence of str
+    estimates : DataFrame
+        The run's estimates (:func:`gather_estimates`).
+    controls : sequence of str, optional
+    treatment_date : str, optional
+    seed : int, optional
+    contracts : DataFrame, optional
+        One row per contract (:func:`analysis.data.panels.contract_values`);
+        without it the influence test is skipped (``reason`` says so).
+    alpha : float
+
+    Returns
+    -------
+    DataFrame
+        :data:`CHECK_COLUMNS` + :data:`HONEST_COLUMNS`, one row per (claim,
+        estimate) as :func:`claim_check`. Estimate and interval columns in
+        percent, or percentage points for the shares (``unit``).
+    """
+    from analysis.estimation import honest as H
+    from analysis.estimation import platform_counterfactual
+    from analysis.estimation.did import TREATMENT_DATE
+
+    roles = _as_roles(roles)
+    td = treatment_date or TREATMENT_DATE
+    kw_seed = {} if seed is None else {"seed": seed}
+    cm, ctm = panels["category_month"], panels["category_tier_month"]
+    focus = roles.focus
+    ctrl = default_controls(cm, focus, controls)
+    check = claim_check(estimates, roles)
+    check = check.assign(book_verdict=check["verdict"])
+    for c in HONEST_COLUMNS[1:]:
+        check[c] = "" if c in ("honest_method", "influence", "reason") else math.nan
+    for i, row in check.iterrows():
+        eid, cat = row["estimate_id"], row["role"]
+        if row["verdict"] == "missing":
+            continue
+        honest = dict(honest_pct=row["estimate_pct"], honest_low_pct=row["ci_low_pct"],
+                      honest_high_pct=row["ci_high_pct"], honest_p=row["p_value"], honest_method=row["inference"])
+        unit = None
+        try:
+            if eid.startswith("platform."):
+                outcome = eid.split(".", 1)[1]
+                r = H.platform_counterfactual_ar1(cm, outcome, td, **kw_seed)
+                honest = dict(honest_pct=r.estimate_pct, honest_low_pct=r.ci_low_pct, honest_high_pct=r.ci_high_pct,
+                              honest_p=r.p_value, honest_method=r.inference)
+            else:
+                unit = _one_unit(cm, eid, cat, ctrl, focus) or _tier_unit(ctm, eid, cat)
+                if unit is not None and eid != "productivity.expert_share":
+                    panel, outcome, treated, size, log, pct = unit
+                    r = H.ferman_pinto(panel, outcome, treated, size, ctrl, td, log=log, id=eid)
+                    lo, hi = r.details["ci_coef"]
+                    honest = dict(honest_pct=_level_or_pct(r.coef, pct), honest_low_pct=_level_or_pct(lo, pct),
+                                  honest_high_pct=_level_or_pct(hi, pct), honest_p=r.p_value,
+                                  honest_method=r.inference)
+        except ValueError as exc:
+            honest["honest_method"] = f"{row['inference']} (honest interval not computable: {exc})"
+        for k, v in honest.items():
+            check.at[i, k] = v
+        if unit is not None:
+            panel, outcome, treated, size, log, pct = unit
+            try:
+                es = H.event_study_cov(panel, outcome, treated, size, ctrl, td, log=log)
+                pt = H.linear_pretrend(es)
+                tr = H.trend_robust_interval(es, alpha)
+                check.at[i, "pretrend_slope_pct"] = pt["slope_pct"] if pct else pt["slope"]
+                check.at[i, "pretrend_p"] = pt["p_value"]
+                check.at[i, "trend_low_pct"] = _level_or_pct(tr["lb"], pct)
+                check.at[i, "trend_high_pct"] = _level_or_pct(tr["ub"], pct)
+            except ValueError:
+                pass  # unbalanced panel (empty months): reason says the test could not be run
+        if eid.endswith("earnings_per_contract") and eid.startswith("platform.") and contracts is not None \
+                and len(contracts):
+            expected = 1 if row["expected"] == "+" else -1
+
+            def est_epc(panel):
+                r = H.platform_counterfactual_ar1(panel, "earnings_per_contract", td, **kw_seed)
+                return r.estimate_pct, r.ci_low_pct, r.ci_high_pct
+
+            infl = H.influence_check(cm, contracts, est_epc, expected, WINSOR_PCT, TOP_SHARE)
+            t = infl["table"]
+            check.at[i, "influence"] = "; ".join(f"{v.version}: {v.estimate_pct:+.1f}% ({v.verdict})"
+                                                 for v in t.iloc[1:].itertuples())
+            check.at[i, "_influence_flag"] = bool(infl["flag"])
+    for cid in check["claim"].unique():
+        rows = check.index[(check["claim"] == cid) & (check["verdict"] != "missing")]
+        check.loc[rows, "holm_p"] = H.holm(check.loc[rows, "honest_p"].astype(float).to_numpy())
+    check["verdict"] = [honest_verdict(r, alpha) for r in check.to_dict("records")]
+    check["reason"] = [honest_reason(r, alpha) for r in check.to_dict("records")]
+    out = check[CHECK_COLUMNS + HONEST_COLUMNS].copy()
+    for c in ("honest_pct", "honest_low_pct", "honest_high_pct", "honest_p", "holm_p", "pretrend_slope_pct",
+              "pretrend_p", "trend_low_pct", "trend_high_pct"):
+        out[c] = out[c].astype("float64")
+    return out
+
+
+def _tests(r: dict, alpha: float) -> tuple[str, str]:
+    """(verdict, reason) of one row of the honest check."""
+    if r["book_verdict"] == "missing":
+        return "missing", "not in the results table"
+    expected = 1 if r["expected"] == "+" else -1
+    est, p = r["honest_pct"], r["holm_p"]
+    if not (isinstance(p, float) and math.isfinite(p)) or not math.isfinite(est) or est == 0:
+        return "inconclusive", "no p-value"
+    if p > alpha:
+        return "inconclusive", (f"not significant after Holm's adjustment (p = {p:.3f})"
+                                if r["honest_p"] <= alpha else f"interval contains zero (p = {p:.3f})")
+    side = 1 if est > 0 else -1
+    word = "supported" if side == expected else "contradicted"
+    lo, hi = r["trend_low_pct"], r["trend_high_pct"]
+    if math.isfinite(lo) and math.isfinite(hi):
+        if not ((side > 0 and lo > 0) or (side < 0 and hi < 0)):
+            return "inconclusive", "sign not robust to a linear pre-release trend"
+        trend = "robust to a linear pre-release trend"
+    else:
+        trend = "pre-trend robustness not assessed"
+    if r.get("_influence_flag") is True:
+        return "inconclusive", "verdict changes without the largest contracts"
+    return word, f"Holm p = {p:.3f}; {trend}"
+
+
+def honest_verdict(r: dict, alpha: float = ALPHA) -> str:
+    """Verdict of one row of :func:`honest_check` (rule in its docstring)."""
+    return _tests(r, alpha)[0]
+
+
+def honest_reason(r: dict, alpha: float = ALPHA) -> str:
+    """Why one row of :func:`honest_check` has its verdict, in words."""
+    return _tests(r, alpha)[1]
+
+
+# ---------------------------------------------------------------------------
 # Words and display
 # ---------------------------------------------------------------------------
 
@@ -575,7 +804,7 @@ def verdict_counts(verdicts: pd.DataFrame) -> dict[str, int]:
 
 
 __all__ = [
-    "CLAIMS", "CHECK_COLUMNS", "CLAIM_VERDICTS", "VERDICTS", "Claim", "Evidence", "Roles", "ai_share_did",
+    "ALPHA", "CLAIMS", "CHECK_COLUMNS", "HONEST_COLUMNS", "honest_check", "honest_verdict", "honest_reason", "CLAIM_VERDICTS", "VERDICTS", "Claim", "Evidence", "Roles", "ai_share_did",
     "claim_by_id", "claim_check", "claim_verdicts", "combine", "compute_estimates", "display_check",
     "evidence_rows", "expert_share_did", "own_ids", "share_did", "gather_estimates", "required_ids", "roles_from_focus", "share_panel",
     "sign_word", "tier_sentences", "verdict", "verdict_counts", "write_check",

@@ -84,13 +84,14 @@ from analysis.core.params import DEFAULT_PARAMS  # noqa: E402
 from analysis.core.text import slugify  # noqa: E402
 from analysis.data.panels import build_panels_pandas  # noqa: E402
 from analysis.results import results_frame  # noqa: E402
+from analysis.report import tables  # noqa: E402
 
 START, END = DEFAULT_PARAMS["start"], DEFAULT_PARAMS["end"]
 SEED = DEFAULT_PARAMS["seed"]
 FOCUS = list(DEFAULT_PARAMS["focus_categories"])
 ROLES = C.roles_from_focus(FOCUS)
 EXPECTED = {eid: ev.expected for _, ev, _, eid in C.evidence_rows(ROLES)}
-CHECKS = ("book", "honest-intervals", "honest-holm")
+CHECKS = ("interval rule", "book")
 
 
 def truth_verdict(truth: float, expected: int, tol: float = 1e-9) -> str:
@@ -142,71 +143,30 @@ def one_draw(world_name: str, seed: int, n_posts: int, b_reps: int) -> tuple[lis
     book.append(shares.expert_share_did(cm, FOCUS, ctrl, seed=SEED))
     rows += [_row(e, "book") for e in book]
 
-    # Honest intervals for the same point estimates.
-    honest = []
-    for cat in FOCUS:
-        slug = slugify(cat)
-        honest.append(H.ferman_pinto(cm, "job_posts", cat, "job_posts", ctrl, id=f"category.{slug}.job_posts"))
-        honest.append(H.ferman_pinto(cm, "earnings_per_contract", cat, "contracts", ctrl,
-                                     id=f"category.{slug}.earnings_per_contract"))
-        for tier in ("low", "high"):
-            sub = ctm[ctm["tier"].astype(str) == tier]
-            honest.append(H.ferman_pinto(sub, "contracts", cat, "contracts", ctrl,
-                                         id=f"category.{slug}.contracts.{tier}_value"))
-        honest.append(H.ferman_pinto(_gap_panel(ctm), "gap", cat, "size", ctrl, log=False,
-                                     id=f"category.{slug}.contracts.tier_gap"))
-    for outcome in ("job_posts", "contracts", "earnings_per_contract"):
-        honest.append(H.platform_counterfactual_ar1(cm, outcome, seed=SEED))
-    hrows = [_row(e, "honest") for e in honest]
-    share = shares.share_panel(cm)
-    hrows.append(_level_fp(share, "ai_share", FOCUS[0], "job_posts", ctrl,
-                           f"category.{slugify(FOCUS[0])}.ai_share"))
-    by_id = {r["id"]: r for r in rows}
-    for keep in ("productivity.hourly_rate", "productivity.expert_share"):  # no one-category alternative
-        hrows.append({**by_id[keep], "method": "honest"})
-    rows += hrows
-
-    # FLCI with M = 0 for the average post effect.
-    for cat, panel, col, size, id_ in (
-            [(FOCUS[0], cm, "job_posts", "job_posts", f"category.{slugify(FOCUS[0])}.job_posts")]
-            + [(c, ctm[ctm["tier"].astype(str) == "low"], "contracts", "contracts",
-                f"category.{slugify(c)}.contracts.low_value") for c in FOCUS[1:]]):
-        try:
-            es = H.event_study_cov(panel, col, cat, size, ctrl)
-            lv = np.ones(es["n_post"]) / es["n_post"]
-            r = H.flci(es["betahat"], es["sigma"], es["n_pre"], es["n_post"], 0.0, lv)
-            rows.append(dict(id=id_, method="flci-m0", est=100 * math.expm1(r["center"]),
-                             lo=100 * math.expm1(r["lb"]), hi=100 * math.expm1(r["ub"]), p=math.nan))
-        except ValueError:  # unbalanced (empty cells): not computed
-            rows.append(dict(id=id_, method="flci-m0", est=math.nan, lo=math.nan, hi=math.nan, p=math.nan))
+    # The book's claim check (analysis.claims.honest_check): honest intervals, Holm within each claim,
+    # pre-trend robustness and the influence of the largest contracts, on the same estimates.
+    res_book = results_frame(book)
+    cf = H.contract_frame(posts, contracts, START, END)
+    chk = C.honest_check(panels, ROLES, res_book, ctrl, seed=SEED, contracts=cf)
+    for r in chk.itertuples():
+        rows.append(dict(id=r.estimate_id, method="honest", est=r.honest_pct, lo=r.honest_low_pct,
+                         hi=r.honest_high_pct, p=r.honest_p, pretrend_p=r.pretrend_p))
+        if math.isfinite(r.trend_low_pct):
+            rows.append(dict(id=r.estimate_id, method="trend-robust", est=math.nan, lo=r.trend_low_pct,
+                             hi=r.trend_high_pct, p=math.nan))
+    rows = list({(r["id"], r["method"]): r for r in rows}.values())  # an id used by two claims once
 
     for r in rows:
         r["truth"] = float(truth.get(r["id"], math.nan))
 
-    # Claim checks.
-    verdicts = {}
-    res_book = results_frame(book)
-    check_book = C.claim_check(res_book, ROLES)
-    verdicts["book"] = (check_book, C.claim_verdicts(check_book))
-    hframe = pd.DataFrame([dict(id=r["id"], estimate_pct=r["est"], ci_low_pct=r["lo"], ci_high_pct=r["hi"],
-                                p_value=r["p"], inference="honest") for r in hrows])
-    check_h = C.claim_check(hframe, ROLES)
-    verdicts["honest-intervals"] = (check_h, C.claim_verdicts(check_h))
-    check_holm = check_h.copy()
-    check_holm["verdict"] = H.family_verdicts(check_h["estimate_pct"], check_h["p_value"],
-                                              [1 if e == "+" else -1 for e in check_h["expected"]])
-    verdicts["honest-holm"] = (check_holm, C.claim_verdicts(check_holm))
-
-    # Influence of the largest contracts on platform earnings per contract.
-    cf = H.contract_frame(posts, contracts, START, END)
-
-    def platform_epc(panel):
-        e = est.platform_counterfactual(panel, "earnings_per_contract", seed=SEED)[1]
-        return e.estimate_pct, e.ci_low_pct, e.ci_high_pct
-
-    infl = H.influence_check(cm, cf, platform_epc, +1)
-    influence = dict(flag=infl["flag"], original=infl["verdict"],
-                     winsorized=infl["table"]["verdict"].iloc[1], trimmed=infl["table"]["verdict"].iloc[2])
+    # Claim checks: the interval-only rule the book used before, and the book's rule now.
+    check_old = C.claim_check(res_book, ROLES)
+    verdicts = {"interval rule": (check_old, C.claim_verdicts(check_old)),
+                "book": (chk[C.CHECK_COLUMNS], C.claim_verdicts(chk))}
+    ep = chk.set_index("estimate_id").loc["platform.earnings_per_contract"]
+    ep = ep.iloc[0] if isinstance(ep, pd.DataFrame) else ep
+    influence = dict(flag=bool(str(ep["reason"]).startswith("verdict changes")), original=ep["book_verdict"],
+                     book=ep["verdict"], detail=ep["influence"])
     return rows, verdicts, influence
 
 
@@ -224,8 +184,12 @@ def summarise_estimates(raw: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame
 
     out = raw.groupby(["world", "method", "id"], sort=False)[["est", "lo", "hi", "p", "truth"]].apply(agg)
     out = out.reset_index()
-    fv = checks[checks["check"].isin(["book", "honest-intervals"])].copy()
-    fv["method"] = fv["check"].map({"book": "book", "honest-intervals": "honest"})
+    if "pretrend_p" in raw.columns:  # share of draws whose linear pre-trend test rejects at 5%
+        pt = raw[raw["pretrend_p"].notna()].groupby(["world", "method", "id"])["pretrend_p"].apply(
+            lambda s: float((s < 0.05).mean())).rename("pretrend_flag")
+        out = out.merge(pt, left_on=["world", "method", "id"], right_index=True, how="left")
+    fv = checks[checks["check"].isin(["interval rule", "book"])].copy()
+    fv["method"] = fv["check"].map({"interval rule": "book", "book": "honest"})
     fv["false"] = [(v in ("supported", "contradicted")) and v != truth_verdict(t, 1 if e == "+" else -1)
                    for v, t, e in zip(fv["verdict"], fv["truth"], fv["expected"])]
     f = fv.groupby(["world", "method", "estimate_id"])["false"].mean().rename("false_verdict")
@@ -294,9 +258,8 @@ def write(out: Path, raw, claim_rows, check_rows, infl_rows, timing) -> dict:
     infl = pd.DataFrame(infl_rows)
     infl_tab = infl.groupby("world", sort=False).agg(
         n=("flag", "size"), flag=("flag", "mean"),
-        original_supported=("original", lambda s: (s == "supported").mean()),
-        winsorized_supported=("winsorized", lambda s: (s == "supported").mean()),
-        trimmed_supported=("trimmed", lambda s: (s == "supported").mean())).reset_index()
+        interval_rule_supported=("original", lambda s: (s == "supported").mean()),
+        book_supported=("book", lambda s: (s == "supported").mean())).reset_index()
     tim = pd.DataFrame(timing)
     kw = dict(index=False, float_format="%.4f", lineterminator="\n")
     est_tab.to_csv(out / "worlds_estimates.csv", **kw)
@@ -316,46 +279,14 @@ def _md(df: pd.DataFrame) -> str:
 
 
 def report(out: Path) -> str:
-    """Markdown tables of a finished run (the README's), from the CSVs in ``out``."""
+    """Markdown tables of a finished run (the README's and the methods chapter's), from the CSVs in ``out``."""
     claims = pd.read_csv(out / "worlds_claims.csv")
     est_tab = pd.read_csv(out / "worlds_estimates.csv")
     infl = pd.read_csv(out / "worlds_influence.csv")
     tim = pd.read_csv(out / "worlds_timing.csv")
-    order = list(dict.fromkeys(claims["world"]))
-    wide = claims.pivot_table(index=["world", "claim", "truth_verdict"], columns="check",
-                              values=["any_false", "correct"]).reset_index()
-    sup = claims[claims["check"] == "book"].assign(
-        book_supports=lambda d: d["supported"] + d["partly supported"])[["world", "claim", "book_supports"]]
-    t1 = pd.DataFrame({
-        "world": wide["world"], "claim": wide["claim"], "truth": wide["truth_verdict"],
-        "book: false": wide[("any_false", "book")], "honest: false": wide[("any_false", "honest-intervals")],
-        "honest+Holm: false": wide[("any_false", "honest-holm")],
-        "book: correct": wide[("correct", "book")], "honest+Holm: correct": wide[("correct", "honest-holm")]})
-    t1 = t1.merge(sup, on=["world", "claim"])
-    t1["world"] = pd.Categorical(t1["world"], order)
-    t1 = t1.sort_values(["world", "claim"])
-    t1.insert(3, "book: (partly) supported", t1.pop("book_supports"))
-    cat = est_tab[est_tab["id"].str.startswith("category.") & ~est_tab["id"].str.endswith("ai_share")]
-    g = cat.groupby(["world", "method"])["coverage"].agg(["mean", "min"]).unstack("method")
-    plat = est_tab[est_tab["id"].isin(["platform.job_posts", "platform.earnings_per_contract"])]
-    pw = plat.pivot_table(index="world", columns=["id", "method"], values="coverage")
-    rows = []
-    for w in order:
-        r = {"world": w,
-             "category ids, book (mean / min)": f"{g.loc[w, ('mean', 'book')]:.2f} / {g.loc[w, ('min', 'book')]:.2f}",
-             "category ids, Ferman-Pinto (mean / min)":
-                 f"{g.loc[w, ('mean', 'honest')]:.2f} / {g.loc[w, ('min', 'honest')]:.2f}"}
-        for pid, short in (("platform.job_posts", "platform posts"), ("platform.earnings_per_contract",
-                                                                        "platform earnings/contract")):
-            r[f"{short}, iid / AR(1)"] = f"{pw.loc[w, (pid, 'book')]:.2f} / {pw.loc[w, (pid, 'honest')]:.2f}"
-        fl = est_tab[(est_tab["world"] == w) & (est_tab["method"] == "flci-m0")
-                     & (est_tab["id"] == "category.data-science-analytics.job_posts")]
-        bk = est_tab[(est_tab["world"] == w) & (est_tab["method"] == "book")
-                     & (est_tab["id"] == "category.data-science-analytics.job_posts")]
-        r["DS job posts, book / FLCI M=0"] = f"{bk['coverage'].iloc[0]:.2f} / {fl['coverage'].iloc[0]:.2f}"
-        rows.append(r)
-    t2 = pd.DataFrame(rows)
-    t3 = infl[["world", "n", "original_supported", "winsorized_supported", "flag"]]
+    t1 = tables.world_claim_table(claims)
+    t2 = tables.world_coverage_table(est_tab)
+    t3 = infl[["world", "n", "interval_rule_supported", "book_supported", "flag"]]
     n = len(tim)
     text = [f"Draws: {n} ({tim.groupby('world').size().min()}-{tim.groupby('world').size().max()} per world); "
             f"CPU per draw: median {tim['cpu_s'].median():.2f} s, mean {tim['cpu_s'].mean():.2f} s, "

@@ -17,3 +17,6 @@ BOOK_DIR = PROJECT_ROOT / "book"
 
 
 
+#: Committed results of the Monte Carlo of the claim check (``benchmarks/worlds.py``),
+#: read by the methods chapter (200 draws per world do not belong in a book build).
+WORLDS_RESULTS_DIR = PROJECT_ROOT / "benchmarks" / "results"

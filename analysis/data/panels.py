@@ -417,6 +417,34 @@ def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
     return {k: out[k] for k in PANELS if k in panels}
 
 
+def contract_values(data_dir: str | Path, start: str | None = None, end: str | None = None,
+                    backend: str = "duckdb", con=None) -> pd.DataFrame:
+    """One row per contract in ``[start, end]``: ``category``, ``month``, ``earnings_usd``.
+
+    Read with the typed reader of :func:`read_extract` and filtered as
+    :func:`panel_exprs` filters (contracts by their start date, joined to
+    their posts), so that summing it by category and month gives the
+    ``contracts`` and ``earnings`` of ``category_month``. Used to check how
+    much an estimate rests on the largest contracts
+    (:func:`analysis.estimation.honest.influence_check`); rows are sorted by
+    category, month and earnings so the frame is the same on every engine.
+    """
+    con = con or connect(backend)
+    posts, contracts = read_extract(con, data_dir)
+    if start:
+        posts = posts.filter(posts.posted_on >= ibis.date(start))
+        contracts = contracts.filter(contracts.started_on >= ibis.date(start))
+    if end:
+        posts = posts.filter(posts.posted_on <= ibis.date(end))
+        contracts = contracts.filter(contracts.started_on <= ibis.date(end))
+    c = contracts.join(posts.select("job_id", "category"), "job_id")
+    c = c.select(category=c.category, month=c.started_on.truncate("M"), earnings_usd=c.earnings_usd.cast("float64"))
+    df = c.to_pyarrow().to_pandas()
+    df["month"] = pd.to_datetime(df["month"])
+    df["category"] = df["category"].astype("str")
+    return df.sort_values(["category", "month", "earnings_usd"], ignore_index=True)
+
+
 def build_panels_pandas(posts: pd.DataFrame, contracts: pd.DataFrame, value_threshold_usd: float = 1000.0,
                         start: str | None = None, end: str | None = None,
                         panels=PANELS) -> dict[str, pd.DataFrame]:

@@ -65,7 +65,7 @@ from analysis.results.verdict import verdict as sign_verdict  # the claim check'
 __all__ = [
     "HonestResult", "holm", "family_decisions", "family_verdicts", "sign_verdict", "ferman_pinto",
     "platform_counterfactual_ar1", "ar1_regression_ml", "folded_normal_quantile", "flci", "breakdown_m",
-    "sensitivity_sd", "event_study_cov", "contract_frame", "influence_check",
+    "sensitivity_sd", "event_study_cov", "linear_pretrend", "trend_robust_interval", "tier_gap_panel", "contract_frame", "influence_check",
 ]
 
 
@@ -943,7 +943,115 @@ def event_study_cov(panel: pd.DataFrame, outcome: str, treated: str, size: str,
     k = len(betahat)
     sigma = scale * (np.eye(k) + np.ones((k, k)))
     return dict(betahat=betahat, sigma=sigma, n_pre=int((rel < 0).sum()), n_post=int((rel >= 0).sum()),
-                rel_months=rel, A=a_, B=b_)
+                rel_months=rel, A=a_, B=b_, n_controls=n_c)
+
+
+def tier_gap_panel(category_tier_month: pd.DataFrame, outcome: str = "contracts") -> pd.DataFrame:
+    """Category x month panel of ``gap = log(low) - log(high)`` of the two value tiers.
+
+    Its two-way DiD equals the triple difference of
+    :func:`analysis.estimation.tier_gap_did` on a balanced panel. ``size``
+    is the category-month's number of contracts (both tiers), used as the
+    unit's size by :func:`ferman_pinto` and :func:`event_study_cov`. Months
+    where either tier is empty are left out.
+    """
+    wide = category_tier_month.pivot_table(index=["category", "month"], columns="tier", values=outcome,
+                                           observed=True).reset_index()
+    ok = (wide["low"] > 0) & (wide["high"] > 0)
+    wide = wide[ok]
+    return pd.DataFrame({"category": wide["category"].astype(str).to_numpy(),
+                         "month": pd.to_datetime(wide["month"]).to_numpy(),
+                         "gap": (np.log(wide["low"]) - np.log(wide["high"])).to_numpy(),
+                         "size": (wide["low"] + wide["high"]).to_numpy(dtype=float)})
+
+
+def linear_pretrend(es: dict, level: float = 0.95) -> dict:
+    """Test for a linear differential trend before the release, with power from every pre month.
+
+    The pre-period event-study coefficients of :func:`event_study_cov`
+    (``b_k`` for months ``k <= -2`` relative to the first post month; the
+    reference month ``-1`` is zero by construction) are fitted by generalised
+    least squares, with their covariance ``Sigma``, to a line through the
+    reference month: ``b_k = g (k + 1)``. ``g`` is the differential trend per
+    month (log points); the test is the t test of ``g = 0`` with the
+    degrees of freedom of the controls' variance fit (number of controls
+    minus one). Unlike a joint test of every pre coefficient, whose
+    randomization p-value cannot fall below one over the number of units, a
+    single slope pools all pre months and detects a steady trend of 1% a
+    month with a couple of dozen pre months.
+
+    Parameters
+    ----------
+    es : dict
+        Output of :func:`event_study_cov` (``betahat``, ``sigma``,
+        ``rel_months``, ``n_pre``; ``n_controls`` when known).
+    level : float
+        Level of the interval of ``g``.
+
+    Returns
+    -------
+    dict
+        ``slope`` (log points per month), ``se``, ``p_value``,
+        ``slope_pct`` (``100*(exp(g)-1)``, percent per month), ``ci_pct``
+        (interval of ``slope_pct``), ``post_drift_pct``: the percent
+        difference the trend alone would put between the post months and the
+        reference month, averaged over post months
+        (``100*(exp(g * mean(k + 1)) - 1)``), and ``n_pre``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rel = np.array([-4, -3, -2, 0, 1])
+    >>> es = dict(betahat=0.01 * (rel + 1.0), sigma=np.eye(5) * 1e-6, rel_months=rel, n_pre=3, n_controls=9)
+    >>> r = linear_pretrend(es)
+    >>> round(r["slope"], 6), r["p_value"] < 1e-6
+    (0.01, True)
+    """
+    rel = np.asarray(es["rel_months"])
+    b = np.asarray(es["betahat"], dtype=float)
+    sigma = np.asarray(es["sigma"], dtype=float)
+    pre = rel < 0
+    x = (rel[pre] + 1.0).astype(float)
+    if len(x) < 2:
+        raise ValueError("a linear pre-trend needs at least two pre months besides the reference month")
+    s = sigma[np.ix_(pre, pre)]
+    si = np.linalg.solve(s, np.column_stack([x, b[pre]]))
+    info = float(x @ si[:, 0])
+    g = float(x @ si[:, 1]) / info
+    se = math.sqrt(1.0 / info)
+    dof = max(1, int(es.get("n_controls", len(x))) - 1)
+    tq = float(stats.t.ppf(0.5 + level / 2, dof))
+    p = float(2 * stats.t.sf(abs(g) / se, dof)) if se > 0 else (0.0 if g else 1.0)
+    post_k = rel[~pre] + 1.0
+    return dict(slope=g, se=se, p_value=p, slope_pct=float(_pct(g)),
+                ci_pct=(float(_pct(g - tq * se)), float(_pct(g + tq * se))),
+                post_drift_pct=float(_pct(g * post_k.mean())) if len(post_k) else math.nan,
+                n_pre=int(pre.sum()))
+
+
+def trend_robust_interval(es: dict, alpha: float = 0.05) -> dict:
+    """Average post-period effect with an interval valid under any linear differential trend.
+
+    The Rambachan-Roth fixed-length interval of :func:`flci` with ``M = 0``
+    (:math:`\\Delta^{SD}(0)`: the differential trend may be any straight
+    line, of any slope, which the pre months identify) for the average of the
+    post-period event-study coefficients. The centre is the DiD corrected by
+    the extrapolated pre-period trend.
+
+    Parameters
+    ----------
+    es : dict
+        Output of :func:`event_study_cov`.
+    alpha : float
+
+    Returns
+    -------
+    dict
+        ``center``, ``lb``, ``ub`` (log points or level units, as ``es``).
+    """
+    lv = np.ones(es["n_post"]) / es["n_post"]
+    r = flci(es["betahat"], es["sigma"], es["n_pre"], es["n_post"], 0.0, lv, alpha)
+    return dict(center=float(r["center"]), lb=float(r["lb"]), ub=float(r["ub"]))
 
 
 # ---------------------------------------------------------------------------

@@ -119,6 +119,120 @@ def display_check(check: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
     })
 
 
+def display_honest_check(check: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
+    """The honest claim check (:func:`analysis.claims.honest_check`) formatted for a page.
+
+    One row per (claim, estimate): the book's estimate and interval, the
+    interval the verdict uses, Holm's adjusted p-value within the claim, the
+    linear pre-trend (per month, with its p-value), the interval allowing any
+    linear pre-trend, the verdict and the reason for it. Intervals sit in one
+    column each so the table stays narrow.
+    """
+    def f(v, d=digits):
+        return "" if _nan(v) else f"{v:.{d}f}"
+
+    def ci(lo, hi):
+        return "" if _nan(lo) else f"{f(lo)} to {f(hi)}"
+
+    return pd.DataFrame({
+        "Claim": check["claim"].str.upper(),
+        "Category": check["role"],
+        "Estimate id": check["estimate_id"],
+        "Sign": check["expected"],
+        "Unit": check["unit"],
+        "Estimate": [f(v) for v in check["estimate_pct"]],
+        "Book interval": [ci(lo, hi) for lo, hi in zip(check["ci_low_pct"], check["ci_high_pct"])],
+        "Verdict interval": [ci(lo, hi) for lo, hi in zip(check["honest_low_pct"], check["honest_high_pct"])],
+        "Holm p": [f(v, 3) for v in check["holm_p"]],
+        "Pre-trend per month (p)": ["" if _nan(s) else f"{s:+.2f} ({p:.2f})"
+                                    for s, p in zip(check["pretrend_slope_pct"], check["pretrend_p"])],
+        "Interval with a linear pre-trend": [ci(lo, hi) for lo, hi in zip(check["trend_low_pct"],
+                                                                          check["trend_high_pct"])],
+        "Verdict": check["verdict"],
+        "Why": check["reason"],
+    })
+
+
+def world_claim_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """Per world and claim, how often each rule gives a false or a non-inconclusive verdict.
+
+    Parameters
+    ----------
+    claims : DataFrame
+        ``worlds_claims.csv`` of ``benchmarks/worlds.py``: per world, check
+        (``"interval rule"``: the book's former rule, interval only;
+        ``"book"``: :func:`analysis.claims.honest_check`) and claim, the share of
+        draws giving each claim verdict, ``any_false`` and ``correct``.
+
+    Returns
+    -------
+    DataFrame
+        World, claim, the truth's verdict, the number of draws, and for each
+        rule the share of draws with a false estimate verdict; for the book's
+        rule also the share of draws where the claim is (partly) supported and
+        where it is anything but inconclusive, and the share equal to the
+        truth's verdict.
+    """
+    order = list(dict.fromkeys(claims["world"]))
+    old = claims[claims["check"] == "interval rule"].set_index(["world", "claim"])
+    new = claims[claims["check"] == "book"].set_index(["world", "claim"])
+    rows = []
+    for (world, claim), r in new.iterrows():
+        o = old.loc[(world, claim)] if (world, claim) in old.index else None
+        rows.append({
+            "world": world, "claim": claim.upper(), "truth": r["truth_verdict"], "draws": int(r["n"]),
+            "false, former rule": math.nan if o is None else float(o["any_false"]),
+            "false, book": float(r["any_false"]),
+            "supported or partly, book": float(r["supported"] + r["partly supported"]),
+            "not inconclusive, book": float(1 - r["inconclusive"] - r["not tested"]),
+            "equal to truth, book": float(r["correct"]),
+        })
+    out = pd.DataFrame(rows)
+    out["_w"] = out["world"].map({w: k for k, w in enumerate(order)})
+    return out.sort_values(["_w", "claim"]).drop(columns="_w").reset_index(drop=True)
+
+
+def world_coverage_table(estimates: pd.DataFrame) -> pd.DataFrame:
+    """Per world, coverage of the 95% intervals: the book's against the ones the claim check uses.
+
+    Parameters
+    ----------
+    estimates : DataFrame
+        ``worlds_estimates.csv`` of ``benchmarks/worlds.py`` (per world,
+        method and id: ``coverage``, ``reject_ci``, ``pretrend_flag``, ...).
+
+    Returns
+    -------
+    DataFrame
+        World; mean and lowest coverage over the one-category estimates
+        (``category.*``, AI share excepted: its truth is a drift) for the
+        book's intervals (randomization / Conley-Taber) and the check's
+        (Ferman-Pinto) and the interval allowing any linear differential trend
+        (Rambachan-Roth, ``M = 0``); coverage of platform job posts and earnings per
+        contract with iid and AR(1) errors; the largest share of draws in
+        which the linear pre-trend test flags a category estimate.
+    """
+    order = list(dict.fromkeys(estimates["world"]))
+    cat = estimates[estimates["id"].str.startswith("category.") & ~estimates["id"].str.endswith("ai_share")]
+    rows = []
+    for w in order:
+        r = {"world": w}
+        for method, name in (("book", "book"), ("honest", "check"), ("trend-robust", "with a linear trend")):
+            c = cat[(cat["world"] == w) & (cat["method"] == method)]["coverage"]
+            r[f"category ids, {name}: mean"] = float(c.mean()) if len(c) else math.nan
+            r[f"category ids, {name}: lowest"] = float(c.min()) if len(c) else math.nan
+        for pid, short in (("platform.job_posts", "platform posts"),
+                           ("platform.earnings_per_contract", "platform earnings/contract")):
+            for method, name in (("book", "iid"), ("honest", "AR(1)")):
+                c = estimates[(estimates["world"] == w) & (estimates["id"] == pid) & (estimates["method"] == method)]
+                r[f"{short}, {name}"] = float(c["coverage"].iloc[0]) if len(c) else math.nan
+        if "pretrend_flag" in estimates.columns:
+            f = estimates[(estimates["world"] == w) & (estimates["method"] == "honest")]["pretrend_flag"]
+            r["pre-trend flagged, most"] = float(f.max()) if f.notna().any() else math.nan
+        rows.append(r)
+    return pd.DataFrame(rows)
+
+
 #: Reader-facing names of the contract's DuckDB types.
 TYPE_NAMES = {"VARCHAR": "string", "DATE": "date (ISO YYYY-MM-DD)", "BOOLEAN": "boolean", "DOUBLE": "float"}
 
