@@ -666,7 +666,6 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
         percent, or percentage points for the shares (``unit``).
     """
     from analysis.estimation import honest as H
-    from analysis.estimation import platform_counterfactual
     from analysis.estimation.did import TREATMENT_DATE
 
     roles = _as_roles(roles)
@@ -676,7 +675,7 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
     focus = roles.focus
     ctrl = default_controls(cm, focus, controls)
     check = claim_check(estimates, roles)
-    check = check.assign(book_verdict=check["verdict"])
+    check = check.assign(book_verdict=check["verdict"], _influence_flag=False)
     for c in HONEST_COLUMNS[1:]:
         check[c] = "" if c in ("honest_method", "influence", "reason") else math.nan
     for i, row in check.iterrows():
@@ -767,6 +766,19 @@ def _tests(r: dict, alpha: float) -> tuple[str, str]:
     return word, f"Holm p = {p:.3f}; {trend}"
 
 
+def verdict_view(check: pd.DataFrame) -> pd.DataFrame:
+    """The honest check with the numbers its verdicts use under the standard column names.
+
+    ``estimate_pct``, ``ci_low_pct`` and ``ci_high_pct`` become the honest
+    estimate and interval (``honest_*``), so that the words of
+    :mod:`analysis.report.words` quote the interval a verdict rests on.
+    Indexed by ``estimate_id`` (first row of an id used by two claims).
+    """
+    v = check.assign(estimate_pct=check["honest_pct"], ci_low_pct=check["honest_low_pct"],
+                     ci_high_pct=check["honest_high_pct"], p_value=check["honest_p"])
+    return v
+
+
 def honest_verdict(r: dict, alpha: float = ALPHA) -> str:
     """Verdict of one row of :func:`honest_check` (rule in its docstring)."""
     return _tests(r, alpha)[0]
@@ -804,7 +816,7 @@ def verdict_counts(verdicts: pd.DataFrame) -> dict[str, int]:
 
 
 __all__ = [
-    "ALPHA", "CLAIMS", "CHECK_COLUMNS", "HONEST_COLUMNS", "honest_check", "honest_verdict", "honest_reason", "CLAIM_VERDICTS", "VERDICTS", "Claim", "Evidence", "Roles", "ai_share_did",
+    "ALPHA", "CLAIMS", "CHECK_COLUMNS", "HONEST_COLUMNS", "honest_check", "honest_verdict", "honest_reason", "verdict_view", "CLAIM_VERDICTS", "VERDICTS", "Claim", "Evidence", "Roles", "ai_share_did",
     "claim_by_id", "claim_check", "claim_verdicts", "combine", "compute_estimates", "display_check",
     "evidence_rows", "expert_share_did", "own_ids", "share_did", "gather_estimates", "required_ids", "roles_from_focus", "share_panel",
     "sign_word", "tier_sentences", "verdict", "verdict_counts", "write_check",

@@ -153,6 +153,15 @@ class Page:
                           checksum=lambda: self.checksum, cache_dir=self.run_context.get("panel_cache"))
 
     @cached_property
+    def contracts(self) -> pd.DataFrame:
+        """One row per contract in ``[start, end]`` (``category``, ``month``, ``earnings_usd``):
+        :func:`analysis.data.panels.contract_values`, for the influence of the largest contracts."""
+        from analysis.data.panels import contract_values
+
+        p = self.params
+        return contract_values(self.data_dir, p["start"], p["end"])
+
+    @cached_property
     def run_context(self) -> dict:
         """What ``python -m analysis run`` wrote for this chapter (``<output_dir>/run-context.json``), else ``{}``."""
         import json

@@ -11,26 +11,26 @@ the same seeds in every world) the script draws an extract in memory
 (:func:`analysis.data.panels.build_panels_pandas`, the reference builder: same panels
 as the book's), and computes
 
-* **book**: the estimates the book reports and the claim check reads, by the
-  same calls as :func:`analysis.claims.compute_estimates` and
-  :func:`analysis.run.headline_estimates` - ``category_effects`` of each focus
+* the estimates the book reports, by the same calls as
+  :func:`analysis.claims.compute_estimates` - ``category_effects`` of each focus
   category against the nine others (randomization inference, Conley-Taber
   intervals), ``platform_counterfactual`` of the three platform series (iid
   errors), ``within_freelancer`` of hourly rates (wild cluster bootstrap) and the
-  two share estimates - then :func:`analysis.claims.claim_check` and
-  :func:`analysis.claims.claim_verdicts` on them;
-* **honest**: the same point estimates with the intervals of
-  :mod:`analysis.estimation.honest` - Ferman-Pinto for every one-category estimate (size:
-  pre-period mean job posts, contracts, or the tier's contracts),
-  the AR(1) projection for the platform series - and the claim check on those
-  (``honest-intervals``), and once more with Holm's step-down adjustment over
-  all estimates of the check (``honest-holm``: an estimate supports or
-  contradicts only if its Holm-adjusted p-value is at most 0.05);
-* **flci-m0**: Rambachan-Roth FLCI with ``M = 0`` (any linear differential
-  trend allowed) for the average post-period effect on job posts of the
-  new-AI-work category and on low-value contracts of the tiered ones;
-* the **influence check** of platform earnings per contract (winsorized at
-  p99.9, and without the top 0.01% of contracts).
+  two share estimates (method ``book`` in the tables);
+* two claim checks on them: the **interval rule** the book used before
+  (:func:`analysis.claims.claim_check`: an interval excluding zero decides), and
+  the **book**'s rule now, :func:`analysis.claims.honest_check` - Ferman-Pinto
+  and AR(1) intervals (method ``honest``), Holm within each claim, the linear
+  pre-trend test and the interval allowing any linear differential trend
+  (method ``trend-robust``), and the influence of the largest contracts on
+  platform earnings per contract.
+
+The summary tables are made by :func:`analysis.report.tables.world_claim_table`,
+:func:`analysis.report.tables.world_coverage_table` and
+:func:`analysis.report.tables.world_targets`, the functions the methods chapter
+uses on the committed CSVs. Draws run round by round (every world once per
+round), and the CSVs are rewritten after each round, so a run stopped early
+leaves every world with the same number of draws.
 
 Truth is :func:`analysis.data.worlds.truth`. A verdict is *false* when it says
 supported or contradicted and the truth's own verdict (the sign of the true
@@ -224,8 +224,8 @@ def run(worlds: list[str], draws: int, n_posts: int, first_seed: int, b_reps: in
         progress=print) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     raw, claim_rows, check_rows, infl_rows, timing = [], [], [], [], []
-    for world in worlds:
-        for k in range(draws):
+    for k in range(draws):  # draws outside, worlds inside: every world has as many draws whenever it stops
+        for world in worlds:
             seed = first_seed + k
             t0 = time.process_time()
             w0 = time.perf_counter()

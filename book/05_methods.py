@@ -283,10 +283,59 @@ page.glue("placebo_max_abs", float(placebo_table["estimate_pct"].abs().max()))
  .pipe(tables.styled).hide(axis="index").format(precision=2))
 
 # %% [markdown]
+# ## Verdicts that stay honest
+#
+# The intervals above are valid in the world they assume: categories whose estimation errors are alike, monthly shocks that do not persist, parallel trends before the release, and no single contract large enough to move an average.
+# The claim check of the summary page ({doc}`00_summary`) does not assume them; an estimate supports a claim only when it passes four tests.
+#
+# - **Categories of different sizes.** The Conley-Taber interval takes the treated category's error to be distributed like the placebo errors of the controls. A small category is noisier than the typical control, so its interval is too short. The check uses the interval of {cite:t}`ferman2019inference`, which models the variance of each placebo as $A + B/M$ for a category of size $M$ (its mean monthly job posts or contracts before the release) and rescales the placebos to the treated category's size before comparing.
+# - **Persistent platform shocks.** The projection of a platform series assumes independent monthly errors; a shock that lasts several months makes its interval too short. The check's projection lets the errors follow a first-order autoregression and draws the projected path from its posterior. With {glue:text}`n_pre_months:d` pre-release months the persistence itself is estimated imprecisely, and the interval is wide for that reason.
+# - **Many estimates.** A claim resting on several estimates would be called partly supported whenever any one interval excluded zero; with six estimates that happens far more often than one time in twenty when nothing happened. The check adjusts their p-values within the claim by Holm's step-down procedure {cite:p}`holm1979simple`, which keeps the family-wise error at the stated level under any dependence between them.
+# - **Pre-existing trends.** A joint test of the pre-release event-study coefficients by randomization cannot reject with about ten categories at the usual levels. The check fits instead one line to the pre-release coefficients (by generalised least squares, with the covariance of the event study), a test that pools every pre-release month, and uses the interval of {cite:t}`rambachan2023more` with $M = 0$: it allows any linear differential trend, of any slope, to continue after the release. The centre of that interval is the estimate corrected by the extrapolated trend; its width grows with the ratio of post- to pre-release months ({glue:text}`n_post_months:d` to {glue:text}`n_pre_months:d` here), which is the price of learning the trend from the pre-release months alone. The book's implementation reproduces the published HonestDiD example to its printed digits (a test).
+# - **One huge contract.** Earnings per contract are estimated again with contract values capped at a high percentile and without the largest contracts; a verdict that changes is not a verdict.
+#
+# ### How often the claim check is wrong
+
+# %% tags=["remove-cell"]
+from analysis.data.worlds import WORLDS, load_world_results
+
+mc_claims, mc_est = load_world_results("claims"), load_world_results("estimates")
+targets = tables.world_targets(mc_claims, mc_est)
+page.glue("n_worlds", len(WORLDS))
+page.glue("world_draws", int(mc_claims["n"].min()))
+page.glue("n_targets", len(targets))
+page.glue("n_targets_met", int(targets["met"].sum()))
+pre_months = periods.post_mask(cm["month"].drop_duplicates(), td)
+page.glue("n_pre_months", int((~pre_months).sum()))
+page.glue("n_post_months", int(pre_months.sum()))
+
+# %% [markdown]
+# The generator of the synthetic extract has a library of {glue:text}`n_worlds:d` worlds (`analysis/data/worlds.py`), each with its truth written beside the data: the default world; no effect; no effect with a persistent platform shock and category sizes spanning thirty to one; a linear pre-trend in the new-AI-work category; a pre-trend in one low-value tier only; one huge contract; effects that spill over to the controls; and sparse categories.
+# The script `benchmarks/worlds.py` draws {glue:text}`world_draws:d` extracts of each world, runs the chapters' estimators and both claim checks on every draw, and writes the tables below; they are read here from its committed results, since that many draws do not belong in a book build.
+# A verdict is *false* when it says supported or contradicted and the truth says otherwise.
+# Of the {glue:text}`n_targets:d` targets set for the check before it was built, {glue:text}`n_targets_met:d` are met.
+
+# %% tags=["remove-input"]
+targets.pipe(tables.styled).hide(axis="index").format(precision=2)
+
+# %% [markdown]
+# Claim by claim, the former rule (an interval excluding zero, no other test) against the book's rule; the last three columns are the book's rule's verdicts, so the default world's row is the rule's power against the planted effects.
+
+# %% tags=["remove-input"]
+tables.world_claim_table(mc_claims).pipe(tables.styled).hide(axis="index").format(precision=2)
+
+# %% [markdown]
+# Coverage of the 95% intervals of the one-category estimates, and of the platform projections, with the book's intervals and the check's.
+
+# %% tags=["remove-input"]
+tables.world_coverage_table(mc_est).pipe(tables.styled).hide(axis="index").format(precision=2)
+
+# %% [markdown]
 # ## Summary
 #
 # - Category effects are two-way fixed-effects differences in differences, reported as percent changes; value tiers use a triple difference, platform-wide changes a trend-and-season projection, and freelancer outcomes a within-freelancer regression.
 # - With {glue:text}`n_categories:d` categories, inference is by randomization over categories with Conley-Taber intervals when one category is treated, and by the wild cluster bootstrap when several are; a one-category randomization p-value cannot fall below {glue:text}`p_min:.2f`, so verdicts rest on intervals.
+# - The claim check adds intervals valid for categories of different sizes and persistent shocks, Holm's adjustment within a claim, robustness to a linear pre-release trend and to the largest contracts; {glue:text}`n_targets_met:d` of its {glue:text}`n_targets:d` targets are met in {glue:text}`world_draws:d` draws of each world.
 # - In {glue:text}`mc_reps:d` simulated pairs of panels, the 95% intervals covered the true effect in a share {glue:text}`mc_cov_effect:.2f` of draws and excluded zero without an effect in a share {glue:text}`mc_fpr_ci:.2f`.
 # - {glue:text}`wool_n_match:d` of {glue:text}`wool_n:d` textbook examples are reproduced to the printed precision.
 # - {glue:text}`truth_covered:d` of {glue:text}`truth_n:d` estimates of this run cover their true value where a truth exists, and {glue:text}`n_placebo_excl:d` of {glue:text}`n_placebo:d` placebo estimates exclude zero.

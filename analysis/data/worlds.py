@@ -73,7 +73,7 @@ from analysis.core.params import DEFAULT_PARAMS
 from analysis.core.text import slugify
 
 __all__ = [
-    "WorldSpec", "WORLDS", "HUGE_CONTRACT_USD", "world_names", "make_world", "draw", "truth",
+    "WorldSpec", "WORLDS", "HUGE_CONTRACT_USD", "load_world_results", "world_names", "make_world", "draw", "truth",
     "share_truths", "absolute_effects", "huge_contract", "write_world", "scaled_shares",
 ]
 
@@ -417,3 +417,28 @@ def write_world(name: str, out_dir: str | Path, seed: int = sim.DEFAULT_SEED,
             "postprocess": info}
     (out / "world.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
     return meta
+
+
+def load_world_results(name: str, folder=None) -> pd.DataFrame:
+    """A committed table of the claim check's Monte Carlo (``benchmarks/worlds.py``).
+
+    Parameters
+    ----------
+    name : {"claims", "estimates", "influence", "timing"}
+        Which table: ``worlds_<name>.csv``.
+    folder : path, optional
+        Default :data:`analysis.core.paths.WORLDS_RESULTS_DIR`.
+
+    Raises
+    ------
+    FileNotFoundError
+        Naming the file and the command that writes it.
+    """
+    from pathlib import Path
+
+    from analysis.core.paths import WORLDS_RESULTS_DIR
+
+    f = Path(folder or WORLDS_RESULTS_DIR) / f"worlds_{name}.csv"
+    if not f.is_file():
+        raise FileNotFoundError(f"{f} is missing: run `python benchmarks/worlds.py --draws 200` to write it")
+    return pd.read_csv(f)

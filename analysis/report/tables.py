@@ -233,6 +233,77 @@ def world_coverage_table(estimates: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: The targets of the claim check's Monte Carlo (issue "honest verdicts"): what is
+#: measured, in which worlds, on which claim or estimate, and the limit.
+WORLD_TARGETS = (
+    ("no effect: a claim whose truth is inconclusive gets another verdict", ("no-effect", "ar1-sizes"),
+     "not inconclusive", None, "<=", 0.05),
+    ("no effect: some estimate of a claim gets a false verdict", ("no-effect", "ar1-sizes"), "false", None, "<=",
+     0.05),
+    ("no effect: coverage of the check's category intervals, lowest", ("no-effect", "ar1-sizes"), "coverage",
+     None, "in", (0.92, 0.97)),
+    ("pre-trend in the new-AI-work category: its job posts estimate gets a false verdict", ("pretrend",),
+     "false_id", "category.data-science-analytics.job_posts", "<=", 0.10),
+    ("pre-trend in a low tier: claim 4 gets a false estimate verdict", ("low-tier-pretrend",), "false", "c4", "<=",
+     0.10),
+    ("pre-trend in the new-AI-work category: the linear pre-trend test flags it", ("pretrend",), "flag",
+     "category.data-science-analytics.job_posts", ">=", 0.80),
+    ("pre-trend in a low tier: the linear pre-trend test flags it", ("low-tier-pretrend",), "flag",
+     "category.writing.contracts.low_value", ">=", 0.80),
+    ("one huge contract: claim 2 supported", ("huge-contract",), "supported", "c2", "<=", 0.05),
+)
+
+
+def world_targets(claims: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame:
+    """Each target of :data:`WORLD_TARGETS`, measured in the Monte Carlo, met or missed.
+
+    Parameters
+    ----------
+    claims, estimates : DataFrame
+        ``worlds_claims.csv`` and ``worlds_estimates.csv`` of
+        ``benchmarks/worlds.py``.
+
+    Returns
+    -------
+    DataFrame
+        ``target``, ``worlds``, ``measured`` (the worst value over the worlds
+        and claims the target covers), ``limit`` (text) and ``met`` (bool; a
+        target with no draws is not met).
+    """
+    book = claims[claims["check"] == "book"]
+    rows = []
+    for text, worlds, what, which, op, limit in WORLD_TARGETS:
+        c = book[book["world"].isin(worlds)]
+        e = estimates[estimates["world"].isin(worlds) & (estimates["method"] == "honest")]
+        if what == "not inconclusive":
+            c = c[c["truth_verdict"] == "inconclusive"]
+            vals = 1 - c["inconclusive"] - c["not tested"]
+        elif what == "false":
+            vals = (c[c["claim"] == which] if which else c)["any_false"]
+        elif what == "supported":
+            vals = c[c["claim"] == which]["supported"]
+        elif what == "coverage":
+            vals = e[e["id"].str.startswith("category.") & ~e["id"].str.endswith("ai_share")]["coverage"]
+        elif what == "false_id":
+            vals = e[e["id"] == which]["false_verdict"]
+        elif what == "flag":
+            vals = e[e["id"] == which]["pretrend_flag"] if "pretrend_flag" in e.columns else pd.Series(dtype=float)
+        else:  # pragma: no cover - guarded by the table
+            raise ValueError(what)
+        vals = vals.dropna()
+        if op == "in":
+            measured = float(vals.min()) if len(vals) else math.nan
+            hi = float(vals.max()) if len(vals) else math.nan
+            met = bool(len(vals)) and limit[0] <= measured and hi <= limit[1]
+            lim = f"{limit[0]:.2f} to {limit[1]:.2f}"
+        else:
+            measured = float((vals.max() if op == "<=" else vals.min())) if len(vals) else math.nan
+            met = bool(len(vals)) and (measured <= limit if op == "<=" else measured >= limit)
+            lim = f"{'at most' if op == '<=' else 'at least'} {limit:.2f}"
+        rows.append(dict(target=text, worlds=", ".join(worlds), measured=measured, limit=lim, met=met))
+    return pd.DataFrame(rows)
+
+
 #: Reader-facing names of the contract's DuckDB types.
 TYPE_NAMES = {"VARCHAR": "string", "DATE": "date (ISO YYYY-MM-DD)", "BOOLEAN": "boolean", "DOUBLE": "float"}
 

@@ -124,6 +124,23 @@ def pretrend_word(p: float, alpha: float = 0.10, ok: str = "gives no evidence ag
     return ok if (p is not None and not math.isnan(p) and p >= alpha) else bad
 
 
+def pretrend_words(randomization_p: float, linear_p: float, alpha_randomization: float = 0.10,
+                   alpha_linear: float = 0.05) -> str:
+    """Words for two pre-trend tests together: the coarse randomization test and the linear-slope test.
+
+    "give no evidence against" when neither rejects (randomization at
+    ``alpha_randomization``, slope at ``alpha_linear``), else "cast doubt on".
+
+    Examples
+    --------
+    >>> pretrend_words(0.4, 0.3), pretrend_words(0.4, 0.01)
+    ('give no evidence against', 'cast doubt on')
+    """
+    ok = (pretrend_word(randomization_p, alpha_randomization) == pretrend_word(1.0)
+          and pretrend_word(linear_p, alpha_linear) == pretrend_word(1.0))
+    return "give no evidence against" if ok else "cast doubt on"
+
+
 def name_list(names: Sequence[str], conj: str = "and") -> str:
     """``"A"``, ``"A and B"``, ``"A, B and C"``."""
     names = [str(n) for n in names]
