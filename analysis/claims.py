@@ -630,7 +630,9 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
        The estimate's sign counts only if that interval also excludes zero on
        the same side. Where no event study exists (platform projections,
        which extrapolate the trend themselves; the within-freelancer rate),
-       this test is not applied and ``reason`` says so.
+       this test is not applied and ``reason`` says so. A category estimate
+       whose event study cannot be computed (a category with months without
+       posts or contracts) is inconclusive: its trend robustness is unknown.
     4. **Influence** (``influence``; earnings per contract). The estimate is
        recomputed with contract values capped at the ``WINSOR_PCT``
        percentile and without the top ``TOP_SHARE`` of contracts; if either
@@ -675,7 +677,7 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
     focus = roles.focus
     ctrl = default_controls(cm, focus, controls)
     check = claim_check(estimates, roles)
-    check = check.assign(book_verdict=check["verdict"], _influence_flag=False)
+    check = check.assign(book_verdict=check["verdict"], _influence_flag=False, _trend_failed=False)
     for c in HONEST_COLUMNS[1:]:
         check[c] = "" if c in ("honest_method", "influence", "reason") else math.nan
     for i, row in check.iterrows():
@@ -714,8 +716,8 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
                 check.at[i, "pretrend_p"] = pt["p_value"]
                 check.at[i, "trend_low_pct"] = _level_or_pct(tr["lb"], pct)
                 check.at[i, "trend_high_pct"] = _level_or_pct(tr["ub"], pct)
-            except ValueError:
-                pass  # unbalanced panel (empty months): reason says the test could not be run
+            except ValueError:  # unbalanced panel (empty months): no event study, no verdict
+                check.at[i, "_trend_failed"] = True
         if eid.endswith("earnings_per_contract") and eid.startswith("platform.") and contracts is not None \
                 and len(contracts):
             expected = 1 if row["expected"] == "+" else -1
@@ -755,6 +757,8 @@ def _tests(r: dict, alpha: float) -> tuple[str, str]:
     side = 1 if est > 0 else -1
     word = "supported" if side == expected else "contradicted"
     lo, hi = r["trend_low_pct"], r["trend_high_pct"]
+    if r.get("_trend_failed") is True:
+        return "inconclusive", "pre-trend robustness cannot be assessed (months without data)"
     if math.isfinite(lo) and math.isfinite(hi):
         if not ((side > 0 and lo > 0) or (side < 0 and hi < 0)):
             return "inconclusive", "sign not robust to a linear pre-release trend"

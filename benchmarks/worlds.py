@@ -287,11 +287,12 @@ def report(out: Path) -> str:
     t1 = tables.world_claim_table(claims)
     t2 = tables.world_coverage_table(est_tab)
     t3 = infl[["world", "n", "interval_rule_supported", "book_supported", "flag"]]
+    t0 = tables.world_targets(claims, est_tab)
     n = len(tim)
     text = [f"Draws: {n} ({tim.groupby('world').size().min()}-{tim.groupby('world').size().max()} per world); "
             f"CPU per draw: median {tim['cpu_s'].median():.2f} s, mean {tim['cpu_s'].mean():.2f} s, "
             f"max {tim['cpu_s'].max():.2f} s (the first includes JIT compilation); total {tim['cpu_s'].sum():.0f} s.",
-            "", "### Claim verdicts", "", _md(t1), "", "### Coverage of 95% intervals", "", _md(t2), "",
+            "", "### Targets", "", _md(t0), "", "### Claim verdicts", "", _md(t1), "", "### Coverage of 95% intervals", "", _md(t2), "",
             "### Influence of the largest contracts (platform earnings per contract)", "", _md(t3)]
     return "\n".join(text)
 
@@ -317,8 +318,8 @@ def main(argv=None) -> int:
     print(f"{len(tim)} draws ({a.draws} per world x {len(worlds)} worlds), {int(a.posts):,} posts each: "
           f"{time.process_time() - t0:.0f} s CPU in all; per draw median {tim['cpu_s'].median():.2f} s CPU "
           f"(min {tim['cpu_s'].min():.2f}, max {tim['cpu_s'].max():.2f})")
-    c = res["claims"]
-    print(c.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    print(tables.world_targets(res["claims"], res["estimates"]).to_string(index=False,
+                                                                         float_format=lambda v: f"{v:.2f}"))
     return 0
 
 
