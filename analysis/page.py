@@ -246,6 +246,8 @@ class Page:
 
         if isinstance(value, Markdown):
             raise TypeError("use Page.md for Markdown")
+        if hasattr(value, "item") and getattr(value, "shape", None) == ():  # numpy scalar: its repr is
+            value = value.item()  # "np.float64(1.0)", which a glue format such as :.2f cannot read
         self._glued[key] = value
         glue(key, value, display=False)
 
