@@ -68,6 +68,7 @@ import math
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from analysis.core.text import slugify
@@ -632,7 +633,9 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
        which extrapolate the trend themselves; the within-freelancer rate),
        this test is not applied and ``reason`` says so. A category estimate
        whose event study cannot be computed (a category with months without
-       posts or contracts) is inconclusive: its trend robustness is unknown.
+       posts or contracts) is inconclusive: its trend robustness is unknown;
+       so is an estimate whose interval of test 1 cannot be computed (the
+       chapter's interval is never used in its place).
     4. **Influence** (``influence``; earnings per contract). The estimate is
        recomputed with contract values capped at the ``WINSOR_PCT``
        percentile and without the top ``TOP_SHARE`` of contracts; if either
@@ -677,7 +680,8 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
     focus = roles.focus
     ctrl = default_controls(cm, focus, controls)
     check = claim_check(estimates, roles)
-    check = check.assign(book_verdict=check["verdict"], _influence_flag=False, _trend_failed=False)
+    check = check.assign(book_verdict=check["verdict"], _influence_flag=False, _trend_failed=False,
+                         _honest_failed=False)
     for c in HONEST_COLUMNS[1:]:
         check[c] = "" if c in ("honest_method", "influence", "reason") else math.nan
     for i, row in check.iterrows():
@@ -702,8 +706,9 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
                     honest = dict(honest_pct=_level_or_pct(r.coef, pct), honest_low_pct=_level_or_pct(lo, pct),
                                   honest_high_pct=_level_or_pct(hi, pct), honest_p=r.p_value,
                                   honest_method=r.inference)
-        except ValueError as exc:
-            honest["honest_method"] = f"{row['inference']} (honest interval not computable: {exc})"
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+            honest["honest_method"] = f"{row['inference']} (the check's interval cannot be computed: {exc})"
+            check.at[i, "_honest_failed"] = True
         for k, v in honest.items():
             check.at[i, k] = v
         if unit is not None:
@@ -716,7 +721,7 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
                 check.at[i, "pretrend_p"] = pt["p_value"]
                 check.at[i, "trend_low_pct"] = _level_or_pct(tr["lb"], pct)
                 check.at[i, "trend_high_pct"] = _level_or_pct(tr["ub"], pct)
-            except ValueError:  # unbalanced panel (empty months): no event study, no verdict
+            except (ValueError, ArithmeticError, np.linalg.LinAlgError):  # e.g. months without data
                 check.at[i, "_trend_failed"] = True
         if eid.endswith("earnings_per_contract") and eid.startswith("platform.") and contracts is not None \
                 and len(contracts):
@@ -747,6 +752,8 @@ def _tests(r: dict, alpha: float) -> tuple[str, str]:
     """(verdict, reason) of one row of the honest check."""
     if r["book_verdict"] == "missing":
         return "missing", "not in the results table"
+    if r.get("_honest_failed") is True:
+        return "inconclusive", "the check's interval cannot be computed on this extract"
     expected = 1 if r["expected"] == "+" else -1
     est, p = r["honest_pct"], r["holm_p"]
     if not (isinstance(p, float) and math.isfinite(p)) or not math.isfinite(est) or est == 0:

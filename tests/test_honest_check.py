@@ -56,6 +56,7 @@ def _row(**kw):
     ({"trend_low_pct": math.nan, "trend_high_pct": math.nan}, "supported", "not assessed"),
     ({"_influence_flag": True}, "inconclusive", "largest contracts"),
     ({"_trend_failed": True}, "inconclusive", "cannot be assessed"),
+    ({"_honest_failed": True}, "inconclusive", "cannot be computed"),
     ({"book_verdict": "missing"}, "missing", "not in the results table"),
 ])
 def test_honest_verdict_rule(kw, verdict, reason):
