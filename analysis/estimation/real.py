@@ -48,7 +48,8 @@ def real_platform_counterfactual(category_month: pd.DataFrame, cpi: pd.Series,
         As ``platform_counterfactual``, in dollars of ``base``.
     estimate : Estimate
         Id ``platform.earnings_per_contract_real``; outcome
-        ``earnings_per_contract_real``; ``details["base_month"]`` the base month (``YYYY-MM``).
+        ``earnings_per_contract_real``; ``details["base_month"]`` the base month (``YYYY-MM``),
+        ``details["base_label"]`` the same in words (``November 2022``).
     """
     base = pd.Timestamp(base) if base is not None else base_month(treatment_date)
     real = deflate(category_month, cpi, base, columns=("earnings",))
@@ -57,5 +58,5 @@ def real_platform_counterfactual(category_month: pd.DataFrame, cpi: pd.Series,
     e = dataclasses.replace(e, id="platform.earnings_per_contract_real", outcome="earnings_per_contract_real",
                             scope=f"platform, observed vs projected, {index_label}-deflated "
                                   f"(USD of {base:%B %Y})",
-                            details={**e.details, "base_month": f"{base:%Y-%m}"})
+                            details={**e.details, "base_month": f"{base:%Y-%m}", "base_label": f"{base:%B %Y}"})
     return series, e
