@@ -97,3 +97,12 @@ def test_real_projection_deflates_the_series(cm):
     got = series.set_index("month")["observed"]
     assert got.loc["2023-06-01"] == pytest.approx(nominal.loc["2023-06-01"] * 297.711 / 305.109, rel=1e-12)
     assert got.loc["2022-11-01"] == pytest.approx(nominal.loc["2022-11-01"], rel=1e-12)
+
+
+@pytest.mark.parametrize("value", [None, True, 0, -1, 10**400, float("nan"), "", "  ", "x" * 10_000, "a\x00b",
+                                   [], [["x"]], {"a": 1}, "2021-02-30"])
+def test_odd_cpi_file_values_are_problems_not_crashes(value):
+    full, problems = check_schema({"cpi_file": value})
+    assert all(len(str(p)) < 600 for p in problems)
+    assert (problems == []) == (isinstance(value, str) and not value.strip())
+    assert isinstance(full["cpi_file"], str)

@@ -421,13 +421,20 @@ def check_schema(params: dict) -> tuple[dict, list[ParamProblem]]:
     if not isinstance(full["cpi_file"], str):
         problems.append(ParamProblem("cpi_file", f"{_show(full['cpi_file'])} is not a file path (text)"))
         full["cpi_file"] = ""
-    elif full["cpi_file"]:
-        if Path(full["cpi_file"]).expanduser().is_file():
-            full["cpi_file"] = str(Path(full["cpi_file"]).expanduser().resolve())  # chapters run elsewhere
+    elif full["cpi_file"].strip():
+        try:
+            path = Path(full["cpi_file"]).expanduser()
+            found = path.is_file()
+        except (OSError, ValueError):  # a name too long, or with a NUL byte
+            found = False
+        if found:
+            full["cpi_file"] = str(path.resolve())  # chapters run in another folder
         else:
-            problems.append(ParamProblem("cpi_file", f"{full['cpi_file']!r} is not a file: give a CSV with "
+            problems.append(ParamProblem("cpi_file", f"{_show(full['cpi_file'])} is not a file: give a CSV with "
                                          "columns month (YYYY-MM) and cpi, or leave it empty for the bundled "
                                          "CPI-U table"))
+    else:
+        full["cpi_file"] = ""
     if full["output_dir"] not in ("", None):
         problems.append(ParamProblem("output_dir", "is chosen by the run for each chapter: "
                                      "leave it empty and use --out DIR"))
