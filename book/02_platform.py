@@ -153,11 +153,12 @@ page.glue("cf_earnings_per_contract_real_verdict", words.consistency_of(epc_real
 page.glue("cpi_label", CPI_LABEL if not page.params["cpi_file"] else
           "the price index supplied with the run parameter cpi_file")
 page.glue("cpi_base", epc_real.details["base_label"])
+page.glue("cpi_dec22_pct", float(100 * (load_cpi().loc["2022-12-01"] / load_cpi().loc["2021-12-01"] - 1)))
 page.glue("real_vs_nominal", words.direction(epc_real.estimate_pct - epc.estimate_pct, up="larger than",
                                              down="smaller than", flat="the same as"))
 
 # %% [markdown]
-# Earnings in the extract are nominal dollars, and consumer prices rose fast in 2021 and 2022.
+# Earnings in the extract are nominal dollars, and consumer prices rose fast in 2021 and 2022: the US CPI-U rose by {glue:text}`cpi_dec22_pct:.1f`% from December 2021 to December 2022 {cite:p}`bls2026cpiu`.
 # Deflating each month's earnings by {glue:text}`cpi_label` to dollars of {glue:text}`cpi_base`, and projecting the real series in the same way, real earnings per contract after the release were {glue:text}`cf_earnings_per_contract_real`.
 # The real gap is {glue:text}`real_vs_nominal` the nominal one: the projection's log-linear trend absorbs steady inflation, so the two differ by how far inflation after the release departed from its pre-release pace.
 # The real gap {glue:text}`cf_earnings_per_contract_real_verdict` a rise in earnings per contract.
