@@ -141,8 +141,8 @@ def shift_share(category_month: pd.DataFrame, treatment_date: str = TREATMENT_DA
     ...                    "month": pd.to_datetime(["2022-11-01"] * 2 + ["2022-12-01"] * 2),
     ...                    "contracts": [80, 20, 50, 50], "earnings": [8000.0, 4000.0, 5000.0, 12500.0]})
     >>> d = shift_share(cm, "2022-11-30", n=1)
-    >>> d.epc_pre, d.epc_post, d.within, d.mix, d.interaction
-    (120.0, 175.0, 10.0, 30.0, 15.0)
+    >>> [round(x, 9) for x in (d.epc_pre, d.epc_post, d.within, d.mix, d.interaction)]
+    [120.0, 175.0, 10.0, 30.0, 15.0]
     """
     if form not in ("three", "midpoint"):
         raise ValueError(f"form must be 'three' or 'midpoint', got {form!r}")
