@@ -65,30 +65,17 @@ def test_how_checked_says_which_rows_rest_on_secondary_sources(table):
     assert keys["eloundou2023_exposed50"] == "eloundou2023gpts" and keys["eloundou2024_jobs_half_simple"] == "eloundou2024gpts"
 
 
-def test_unknown_how_checked_is_rejected(tmp_path, table):
-    broken = table.copy()
-    broken.loc[0, "how_checked"] = "I think so"
-    path = tmp_path / "broken.csv"
-    broken.to_csv(path, index=False)
-    with pytest.raises(ValueError, match="how_checked"):
-        load_literature_figures(path)
-
-
-def test_unknown_source_key_is_rejected(tmp_path, table):
-    broken = table.copy()
-    broken.loc[0, "source_key"] = "nosuchkey1999"
-    path = tmp_path / "broken.csv"
-    broken.to_csv(path, index=False)
-    with pytest.raises(ValueError, match="nosuchkey1999"):
-        load_literature_figures(path)
-
-
-def test_non_numeric_value_is_rejected(tmp_path, table):
+@pytest.mark.parametrize("column, bad, match", [
+    ("how_checked", "I think so", "how_checked"),
+    ("source_key", "nosuchkey1999", "nosuchkey1999"),
+    ("value", "about sixty", "non-numeric"),
+])
+def test_bad_cell_is_rejected(tmp_path, table, column, bad, match):
     broken = table.astype({"value": str})
-    broken.loc[0, "value"] = "about sixty"
+    broken.loc[0, column] = bad
     path = tmp_path / "broken.csv"
     broken.to_csv(path, index=False)
-    with pytest.raises(ValueError, match="non-numeric"):
+    with pytest.raises(ValueError, match=match):
         load_literature_figures(path)
 
 
