@@ -192,12 +192,15 @@ CLAIMS: tuple[Claim, ...] = (
           "Platform job posts after the release against a projection of the pre-release trend and season.",
           (Evidence("platform.job_posts", +1, "platform", "platform job posts vs projection"),)),
     Claim("c2", "Earnings per contract rose.",
-          "Platform earnings per contract after the release against a projection of the pre-release trend "
-          "and season.",
+          "Platform earnings per contract (nominal USD, as the study reported them) after the release against a "
+          "projection of the pre-release trend and season; chapter 2 shows the CPI-deflated estimate "
+          "(platform.earnings_per_contract_real) and how much of the change is category mix.",
           (Evidence("platform.earnings_per_contract", +1, "platform", "platform earnings per contract vs projection"),)),
     Claim("c3", "Data Science & Analytics grew through new AI work (the reinstatement effect).",
           "Job posts of the new-AI-work category, and the AI-related share of its posts, against the control "
-          "categories (difference in differences).",
+          "categories (difference in differences). A share that starts near zero rises almost by definition: "
+          "growth through new AI work also means that the posts that are not AI-related did not rise against "
+          "the controls (category.<slug>.other_posts, chapter 3; ai_related as defined in data/README.md).",
           (Evidence("category.{slug}.job_posts", +1, "new_ai_work", "job posts"),
            Evidence("category.{slug}.ai_share", +1, "new_ai_work", "AI-related share of job posts", "pp"))),
     Claim("c4", "Writing & Translation were mixed: high-value contracts gained, low-value contracts lost.",

@@ -71,7 +71,7 @@ for row in literature.itertuples(index=False):
 page.glue("value_threshold_usd", page.params["value_threshold_usd"])
 
 display(
-    literature[["episode", "measure", "value", "unit", "source_key", "page_or_table"]]
+    literature[["episode", "measure", "value", "unit", "source_key", "page_or_table", "how_checked"]]
     .rename(
         columns={
             "episode": "Episode",
@@ -80,6 +80,7 @@ display(
             "unit": "Unit",
             "source_key": "Source (BibTeX key)",
             "page_or_table": "Where in the source",
+            "how_checked": "How checked",
         }
     )
     .pipe(tables.styled).hide(axis="index")
@@ -88,7 +89,11 @@ display(
 
 # %% [markdown]
 # The table above lists every published figure used on this page, with the
-# source it comes from and the part of that source where it is stated.
+# source it comes from, the part of that source where it is stated, and how it
+# was checked: against the source's own text (*primary text*), against a
+# verbatim quotation of that text (*primary text quoted*), against an author's
+# statement outside the paper, or only against reports by others (*secondary
+# reports only*, to be checked against the paper before quoting it elsewhere).
 #
 # ## Displacement and reinstatement
 #
@@ -147,8 +152,9 @@ display(
 # most people now work. {cite:t}`autor2024new` link eight decades of new job
 # titles in the US Census to patent-based measures of augmenting and automating
 # innovations. They find that the majority of employment is in job specialties
-# introduced since 1940, roughly {glue:text}`autor2024_new_work_share:.0f`% of
-# 2018 employment. New work emerges where innovations complement what an
+# introduced since 1940; roughly {glue:text}`autor2024_new_work_share:.0f`% of
+# 2018 employment, in D. Autor's own words outside the paper (the abstract says
+# "the majority"). New work emerges where innovations complement what an
 # occupation produces and where demand for it grows; innovations that automate
 # tasks slow the emergence of new work and depress occupational employment.
 #
@@ -188,14 +194,22 @@ display(
 # fewer writers (displacement); a client who can now afford more and better
 # content may hire for the parts that still need a person (productivity).
 #
-# How widely could this apply? {cite:t}`eloundou2023gpts` rate how much
-# large language models could speed up each task in the US occupational
-# classification. About {glue:text}`eloundou2023_exposed10:.0f`% of the US
-# workforce could have at least 10% of their tasks affected, and about
-# {glue:text}`eloundou2023_exposed50:.0f`% at least half of them (the
-# published version, {cite:t}`eloundou2024gpts`, condenses the analysis). Exposure measures the potential for change, not
-# its direction: an exposed task can be automated away or made cheaper and more
-# valuable.
+# How widely could this apply? Eloundou et al. rate how much large language
+# models could speed up each task in the US occupational classification, and the
+# two versions of their study lead with different numbers.
+# The working paper {cite:p}`eloundou2023gpts` counts *workers*: about
+# {glue:text}`eloundou2023_exposed10:.0f`% of the US workforce could have at
+# least 10% of their tasks affected, and about
+# {glue:text}`eloundou2023_exposed50:.0f`% at least half of them.
+# The published article {cite:p}`eloundou2024gpts` counts *jobs* with over half
+# their tasks affected: about {glue:text}`eloundou2024_jobs_half_simple:.1f`%
+# with large language models used through simple interfaces and general
+# training, and just over {glue:text}`eloundou2024_jobs_half_software:.0f`%
+# once current and likely future software that complements them is counted.
+# The distance between the two published shares is the point: most of the
+# exposure depends on software not yet built.
+# Exposure measures the potential for change, not its direction: an exposed
+# task can be automated away or made cheaper and more valuable.
 #
 # ## Evidence from online labour markets
 #
@@ -206,7 +220,8 @@ display(
 # work more and less exposed to it before and after the release.
 #
 # - {cite:t}`hui2024short` follow freelancers on a large online platform. In the
-#   working-paper version {cite:p}`hui2023short`, freelancers in the most
+#   working-paper version {cite:p}`hui2023short`, as reported in press coverage
+#   (these two numbers were not checked against the paper's text), freelancers in the most
 #   affected, writing-related occupations saw a
 #   {glue:text}`hui2023_jobs:.0f`% fall in the number of monthly jobs and a
 #   {glue:text}`hui2023_earnings:.1f`% fall in monthly earnings after
@@ -222,6 +237,42 @@ display(
 #   {glue:text}`demirci2025_posts_image:.0f`% fall in posts for image creation.
 #   The automation-prone jobs that remained were more complex and paid more,
 #   which is consistent with displacement at the low-value end.
+#
+# Three later studies of freelancing platforms come closest to testing the
+# claims of the study this book re-creates {cite:p}`upwork2024genai`
+# (numbered as in the summary's claim check):
+#
+# - {cite:t}`teutloff2025winners` sort job posts of a leading freelancing
+#   platform into 116 skill clusters and classify each as substitutable by,
+#   complementary to or unaffected by large language models. After ChatGPT's
+#   launch, demand for substitutable skills such as writing and translation fell
+#   by {glue:text}`teutloff2025_substitutable_min:.0f`% to
+#   {glue:text}`teutloff2025_substitutable_max:.0f`% against the counterfactual
+#   trend, most for short (1–3 week) jobs; demand for machine-learning
+#   programming rose by {glue:text}`teutloff2025_ml_demand:.0f`% and for chatbot
+#   development nearly tripled, while demand for novice workers fell. This bears
+#   on claim 3 (new AI work in Data Science & Analytics), with which it agrees;
+#   on claim 4, where it agrees with the losing half (small writing and
+#   translation jobs) but reports no gain at the high-value end; and on claim 5,
+#   where the shift away from novices agrees with a move to more specialised work.
+# - {cite:t}`liu2023generate` find, in the version quoted here (v2), a decline in
+#   labour demand, supply and transactions after ChatGPT in submarkets of
+#   text-related and programming-related jobs, against submarkets not directly
+#   exposed, and a rise in the complexity of the remaining jobs and in the
+#   competition among freelancers. This agrees with the losing half of claim 4
+#   and with claim 5 (more complex work), and it cautions against reading a
+#   platform-wide rise (claims 1 and 2) as a rise in the exposed submarkets.
+# - {cite:t}`qiao2023ai` find two opposite effects of ChatGPT's launch in a
+#   difference-in-differences design: less work and lower earnings in the
+#   translation and localisation market (displacement), more work and higher
+#   earnings in web development (productivity). For Translation this bears on
+#   claim 4 and finds a loss overall, without splitting contracts by value; the
+#   web-development gain is complementary growth of the kind claim 1 describes
+#   for the whole platform, and it falls in a category that this book uses as a
+#   control, which a reader of the category comparisons should keep in mind.
+#
+# The abstracts of Liu et al. and of Qiao, Rui and Xiong state no numbers;
+# their findings are quoted in words.
 #
 # These studies measure the short run, on the demand for existing kinds of
 # work. They are less suited to seeing the reinstatement effect, which shows up
@@ -244,10 +295,13 @@ display(
 # - Generative AI raises productivity in writing and customer-support tasks,
 #   most of all for less experienced workers
 #   {cite:p}`brynjolfsson2025generative,noy2023experimental`, and could affect a
-#   large share of tasks across the workforce {cite:p}`eloundou2023gpts`.
+#   large share of tasks across the workforce; how large depends on the software
+#   built around it {cite:p}`eloundou2023gpts,eloundou2024gpts`.
 # - On freelance platforms, the first studies find falls in demand and earnings
 #   for writing and image work after generative AI became available
-#   {cite:p}`hui2024short,demirci2025who`.
+#   {cite:p}`hui2024short,demirci2025who`; the closest tests of the re-created
+#   study's claims find losses in substitutable work, most for short jobs, and
+#   gains in machine learning {cite:p}`teutloff2025winners,liu2023generate,qiao2023ai`.
 # - The book tests two hypotheses: Data Science & Analytics gains AI work
 #   (reinstatement), and Writing and Translation lose work at the low-value end
 #   (displacement), as in the study it re-creates {cite:p}`upwork2024genai`.

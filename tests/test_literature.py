@@ -7,7 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.data.literature import LITERATURE_COLUMNS, REFERENCES_BIB, bibtex_keys, load_literature_figures
+from analysis.data.literature import (HOW_CHECKED, LITERATURE_COLUMNS, REFERENCES_BIB, bibtex_keys,
+                                      load_literature_figures)
 
 
 @pytest.fixture(scope="module")
@@ -46,27 +47,35 @@ def test_bibtex_keys_parser_agrees_with_file():
 
 
 def test_verified_column_is_documented(table):
-    ok = table["verified"].str.startswith("search:http") | (
+    ok = table["verified"].str.startswith(("search:http", "quoted:")) | (
         table["verified"] == "no-source-in-search"
     )
     assert ok.all(), table.loc[~ok, ["id", "verified"]]
 
 
-def test_unknown_source_key_is_rejected(tmp_path, table):
-    broken = table.copy()
-    broken.loc[0, "source_key"] = "nosuchkey1999"
-    path = tmp_path / "broken.csv"
-    broken.to_csv(path, index=False)
-    with pytest.raises(ValueError, match="nosuchkey1999"):
-        load_literature_figures(path)
+def test_how_checked_says_which_rows_rest_on_secondary_sources(table):
+    how = table.set_index("id")["how_checked"]
+    assert set(how) <= set(HOW_CHECKED)
+    # The issue-15 audit: Hui et al.'s 2% and 5.2% rest on press reports, Autor's 60% on his own statement.
+    assert how["hui2023_jobs"] == how["hui2023_earnings"] == "secondary reports only"
+    assert how["autor2024_new_work_share"] == "author statement"
+    assert how["teutloff2025_ml_demand"] == "primary text"
+    # Both versions of Eloundou et al. are quoted, each citing its own version.
+    keys = table.set_index("id")["source_key"]
+    assert keys["eloundou2023_exposed50"] == "eloundou2023gpts" and keys["eloundou2024_jobs_half_simple"] == "eloundou2024gpts"
 
 
-def test_non_numeric_value_is_rejected(tmp_path, table):
+@pytest.mark.parametrize("column, bad, match", [
+    ("how_checked", "I think so", "how_checked"),
+    ("source_key", "nosuchkey1999", "nosuchkey1999"),
+    ("value", "about sixty", "non-numeric"),
+])
+def test_bad_cell_is_rejected(tmp_path, table, column, bad, match):
     broken = table.astype({"value": str})
-    broken.loc[0, "value"] = "about sixty"
+    broken.loc[0, column] = bad
     path = tmp_path / "broken.csv"
     broken.to_csv(path, index=False)
-    with pytest.raises(ValueError, match="non-numeric"):
+    with pytest.raises(ValueError, match=match):
         load_literature_figures(path)
 
 

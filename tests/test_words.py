@@ -101,3 +101,20 @@ def test_tier_sentences_escape_names_and_use_phrase():
     assert "W\\<i\\>" in s and "<i>" not in s
     assert "high-value contracts " + myst("rose by 5.0% (95% interval 1.0% to 9.0%; supported)") in s
     assert "low- relative to high-value contracts " + myst("fell by 14.3% (95% interval -20.0% to -8.0%; supported)") in s
+
+
+def test_descriptive_words_say_consistent_not_supports():
+    # Claim 1 rests on a projection (not a causal effect): its words are about consistency.
+    assert set(words.CONSISTENCY_WORDS) == set(words.VERDICT_WORDS)
+    assert not any("support" in w for w in words.CONSISTENCY_WORDS.values())
+    up = {"estimate_pct": 4.0, "ci_low_pct": 1.0, "ci_high_pct": 7.0}
+    down = {"estimate_pct": -4.0, "ci_low_pct": -7.0, "ci_high_pct": -1.0}
+    wide = {"estimate_pct": 4.0, "ci_low_pct": -1.0, "ci_high_pct": 9.0}
+    assert words.consistency_of(up, +1) == "is consistent with"
+    assert words.consistency_of(down, +1) == "is not consistent with"
+    assert words.consistency_of(wide, +1) == "points toward, but is not clearly consistent with,"
+    from analysis.claims import CLAIM_VERDICTS
+
+    assert set(words.DESCRIPTIVE_CLAIM_WORDS) == set(CLAIM_VERDICTS)
+    assert words.claim_verdict_word("c1", "supported") == "consistent with the data"
+    assert words.claim_verdict_word("c4", "contradicted") == "contradicted"

@@ -104,6 +104,9 @@ PARAMS: tuple[Param, ...] = (
           "Largest number of freelancers in the within-freelancer regressions: above it a random "
           "sample of freelancers (drawn with `seed`, all their rows kept) is used, so that large "
           "extracts run in minutes. 0: every freelancer."),
+    Param("cpi_file", "", "text (file path)",
+          "Monthly price index for real (deflated) money: a CSV with columns `month` (YYYY-MM) and `cpi`. "
+          "Empty: the bundled US CPI-U table `data/cpi_u.csv` (BLS series CUUR0000SA0)."),
     Param("output_dir", "", "text (folder path)",
           "Where a chapter writes results and figures. Chosen by the runner (use `--out`); empty in "
           "interactive use means `_build/interactive`."),
@@ -274,7 +277,7 @@ def parse_sets(items: list[str] | None) -> tuple[dict, list[ParamProblem]]:
 def read_params_file(path: str | Path) -> dict:
     """Read a YAML mapping of parameters.
 
-    Relative ``data_dir`` values are resolved against the file's folder.
+    Relative ``data_dir`` and ``cpi_file`` values are resolved against the file's folder.
 
     Raises
     ------
@@ -295,9 +298,10 @@ def read_params_file(path: str | Path) -> dict:
         raise ParamsFileError(f"{path}: must be a YAML mapping of parameter: value "
                               f"(got a {type(data).__name__}); valid names: {', '.join(DEFAULT_PARAMS)}")
     data = {str(k): v for k, v in data.items()}
-    dd = data.get("data_dir")
-    if isinstance(dd, str) and dd and not Path(dd).expanduser().is_absolute():
-        data["data_dir"] = str((path.parent / dd).resolve())
+    for key in ("data_dir", "cpi_file"):
+        dd = data.get(key)
+        if isinstance(dd, str) and dd and not Path(dd).expanduser().is_absolute():
+            data[key] = str((path.parent / dd).resolve())
     return data
 
 
@@ -414,6 +418,23 @@ def check_schema(params: dict) -> tuple[dict, list[ParamProblem]]:
     if not isinstance(full["data_dir"], str):
         problems.append(ParamProblem("data_dir", f"{_show(full['data_dir'])} is not a folder path (text)"))
         full["data_dir"] = ""  # callers can go on checking the rest
+    if not isinstance(full["cpi_file"], str):
+        problems.append(ParamProblem("cpi_file", f"{_show(full['cpi_file'])} is not a file path (text)"))
+        full["cpi_file"] = ""
+    elif full["cpi_file"].strip():
+        try:
+            path = Path(full["cpi_file"]).expanduser()
+            found = path.is_file()
+        except (OSError, ValueError):  # a name too long, or with a NUL byte
+            found = False
+        if found:
+            full["cpi_file"] = str(path.resolve())  # chapters run in another folder
+        else:
+            problems.append(ParamProblem("cpi_file", f"{_show(full['cpi_file'])} is not a file: give a CSV with "
+                                         "columns month (YYYY-MM) and cpi, or leave it empty for the bundled "
+                                         "CPI-U table"))
+    else:
+        full["cpi_file"] = ""
     if full["output_dir"] not in ("", None):
         problems.append(ParamProblem("output_dir", "is chosen by the run for each chapter: "
                                      "leave it empty and use --out DIR"))

@@ -31,7 +31,13 @@ LITERATURE_COLUMNS: list[str] = [
     "source_key",
     "page_or_table",
     "verified",
+    "how_checked",
 ]
+
+#: How a figure was checked (column ``how_checked``), strongest first: read in the
+#: source's own text; read in the source's text as quoted verbatim elsewhere; a
+#: statement by an author outside the paper; only reports by others.
+HOW_CHECKED = ("primary text", "primary text quoted", "author statement", "secondary reports only")
 
 _BIB_KEY = re.compile(r"^\s*@\s*(\w+)\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
 
@@ -93,7 +99,8 @@ def load_literature_figures(
     ------
     ValueError
         If columns are missing or out of order, an ``id`` is duplicated, a
-        ``value`` is not numeric, or a ``source_key`` is not defined in the
+        ``value`` is not numeric, a ``how_checked`` is not one of
+        :data:`HOW_CHECKED`, or a ``source_key`` is not defined in the
         BibTeX file.
 
     Examples
@@ -123,6 +130,10 @@ def load_literature_figures(
     if bad:
         raise ValueError(f"non-numeric value for id(s) {bad} in {csv_path}")
     table["value"] = values.astype("float64")
+
+    bad = table.loc[~table["how_checked"].isin(HOW_CHECKED), "id"].tolist()
+    if bad:
+        raise ValueError(f"how_checked of id(s) {bad} in {csv_path} is not one of {list(HOW_CHECKED)}")
 
     unknown = sorted(set(table["source_key"]) - bibtex_keys(bib))
     if unknown:

@@ -6,11 +6,15 @@ intervals, wild cluster bootstrap, CRV1: :func:`~.inference.infer`),
 :mod:`.event_study`, :mod:`.counterfactual` (platform projection),
 :mod:`.freelancer` (within-freelancer), :mod:`.shares` (share DiDs of the
 claim check), :mod:`.checks` (textbook replications, small Monte Carlo),
-:mod:`.headline` (the estimates a parameter sweep repeats).
+:mod:`.headline` (the estimates a parameter sweep repeats), :mod:`.decompose`
+(within-category and category-mix parts of the change in earnings per contract),
+:mod:`.real` (the projection of CPI-deflated earnings per contract).
 """
 
 from ..results.convert import pct  # noqa: F401
 from .counterfactual import platform_counterfactual, platform_series  # noqa: F401
+from .decompose import SHIFT_SHARE_COLUMNS, ShiftShare, shift_share  # noqa: F401
+from .real import real_platform_counterfactual  # noqa: F401
 from .did import (  # noqa: F401
                   TREATMENT_DATE,
                   DiD2x2,

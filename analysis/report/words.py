@@ -49,6 +49,61 @@ VERDICT_WORDS = {
 }
 
 
+#: Words of one *descriptive* estimate (a gap against a projection, not a causal effect) for a hypothesis,
+#: by the same verdicts as :data:`VERDICT_WORDS`: "consistent with", never "supports".
+CONSISTENCY_WORDS = {
+    "supported": "is consistent with",
+    "contradicted": "is not consistent with",
+    "same side": "points toward, but is not clearly consistent with,",
+    "inconclusive": "is not clearly consistent with",
+}
+
+#: Claims whose evidence is descriptive: claim 1 rests on the platform projection of job posts, which
+#: chapter 2 calls "not a causal effect", so its verdict is worded as consistency (:func:`claim_verdict_word`).
+DESCRIPTIVE_CLAIMS = ("c1",)
+
+#: Claim verdicts (:data:`analysis.claims.CLAIM_VERDICTS`) worded for a descriptive claim.
+DESCRIPTIVE_CLAIM_WORDS = {
+    "supported": "consistent with the data",
+    "partly supported": "partly consistent with the data",
+    "conflicting evidence": "met by conflicting evidence",
+    "contradicted": "not consistent with the data",
+    "inconclusive": "inconclusive",
+    "not tested": "not tested",
+}
+
+
+def claim_verdict_word(claim_id: str, claim_verdict: str) -> str:
+    """The words of a claim's verdict: as computed, or as consistency for a descriptive claim.
+
+    The verdict itself is the claim check's (:func:`analysis.claims.claim_verdicts`); only its words change.
+
+    Examples
+    --------
+    >>> claim_verdict_word("c1", "supported"), claim_verdict_word("c1", "contradicted")
+    ('consistent with the data', 'not consistent with the data')
+    >>> claim_verdict_word("c3", "supported")
+    'supported'
+    """
+    if claim_id in DESCRIPTIVE_CLAIMS:
+        return DESCRIPTIVE_CLAIM_WORDS[claim_verdict]
+    return claim_verdict
+
+
+def consistency_of(e, expected: int) -> str:
+    """:func:`verdict_of` in the words of a descriptive estimate (:data:`CONSISTENCY_WORDS`).
+
+    Examples
+    --------
+    >>> consistency_of({"estimate_pct": 5, "ci_low_pct": 1, "ci_high_pct": 9}, +1)
+    'is consistent with'
+    >>> consistency_of({"estimate_pct": -5, "ci_low_pct": -9, "ci_high_pct": -1}, +1)
+    'is not consistent with'
+    """
+    word = verdict_of(e, expected)
+    return CONSISTENCY_WORDS[{v: k for k, v in VERDICT_WORDS.items()}[word]]
+
+
 def verdict(estimate: float, ci_low: float, ci_high: float, expected: int = 1) -> str:
     """Whether an estimate supports a hypothesis of sign ``expected`` (+1 or -1), as a verb for prose.
 
