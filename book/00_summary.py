@@ -94,7 +94,8 @@ claims.write_check(check, page.out / "results" / "claims.csv")
 for word, n in claims.verdict_counts(verdicts).items():
     page.glue(f"n_claims_{word.replace(' ', '_')}", n)
 for row in verdicts.itertuples():
-    page.glue(f"{row.claim}_verdict", row.verdict)
+    page.glue(f"{row.claim}_verdict", words.claim_verdict_word(row.claim, row.verdict))
+page.glue("descriptive_claims", words.name_list([c[1:] for c in words.DESCRIPTIVE_CLAIMS]))
 
 # %% tags=["remove-cell"]
 slug = slugify(roles.new_ai_work or "")
@@ -130,6 +131,7 @@ page.md("c4_sentences", words.tier_sentences(view))
 # 3. **Robust to a pre-existing trend.** For every category estimate, the months before the release give a linear trend of the category against the controls, and an interval that allows any such trend, however steep, to continue after the release {cite:p}`rambachan2023more`. The estimate counts only if that interval also excludes zero on the same side.
 # 4. **Not resting on a few contracts.** Earnings per contract are estimated again with every contract capped at the {glue:text}`winsor_pct:g` percentile and without the largest {glue:text}`top_share_pct:g`% of contracts; if either version changes the verdict, the estimate is inconclusive.
 #
+# Claims {glue:text}`descriptive_claims` rest on projections of platform series, which describe rather than identify an effect; their verdicts are worded as *consistent* or *not consistent with the data*, by the same rule.
 # A claim is then *supported* when every estimate it rests on supports it, *partly supported* when some do and none contradicts it, *contradicted* when some contradict it and none supports it, and *conflicting* when both happen; it is *inconclusive* when no estimate passes, and *not tested* when this run's focus categories give it no estimate.
 # In {glue:text}`mc_draws:d` simulated extracts of each of the worlds with no effect at all (among them worlds with persistent platform shocks, categories of very different sizes, pre-existing trends and one huge contract), this rule gave some claim a verdict other than *inconclusive* in at most {glue:text}`mc_null_false_max:.0f`% of draws for any one claim; the interval-only rule the book used before did so in up to {glue:text}`mc_null_false_old_max:.0f`% ({doc}`05_methods`).
 #
@@ -169,12 +171,14 @@ tables.display_honest_check(check).pipe(tables.styled).hide(axis="index")
 # The verdict of each claim combines the verdicts of its estimates by the rule stated above the answers.
 
 # %% tags=["remove-input"]
-tables.claim_verdict_table(verdicts).pipe(tables.styled).hide(axis="index")
+(tables.claim_verdict_table(verdicts.assign(verdict=list(map(words.claim_verdict_word, verdicts["claim"],
+                                                             verdicts["verdict"]))))
+ .pipe(tables.styled).hide(axis="index"))
 
 # %% [markdown]
 # ## Summary
 #
-# - Of the five claims of the study, this run finds {glue:text}`n_claims_supported:d` supported, {glue:text}`n_claims_partly_supported:d` partly supported, {glue:text}`n_claims_inconclusive:d` inconclusive, {glue:text}`n_claims_contradicted:d` contradicted and {glue:text}`n_claims_conflicting_evidence:d` with conflicting evidence; {glue:text}`n_claims_not_tested:d` could not be tested with this run's focus categories.
+# - Of the five claims of the study, this run finds {glue:text}`n_claims_supported:d` supported (or, for claims {glue:text}`descriptive_claims`, consistent with the data), {glue:text}`n_claims_partly_supported:d` partly supported, {glue:text}`n_claims_inconclusive:d` inconclusive, {glue:text}`n_claims_contradicted:d` contradicted and {glue:text}`n_claims_conflicting_evidence:d` with conflicting evidence; {glue:text}`n_claims_not_tested:d` could not be tested with this run's focus categories.
 # - Every number above comes from the data named under *Data used*; on the bundled synthetic extract they illustrate the method and say nothing about any real platform.
 # - The verdicts are computed: re-run the book on another extract ({doc}`a2_rerun`) and they follow that extract's estimates.
 #

@@ -58,9 +58,10 @@ CONSISTENCY_WORDS = {
     "inconclusive": "is not clearly consistent with",
 }
 
-#: Claims whose evidence is descriptive: claim 1 rests on the platform projection of job posts, which
-#: chapter 2 calls "not a causal effect", so its verdict is worded as consistency (:func:`claim_verdict_word`).
-DESCRIPTIVE_CLAIMS = ("c1",)
+#: Claims whose evidence is descriptive: claims 1 and 2 rest on platform projections (job posts, earnings
+#: per contract), which chapter 2 calls "not a causal effect", so their verdicts are worded as consistency
+#: (:func:`claim_verdict_word`).
+DESCRIPTIVE_CLAIMS = ("c1", "c2")
 
 #: Claim verdicts (:data:`analysis.claims.CLAIM_VERDICTS`) worded for a descriptive claim.
 DESCRIPTIVE_CLAIM_WORDS = {
