@@ -1,6 +1,8 @@
 """``python -m analysis run`` end to end: another extract, atomic output, determinism, cache, sweep.
 
-The expensive builds share one xdist worker (group ``book``).
+The expensive builds of this module share one xdist worker (group ``run``);
+the bundled book's build and checks (tests/test_book.py, group ``book``) take
+the other, so that ``make test -n 2`` runs the two sets of builds side by side.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from analysis.core.paths import PROJECT_ROOT
 from analysis.core.text import slugify
 from analysis.results import read_results
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("run")]
 
 # Names that are markup in HTML, MyST roles, matplotlib math: they must reach the site as text.
 NAMES = ["Quantum Widgets", "<img src=x onerror=alert(1)>W", "Lingo {download}`../../../../etc/hostname`",
