@@ -1,11 +1,13 @@
 # Two commands do everything on a fresh machine:
-#   make book   create .venv, install, build the book on the bundled data (or DATA=dir PARAMS=file.yaml)
+#   make book   create .venv, install, build the book on the bundled data (or DATA=dir PARAMS=file.yaml;
+#               JOBS=N chapters at a time, default one per core)
 #   make test   same environment, run the whole test suite (make test-fast: the unit layer only)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 DATA   ?=
 PARAMS ?=
+JOBS   ?=
 OUT    ?= _build
 
 .PHONY: book test test-fast deps clean
@@ -29,7 +31,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	touch $@
 
 book: deps
-	$(PY) -m analysis run $(if $(DATA),--data $(DATA)) $(if $(PARAMS),--params $(PARAMS)) --out $(OUT)
+	$(PY) -m analysis run $(if $(DATA),--data $(DATA)) $(if $(PARAMS),--params $(PARAMS)) $(if $(JOBS),--jobs $(JOBS)) --out $(OUT)
 
 test: deps
 	$(PY) -m pytest -n 2 --dist loadgroup

@@ -1,6 +1,14 @@
-"""Benchmark of the panel builder against the plain-pandas baseline.
+"""Benchmarks: issue 16's targets, and the panel builder against the plain-pandas baseline.
 
 Usage (from the repository root)::
+
+    python benchmarks/run.py                       # issue 16's quick targets; table of every target
+    python benchmarks/run.py --targets cold_build,cached_rebuild   # or --targets all
+
+With no options (or ``--targets``) the script measures the named targets of
+:data:`TARGETS` (default :data:`QUICK_TARGETS`), prints one row per target
+(``met``, ``missed``, ``failed`` or ``not measured``, with the load average at
+the start of each measurement) and writes ``<out>/targets.csv``. Otherwise:
 
     python benchmarks/run.py --sizes 1e5,1e6,1e7 [--e2e 1e6,1e7] [--out benchmarks/results]
                              [--repeat N] [--profile 1e7] [--data-dir benchmarks/.data]
@@ -408,8 +416,8 @@ def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
 
 def bench_e2e(sizes: list[int], data_root: Path) -> list[dict]:
     """Time ``python -m analysis run`` cold (empty cache), then again unchanged (cache reused)."""
-    if not (ROOT / "analysis" / "run.py").exists():
-        print("\ne2e: analysis/run.py does not exist yet: `python -m analysis run` not timed")
+    if not (ROOT / "analysis" / "build" / "run.py").exists():
+        print("\ne2e: analysis/build/run.py does not exist: `python -m analysis run` not timed")
         return []
     rows = []
     for n in sizes:
@@ -462,6 +470,135 @@ def bench_profile(n: int, data_root: Path) -> dict:
     return prof
 
 
+# ---------------------------------------------------------------------------
+# Issue 16's targets: each measured here and marked met or missed.
+# ---------------------------------------------------------------------------
+
+#: id -> (what, limit, unit, "max" or "min"): the targets of issue 16.
+TARGETS = {
+    "clone_to_book": ("fresh clone to a built book, `make book` with set-up", 120.0, "s", "max"),
+    "cold_build_serial": ("cold `analysis run --no-cache --jobs 1`, bundled data (for comparison)", 60.0, "s", "max"),
+    "cold_build": ("cold `analysis run`, empty cache, a chapter per core, bundled data", 60.0, "s", "max"),
+    "cached_rebuild": ("rebuild with unchanged inputs (cache warm)", 5.0, "s", "max"),
+    "e2e_1e7": ("10^7 posts end to end, cold", 60.0, "s", "max"),
+    "e2e_5e7": ("5x10^7 posts end to end, cold", 240.0, "s", "max"),
+    "e2e_5e7_peak": ("5x10^7 posts end to end, peak memory of one process", 12_288.0, "MB", "max"),
+    "panel_speedup_1e7": ("panel build at 10^7 posts, all four panels, vs pandas (wall)", TARGET_SPEEDUP, "x", "min"),
+    "panel_memory_1e7": ("panel build at 10^7 posts, peak as a share of pandas'", TARGET_MEMORY_SHARE, "share",
+                         "max"),
+    "make_test": ("`make test` on 2 cores", 480.0, "s", "max"),
+    "growth_posts": ("exponent of time against posts, 10^5 to 5x10^7 (printed)", float("nan"), "", "max"),
+    "growth_categories": ("exponent of time against categories, 12/30/90 at 10^6 posts", 2.0, "", "max"),
+    "categories_90": ("90 categories build", float("nan"), "", "max"),
+    "spark_cluster": ("panel build against a Spark cluster address", float("nan"), "", "max"),
+}
+#: What ``python benchmarks/run.py`` measures with no options (a few minutes on 2 cores); the others
+#: are measured when named in ``--targets`` (``all``: every one that is implemented).
+QUICK_TARGETS = ("cold_build_serial", "cold_build", "cached_rebuild", "clone_to_book")
+#: Targets this script cannot measure yet: always reported "not measured".
+NOT_IMPLEMENTED = {"growth_posts": "not implemented here (the --sizes table fits the exponent of the panel "
+                                   "build only, 10^5 to 10^7)",
+                   "growth_categories": "not implemented here", "categories_90": "not implemented here",
+                   "spark_cluster": "not implemented (no --backend spark:// option yet)"}
+
+
+def _status(target: str, value: float) -> str:
+    limit, kind = TARGETS[target][1], TARGETS[target][3]
+    if value is None or math.isnan(value):
+        return "failed"
+    if math.isnan(limit):
+        return "measured"
+    ok = value <= limit if kind == "max" else value >= limit
+    return "met" if ok else "missed"
+
+
+def _run_cmd(out: Path, cache: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "analysis", "run", "--out", str(out), "--cache-dir", str(cache), *extra]
+
+
+def measure_targets(names: list[str], data_root: Path) -> list[dict]:
+    """Measure the named targets; one row per target of :data:`TARGETS`, in that order."""
+    got: dict[str, dict] = {}
+
+    def record(target: str, res: dict | None, value: float | None, note: str = "") -> None:
+        failed = res is not None and res["rc"] != 0
+        if failed:
+            note = f"exit {res['rc']}: {res['stderr'].strip().splitlines()[-1][:200] if res['stderr'].strip() else ''}"
+        v = float("nan") if failed or value is None else float(value)
+        got[target] = {"value": v, "status": "failed" if failed else _status(target, v),
+                       "load1": res["load1"] if res else float("nan"), "note": note}
+        print(f"  {target}: {v:.4g} {TARGETS[target][2]} ({got[target]['status']}; load {got[target]['load1']:.1f})",
+              flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="bench-targets-") as tmp:
+        tmp = Path(tmp)
+        if "cold_build_serial" in names:
+            print("  cold build, serial ...", flush=True)
+            res = measure(_run_cmd(tmp / "serial", tmp / "cache-serial", "--no-cache", "--jobs", "1"))
+            record("cold_build_serial", res, res["wall_s"], f"CPU {res['cpu_s']:.0f} s, peak {res['peak_mb']:.0f} MB")
+        if "cold_build" in names or "cached_rebuild" in names:
+            print(f"  cold build, --jobs {os.cpu_count()} (the default) ...", flush=True)
+            res = measure(_run_cmd(tmp / "par", tmp / "cache"))  # empty cache: as cold as --no-cache
+            if "cold_build" in names:
+                record("cold_build", res, res["wall_s"], f"CPU {res['cpu_s']:.0f} s, peak {res['peak_mb']:.0f} MB, "
+                       f"{os.cpu_count()} cores")
+            if "cached_rebuild" in names:
+                warm = measure(_run_cmd(tmp / "par", tmp / "cache")) if res["rc"] == 0 else res
+                if warm["rc"] == 0 and "up to date" not in warm["stdout"]:
+                    warm = {**warm, "rc": -1, "stderr": "the rebuild did not say 'up to date'"}
+                record("cached_rebuild", warm, warm["wall_s"])
+            if "cold_build_serial" in names and "cold_build" in names and res["rc"] == 0:
+                same = all((tmp / "serial" / f).read_bytes() == (tmp / "par" / f).read_bytes()
+                           for f in ["results/estimates.csv"]
+                           + [str(x.relative_to(tmp / "serial")) for x in (tmp / "serial" / "figures").rglob("*")
+                              if x.is_file()])
+                got["cold_build"]["note"] += "; outputs byte-identical to the serial build" if same else \
+                    "; OUTPUTS DIFFER from the serial build"
+        if "clone_to_book" in names:
+            print("  fresh clone (git clone of HEAD) and `make book` ...", flush=True)
+            clone = tmp / "clone"
+            subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)], check=True)
+            env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+            env["UV_CACHE_DIR"] = str(tmp / "uv-cache")  # nothing of an earlier install reused
+            res = measure(["make", "book", f"PYTHON={shutil.which('python3.11') or 'python3'}"], cwd=clone,
+                          env=env)
+            record("clone_to_book", res, res["wall_s"], "uv, empty uv cache (the wheels come from the index)")
+        for n, target in ((10_000_000, "e2e_1e7"), (50_000_000, "e2e_5e7")):
+            if target in names or (target == "e2e_5e7" and "e2e_5e7_peak" in names):
+                d = ensure_extract(n, data_root)
+                res = measure(_run_cmd(tmp / f"e2e-{n}", tmp / f"cache-{n}", "--data", str(d)))
+                record(target, res, res["wall_s"], f"CPU {res['cpu_s']:.0f} s")
+                if target == "e2e_5e7":
+                    record("e2e_5e7_peak", res, res["peak_mb"])
+        if "panel_speedup_1e7" in names or "panel_memory_1e7" in names:
+            rows = bench_panels([10_000_000], data_root, 1, "all")
+            r = rows[0]
+            fake = {"rc": 0, "load1": r.get("load1", float("nan")), "stderr": ""}
+            record("panel_speedup_1e7", fake, r["ratio"])
+            record("panel_memory_1e7", fake, r["mem_share"])
+        if "make_test" in names:
+            print("  make test ...", flush=True)
+            res = measure(["make", "test"])
+            record("make_test", res, res["wall_s"])
+    rows = []
+    for target, (what, limit, unit, kind) in TARGETS.items():
+        g = got.get(target) or {"value": float("nan"), "status": "not measured", "load1": float("nan"),
+                                "note": NOT_IMPLEMENTED.get(target, f"run: python benchmarks/run.py --targets {target}")}
+        rows.append({"target": target, "what": what, "limit": limit, "unit": unit,
+                     "limit_kind": "at most" if kind == "max" else "at least", **g})
+    return rows
+
+
+def print_targets(rows: list[dict]) -> None:
+    print(f"\n{'target':<20} {'limit':>14} {'measured':>10} {'status':<13} {'load1':>5}  what / note")
+    for r in rows:
+        limit = "" if math.isnan(r["limit"]) else f"{r['limit_kind']} {r['limit']:g}{r['unit'] and ' ' + r['unit']}"
+        value = "" if math.isnan(r["value"]) else f"{r['value']:.4g}"
+        load = "" if math.isnan(r["load1"]) else f"{r['load1']:.1f}"
+        print(f"{r['target']:<20} {limit:>14} {value:>10} {r['status']:<13} {load:>5}  {r['what']}"
+              + (f" [{r['note']}]" if r["note"] else ""))
+
+
 def machine() -> dict:
     import duckdb
     import ibis
@@ -492,7 +629,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=1, help="runs per builder and size; the fastest is kept")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder of the result CSV/JSON files")
     p.add_argument("--data-dir", type=Path, default=DEFAULT_DATA, help="cache of generated extracts")
+    p.add_argument("--targets", default=None, help="comma-separated targets of issue 16 to measure, or 'all' "
+                   f"(default with no other option: {','.join(QUICK_TARGETS)})")
     p.add_argument("--worker", nargs=2, metavar=("KIND", "DATA_DIR"), help=argparse.SUPPRESS)
+    argv = sys.argv[1:] if argv is None else argv
     args = p.parse_args(argv)
 
     if args.worker:
@@ -502,6 +642,20 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
+    if args.targets is not None or not argv:
+        names = (list(QUICK_TARGETS) if args.targets is None else
+                 [t for t in TARGETS if t not in NOT_IMPLEMENTED] if args.targets == "all" else
+                 [t.strip() for t in args.targets.split(",") if t.strip()])
+        unknown = sorted(set(names) - set(TARGETS))
+        if unknown:
+            p.error(f"unknown targets {unknown}; known: {', '.join(TARGETS)}")
+        print(f"issue 16's targets: measuring {', '.join(names)} (load {os.getloadavg()[0]:.1f}, "
+              f"{os.cpu_count()} cores)")
+        rows = measure_targets(names, args.data_dir)
+        print_targets(rows)
+        write_csv(args.out / "targets.csv", rows, ["target", "what", "limit_kind", "limit", "unit", "value", "status",
+                                                 "load1", "note"])
+        return 0
     sizes = _sizes(args.sizes)
     summary: dict = {"machine": machine(), "sizes": sizes}
     if sizes:

@@ -1,6 +1,8 @@
 """``python -m analysis run`` end to end: another extract, atomic output, determinism, cache, sweep.
 
-The expensive builds share one xdist worker (group ``book``).
+The expensive builds of this module share one xdist worker (group ``run``);
+the bundled book's build and checks (tests/test_book.py, group ``book``) take
+the other, so that ``make test -n 2`` runs the two sets of builds side by side.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from analysis.core.paths import PROJECT_ROOT
 from analysis.core.text import slugify
 from analysis.results import read_results
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("run")]
 
 # Names that are markup in HTML, MyST roles, matplotlib math: they must reach the site as text.
 NAMES = ["Quantum Widgets", "<img src=x onerror=alert(1)>W", "Lingo {download}`../../../../etc/hostname`",
@@ -84,7 +86,7 @@ def custom(tmp_path_factory):
     (out / "keep").mkdir(parents=True)
     (out / "keep" / "mine.txt").write_text("not made by the run\n")
     args = ["--data", str(data), "--params", str(params), "--out", str(out), "--sweep", str(sweep),
-            "--cache-dir", str(root / "cache")]
+            "--cache-dir", str(root / "cache"), "--jobs", "1"]  # serial: the parallel build is compared with it
     r = run_cli(*args)
     assert r.returncode == 0, f"run failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
     return {"root": root, "data": data, "params": params, "out": out, "args": args, "run": r}
@@ -162,21 +164,29 @@ def test_sweep_writes_robustness_table(custom):
 
 
 def test_same_inputs_give_identical_results_and_figures(custom, tmp_path):
+    """A second build from scratch, two chapters at a time, is byte-identical to the serial one."""
     out2 = tmp_path / "out2"
     args = [a for a in custom["args"]]
     i = args.index("--out")
     args[i + 1] = str(out2)
     j = args.index("--sweep")
     del args[j:j + 2]
+    args[args.index("--jobs") + 1] = "2"
     r = run_cli(*args, "--no-cache")
     assert r.returncode == 0, r.stderr[-3000:]
+    # Two chapters ran side by side: the second started before the first ended.
+    lines = [ln for ln in r.stdout.splitlines() if ln.startswith("[")]
+    first_done = next(k for k, ln in enumerate(lines) if ": done in " in ln)
+    assert any(ln.startswith("[2/") and ": running" in ln for ln in lines[:first_done]), r.stdout
+    assert json.loads((out2 / "manifest.json").read_text())["jobs"] == 2
+    assert json.loads((custom["out"] / "manifest.json").read_text())["jobs"] == 1
     out = custom["out"]
     a = (out / "results" / "estimates.csv").read_bytes()
     b = (out2 / "results" / "estimates.csv").read_bytes()
     assert a == b
     figs = sorted(p.relative_to(out / "figures") for p in (out / "figures").rglob("*") if p.is_file())
     figs2 = sorted(p.relative_to(out2 / "figures") for p in (out2 / "figures").rglob("*") if p.is_file())
-    assert figs == figs2
+    assert figs and figs == figs2
     differ = [str(f) for f in figs if (out / "figures" / f).read_bytes() != (out2 / "figures" / f).read_bytes()]
     assert not differ, f"figure files differ between identical runs: {differ}"
 
@@ -239,13 +249,16 @@ raise RuntimeError("test failure in a chapter")
 
 
 def _failing_book(root: Path) -> tuple[Path, str]:
-    """A book of one chapter that raises in its third cell, built with ``--book``."""
+    """A book of a good chapter and one that raises in its third cell, built with ``--book``."""
     book = root / "failing-book"
     (book / "book").mkdir(parents=True)
     shutil.copyfile(PROJECT_ROOT / "_config.yml", book / "_config.yml")
     shutil.copyfile(PROJECT_ROOT / "book" / "references.bib", book / "book" / "references.bib")
-    (book / "_toc.yml").write_text("format: jb-book\nroot: book/index\nchapters:\n  - file: book/broken\n")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: book/index\nchapters:\n  - file: book/fine\n"
+                                   "  - file: book/broken\n")
     (book / "book" / "index.md").write_text("# A failing book\n")
+    (book / "book" / "fine.md").write_text(BROKEN_CHAPTER.replace("# Broken", "# Fine").replace(
+        'raise RuntimeError("test failure in a chapter")', "y = 2"))
     (book / "book" / "broken.md").write_text(BROKEN_CHAPTER)
     return book, "broken"
 
@@ -254,8 +267,10 @@ def test_failing_chapter_leaves_output_untouched(tmp_path):
     out = sentinel_out(tmp_path)
     before = tree_hash(out)
     book, first = _failing_book(tmp_path)
-    r = run_cli("--out", str(out), "--cache-dir", str(tmp_path / "cache"), "--book", str(book))
+    # Both chapters at once: the failure of one is reported as a serial run reports it.
+    r = run_cli("--out", str(out), "--cache-dir", str(tmp_path / "cache"), "--book", str(book), "--jobs", "2")
     assert r.returncode == 3, r.stdout + r.stderr
+    assert "[1/2] fine: done in" in r.stdout, r.stdout
     msg = r.stderr
     assert f"chapter {first} failed" in msg and "RuntimeError: test failure in a chapter" in msg, msg
     assert re.search(r"cell \d+", msg) and "raise RuntimeError" in msg, msg
@@ -329,3 +344,30 @@ def test_validation_is_remembered_only_for_unchanged_valid_files(tmp_path, monke
     assert list((cache / "validated").iterdir()) == [memo]  # an invalid extract is not remembered
     # Without a cache folder it always validates.
     assert validate_cached(data, None)[1]
+
+
+def test_parallel_failure_is_the_first_in_order_and_stops_what_has_not_started():
+    """run_parallel: results in the tasks' order; on a failure no further task starts, those running end,
+    and the failure raised is the first task's in order (the one a serial run raises)."""
+    import threading
+
+    from analysis.build.run import run_parallel
+
+    assert run_parallel([3, 1, 2], 2, lambda t: t * 10) == [30, 10, 20]
+    assert run_parallel([3, 1, 2], 1, lambda t: t * 10) == [30, 10, 20]
+    started, both = [], threading.Barrier(2, timeout=60)
+
+    def work(t):
+        started.append(t)
+        if t in (0, 1):
+            both.wait()  # tasks 0 and 1 run at the same time
+        if t == 1:
+            raise ValueError("task 1")
+        if t == 0:
+            time.sleep(0.2)  # fails after task 1 has failed
+            raise KeyError("task 0")
+        return t
+
+    with pytest.raises(KeyError, match="task 0"):
+        run_parallel(list(range(6)), 2, work)
+    assert sorted(started) == [0, 1], started

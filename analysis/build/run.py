@@ -4,7 +4,7 @@
 
     python -m analysis run [--data DIR] [--params FILE.yaml] [--set KEY=VALUE ...]
                            [--out DIR] [--sweep FILE.yaml] [--backend duckdb]
-                           [--cache-dir DIR] [--no-cache]
+                           [--cache-dir DIR] [--no-cache] [--jobs N]
 
 Steps
 -----
@@ -20,6 +20,15 @@ Steps
    chapter's estimates with ``analysis.results.read_results(ctx.results_path)``
    and adds its own with ``ctx.record``. Interactively (every chapter writing
    to the same ``_build/interactive``) the same line reads the same table.
+   The chapters before the pages of :data:`LAST` do not read each other's
+   results, so ``--jobs N`` executes up to ``N`` of them at a time, each in
+   its own kernel (default: one per core, ``os.cpu_count()``; ``--jobs 1``
+   one after another). The pages of :data:`LAST` then run one by one, as
+   before. The outputs do not depend on ``N``: results are merged in the
+   book's order and every figure file and ``estimates.csv`` is byte-identical
+   to a serial run's. With ``N > 1`` each kernel gets one BLAS, OpenMP and
+   numba thread (:data:`THREAD_VARS`), so that kernels do not oversubscribe
+   the cores.
 3. **Build** the HTML with ``jupyter-book build -W -n --keep-going`` from a
    staging copy of the book in which each chapter's ``.md``/``.py`` pair is
    replaced by its executed ``.ipynb`` (execution is off in ``_config.yml``).
@@ -127,6 +136,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,6 +163,9 @@ EXIT_ENV, EXIT_INTERNAL = 4, 5
 OUT_MARK = ".analysis-run"
 #: Book files outside the chapters that change the HTML (part of the overall key).
 BOOK_EXTRAS = ("_config.yml", "_toc.yml")
+#: Thread counts of BLAS, OpenMP and numba: one per kernel (reproducible float sums; with
+#: ``--jobs`` above 1, kernels running side by side would otherwise oversubscribe the cores).
+THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
 
 
 class RunError(Exception):
@@ -617,8 +630,60 @@ class ChapterFailure(Exception):
         return (f"chapter {self.chapter} failed in {where} ({self.first_line!r}):\n  {self.error}{nb}")
 
 
-def execute(src: Path, params: dict, nb_out: Path, failed_dir: Path) -> None:
-    """Execute one chapter with papermill; raise ChapterFailure naming the cell and the error."""
+#: Kernel managers of the chapters executing now (see :func:`kill_kernels`).
+_KERNELS: set = set()
+_KERNELS_LOCK = threading.Lock()
+
+
+def _kernel_manager_class(cwd: Path, env: dict[str, str] | None):
+    """A kernel manager that starts the kernel in ``cwd`` with ``env`` added, and is tracked.
+
+    papermill's own ``cwd`` changes the working folder of the whole process,
+    which chapters executing side by side in threads must not do; the
+    kernel's folder is set at its start instead. A kernel runs in its own
+    session, so an interrupted run kills its running kernels by
+    :func:`kill_kernels` (a serial run's papermill shuts its kernel down itself).
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ChapterKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw):
+            kw.setdefault("cwd", str(cwd))
+            if env:
+                kw["env"] = {**os.environ, **kw.get("env", {}), **env}
+            with _KERNELS_LOCK:
+                _KERNELS.add(self)
+            return await super().start_kernel(**kw)
+
+        async def shutdown_kernel(self, *a, **kw):
+            try:
+                return await super().shutdown_kernel(*a, **kw)
+            finally:
+                with _KERNELS_LOCK:
+                    _KERNELS.discard(self)
+
+    return ChapterKernelManager
+
+
+def kill_kernels() -> None:
+    """Kill the kernels of the chapters executing now (their process groups), after an interrupt."""
+    with _KERNELS_LOCK:
+        kms = list(_KERNELS)
+    for km in kms:
+        pgid = getattr(getattr(km, "provisioner", None), "pgid", None)
+        if pgid:
+            with contextlib.suppress(OSError):
+                os.killpg(pgid, signal.SIGKILL)
+
+
+def execute(src: Path, params: dict, nb_out: Path, failed_dir: Path,
+            env: dict[str, str] | None = None) -> None:
+    """Execute one chapter with papermill; raise ChapterFailure naming the cell and the error.
+
+    The kernel starts in the chapter's folder with ``env`` added to the
+    environment (:func:`_kernel_manager_class`). Safe to call from several
+    threads at once.
+    """
     import nbformat
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -631,8 +696,8 @@ def execute(src: Path, params: dict, nb_out: Path, failed_dir: Path) -> None:
         try:
             with _kernel_stderr_to(failed_dir.parent / "kernel-stderr.log"):
                 pm.execute_notebook(str(nb_in), str(nb_out), parameters=params, kernel_name="python3",
-                                    cwd=str(src.parent), progress_bar=False, log_output=False,
-                                    report_mode=False)
+                                    progress_bar=False, log_output=False, report_mode=False,
+                                    kernel_manager_class=_kernel_manager_class(src.parent, env))
         except PapermillExecutionError as e:
             failed_dir.mkdir(parents=True, exist_ok=True)
             kept = failed_dir / f"{src.stem}.ipynb"
@@ -650,24 +715,36 @@ def execute(src: Path, params: dict, nb_out: Path, failed_dir: Path) -> None:
                                  kept if kept.exists() else None) from None
 
 
+_STDERR_LOCK = threading.Lock()
+_stderr_redirect = {"depth": 0, "saved": None}
+
+
 @contextlib.contextmanager
 def _kernel_stderr_to(log: Path):
     """Send file descriptor 2 (inherited by the kernel) to ``log``.
 
     ipykernel prints a warning about TCP transport and shutdown noise on the
     kernel's stderr; the run's own messages must stay on one screen.
+    Chapters executing side by side share one redirection: the first to enter
+    makes it, the last to leave undoes it (file descriptor 2 is the process's).
     """
     log.parent.mkdir(parents=True, exist_ok=True)
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with open(log, "ab") as fh:
-        os.dup2(fh.fileno(), 2)
-        try:
-            yield
-        finally:
+    with _STDERR_LOCK:
+        if _stderr_redirect["depth"] == 0:
             sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
+            _stderr_redirect["saved"] = os.dup(2)
+            with open(log, "ab") as fh:
+                os.dup2(fh.fileno(), 2)
+        _stderr_redirect["depth"] += 1
+    try:
+        yield
+    finally:
+        with _STDERR_LOCK:
+            _stderr_redirect["depth"] -= 1
+            if _stderr_redirect["depth"] == 0:
+                sys.stderr.flush()
+                os.dup2(_stderr_redirect["saved"], 2)
+                os.close(_stderr_redirect["saved"])
 
 
 def _source_cell_index(src: Path, source: str | None) -> int | None:
@@ -698,8 +775,8 @@ class ChapterRun:
 
 def run_chapter(src: Path, params: dict, key: str, cache: Path, failed_dir: Path,
                 seed_results: bytes | None = None, seed_runs: list | None = None,
-                panel_cache: Path | None = None) -> ChapterRun:
-    """Execute a chapter into its cache entry unless the entry is complete."""
+                panel_cache: Path | None = None, env: dict[str, str] | None = None) -> ChapterRun:
+    """Execute a chapter into its cache entry unless the entry is complete (``env``: see :func:`execute`)."""
     entry = cache / "chapters" / src.stem / key
     with locked(entry.parent / f"{key}.lock"):
         done = entry / "done"
@@ -718,7 +795,7 @@ def run_chapter(src: Path, params: dict, key: str, cache: Path, failed_dir: Path
         t0 = time.monotonic()
         partial = entry / "executed.partial.ipynb"
         try:
-            execute(src, chapter_params(params, entry / "out"), partial, failed_dir)
+            execute(src, chapter_params(params, entry / "out"), partial, failed_dir, env=env)
         except BaseException:
             shutil.rmtree(entry, ignore_errors=True)
             raise
@@ -726,6 +803,64 @@ def run_chapter(src: Path, params: dict, key: str, cache: Path, failed_dir: Path
         secs = time.monotonic() - t0
         done.write_text(json.dumps({"seconds": round(secs, 2)}) + "\n")
         return ChapterRun(src.stem, key, entry, cached=False, seconds=secs)
+
+
+def default_jobs() -> int:
+    """Chapters executed at a time when ``--jobs`` is not given: one per core."""
+    return max(1, os.cpu_count() or 1)
+
+
+def run_parallel(tasks: list, jobs: int, work) -> list:
+    """``work(task)`` for every task, up to ``jobs`` at a time in threads; results in the tasks' order.
+
+    Each task's work is a kernel executing a chapter, so threads suffice (the
+    work is done in the kernels' processes). With ``jobs`` 1, ``work`` is
+    called for one task after another in this thread, as a serial run always did.
+
+    When a task fails, no task after it in order starts; those already
+    running end, and so do those before it (their cache entries stay
+    valid). The failure raised is that of the first failing task in order:
+    the one a serial run would have raised. An interrupt (Ctrl-C, SIGTERM:
+    raised in the main thread) starts nothing more, kills the running
+    kernels (:func:`kill_kernels`) and waits for their threads.
+    """
+    if jobs <= 1 or len(tasks) <= 1:
+        return [work(t) for t in tasks]
+    from concurrent.futures import ThreadPoolExecutor, wait
+
+    lock = threading.Lock()
+    first_failed = [len(tasks)]  # index of the first failed task so far; tasks after it do not start
+
+    def guarded(k: int):
+        with lock:
+            if k > first_failed[0]:
+                return _NOT_STARTED
+        try:
+            return work(tasks[k])
+        except BaseException:
+            with lock:
+                first_failed[0] = min(first_failed[0], k)
+            raise
+
+    pool = ThreadPoolExecutor(max_workers=min(jobs, len(tasks)), thread_name_prefix="chapter")
+    futures = [pool.submit(guarded, k) for k in range(len(tasks))]
+    try:
+        wait(futures)
+    except BaseException:
+        with lock:
+            first_failed[0] = -1
+        for f in futures:
+            f.cancel()
+        kill_kernels()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    if first_failed[0] < len(tasks):
+        raise futures[first_failed[0]].exception()
+    return [f.result() for f in futures]
+
+
+_NOT_STARTED = object()
 
 
 def prune_cache(cache: Path, keep: int = KEEP_CACHE_ENTRIES) -> None:
@@ -919,8 +1054,11 @@ def run(args) -> int:
     started_ns = time.time_ns()
     started = dt.datetime.now(dt.timezone.utc)
 
+    say_lock = threading.Lock()  # chapters executing side by side report from their threads
+
     def say(msg: str) -> None:
-        print(msg, flush=True)
+        with say_lock:
+            print(msg, flush=True)
 
     def progress(msg: str) -> None:
         say(f"{msg} (elapsed {time.monotonic() - t_start:.1f} s)")
@@ -977,18 +1115,26 @@ def run(args) -> int:
             # Chapters share the panels: the first to need one builds it into
             # the cache, the others read it (see "Panel cache" above).
             panel_cache = cache / "panels"
-            runs: list[ChapterRun] = []
             n = len(chapters)
-            for i, src in enumerate(chapters, 1):
-                seed = None
-                extra = ""
-                if src.stem in LAST:
-                    seed = _merged_bytes(runs, stage / "seed.csv")
-                    extra = _sha_json([r.key for r in runs])
-                key = chapter_key(src, inputs.params, checksum, code, extra)
+            jobs = args.jobs if getattr(args, "jobs", None) else default_jobs()
+            env = {var: "1" for var in THREAD_VARS} if jobs > 1 else None
+            independent = [c for c in chapters if c.stem not in LAST]  # ordered(): LAST come at the end
+
+            def one(task: tuple[int, Path]) -> ChapterRun:
+                i, src = task
+                key = chapter_key(src, inputs.params, checksum, code)
+                progress(f"[{i}/{n}] {src.stem}: running")
+                r = run_chapter(src, inputs.params, key, cache, failed_dir, panel_cache=panel_cache, env=env)
+                say(f"[{i}/{n}] {src.stem}: " + ("cached" if r.cached else f"done in {r.seconds:.1f} s"))
+                return r
+
+            runs: list[ChapterRun] = run_parallel(list(enumerate(independent, 1)), jobs, one)
+            for i, src in enumerate(chapters[len(independent):], len(independent) + 1):
+                seed = _merged_bytes(runs, stage / "seed.csv")
+                key = chapter_key(src, inputs.params, checksum, code, _sha_json([r.key for r in runs]))
                 progress(f"[{i}/{n}] {src.stem}: running")
                 r = run_chapter(src, inputs.params, key, cache, failed_dir, seed_results=seed,
-                                seed_runs=list(runs) if src.stem in LAST else None, panel_cache=panel_cache)
+                                seed_runs=list(runs), panel_cache=panel_cache, env=env)
                 runs.append(r)
                 say(f"[{i}/{n}] {src.stem}: " + ("cached" if r.cached else f"done in {r.seconds:.1f} s"))
             overall = _sha_json({"chapters": {r.name: r.key for r in runs}, "book": book_extras_hash(root),
@@ -1085,6 +1231,7 @@ def write_manifest(path: Path, args, inputs: Inputs, runs, overall, checksum, st
                     "first_date": s.first_date, "last_date": s.last_date, "categories": s.categories},
         "chapters": [{"name": r.name, "key": r.key, "cached": r.cached, "seconds": round(r.seconds, 2)}
                      for r in runs],
+        "jobs": getattr(args, "jobs", None) or default_jobs(),
         "packages": package_versions(),
         "git_commit": git_commit(),
         "started": started.isoformat(timespec="seconds"),
@@ -1097,7 +1244,8 @@ def write_manifest(path: Path, args, inputs: Inputs, runs, overall, checksum, st
 def _run_command(args) -> int:
     os.environ.setdefault("PYTHONHASHSEED", "0")  # inherited by the kernels: stable set/dict orders
     # One BLAS thread: reproducible sums, and multithreaded OpenBLAS is slower on 2 cores.
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    # (With --jobs above 1 each kernel gets one thread whatever these say: see execute.)
+    for var in THREAD_VARS:
         os.environ.setdefault(var, "1")
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
@@ -1130,6 +1278,18 @@ def _run_command(args) -> int:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _positive_int(text: str) -> int:
+    import argparse
+
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {text!r}")
+    return n
+
+
 def add_run_parser(sub) -> None:
     """Register ``run`` on the CLI's sub-parsers (called by :mod:`analysis.cli`)."""
     r = sub.add_parser("run", help="check inputs, execute every chapter and build the book",
@@ -1144,6 +1304,8 @@ def add_run_parser(sub) -> None:
                    help="Ibis backend of the sweep's panels (chapters use DuckDB)")
     r.add_argument("--cache-dir", help=f"cache folder (default: _build/.cache or ${CACHE_ENV})")
     r.add_argument("--no-cache", action="store_true", help="execute every chapter afresh")
+    r.add_argument("--jobs", type=_positive_int, metavar="N", help="chapters executed at a time "
+                   "(default: one per core; 1: one after another); the outputs do not depend on it")
     r.add_argument("--book", help="folder holding the _config.yml and _toc.yml of the book to build "
                    "(default: this repository)")
     r.set_defaults(func=_run_command)
