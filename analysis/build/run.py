@@ -600,9 +600,16 @@ def chapter_params(params: dict, output_dir: Path) -> dict:
 
 
 def chapter_key(src: Path, params: dict, checksum: str, code: str, extra: str = "") -> str:
+    """Cache key of one chapter: its source, the parameters, the extract, the code, and the
+    contents of any input file a parameter names (``cpi_file``), so an edited file is never
+    served from the cache under the same path."""
     p = {k: v for k, v in params.items() if k != "output_dir"}
+    files = {}
+    cpi = params.get("cpi_file") or ""
+    if cpi and Path(cpi).is_file():
+        files["cpi_file"] = _sha(Path(cpi).read_bytes())
     return _sha_json({"source": _sha(src.read_bytes()), "params": p, "extract": checksum, "code": code,
-                      "extra": extra, "v": 1})
+                      "extra": extra, "v": 1, **({"files": files} if files else {})})
 
 
 def _read_notebook(src: Path):
