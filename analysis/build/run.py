@@ -317,6 +317,7 @@ def check_inputs(args, cache_dir: Path | None = None) -> Inputs:
         ParamsFileError,
         check_against_data,
         check_schema,
+        data_label,
         format_problems,
         parse_sets,
         read_params_file,
@@ -346,6 +347,7 @@ def check_inputs(args, cache_dir: Path | None = None) -> Inputs:
     if not data_dir.is_absolute():
         data_dir = (Path.cwd() / data_dir).resolve()
     full["data_dir"] = str(data_dir)
+    full["data_label"] = data_label(full, data_dir, SYNTHETIC_DIR)  # the pages name the extract by it, never by path
 
     summary, violations = validate_cached(data_dir, cache_dir)
     if summary is not None:
