@@ -134,6 +134,7 @@ page.md("c4_sentences", words.tier_sentences(check))
 # The table lists every estimate a claim rests on, its claimed sign, the estimate with its 95% interval, p-value and inference method, and the verdict of that estimate.
 # The unit column says whether an estimate is a percent change (%) or, for the two shares of job posts, a change in percentage points (pp).
 # Each estimate id is the key of the estimate in the run's results table, `results/estimates.csv`; this table itself is written beside it as `results/claims.csv`.
+# Download (with the book's version and the extract's SHA-256 in every row): <a href="../results/estimates.csv" download>estimates.csv</a> · <a href="../results/claims.csv" download>claims.csv</a>.
 
 # %% tags=["remove-input"]
 tables.display_check(check).pipe(tables.styled).hide(axis="index")

@@ -1020,6 +1020,9 @@ def run(args) -> int:
             stage_book(runs, src_dir, root)
             html = build_html(src_dir, stage / "jb")
             os.rename(html, stage / "html")
+            from analysis.build.publish import publish  # downloads into html/; no machine path on the site
+
+            publish(stage, inputs.data_dir, checksum, hidden=(out, stage))
             shutil.rmtree(stage / "jb")
             shutil.rmtree(src_dir)
             with contextlib.suppress(FileNotFoundError):
