@@ -140,12 +140,12 @@ class Page:
         p = self.params
         if self.is_synthetic:
             what = Markdown.trusted(
-                "**synthetic** platform extract bundled with this book, drawn from the documented "
+                "the **synthetic** platform extract bundled with this book, drawn from the documented "
                 "data-generating process of {doc}`the data appendix <a1_data>`; its numbers illustrate "
                 "the method and are not estimates for any real platform")
         else:
-            what = Markdown.build("extract *{name}* supplied for this run", name=self.data_label)
-        return Markdown.build("Every number on this page is computed from the {what} (extract SHA-256 {checksum}), "
+            what = Markdown.build("*{name}*, the extract supplied for this run", name=self.data_label)
+        return Markdown.build("Every number on this page is computed from {what} (extract SHA-256 {checksum}), "
                               "from {start} to {end}, with treatment date {td}.", what=what,
                               checksum=Markdown("`" + self.short_checksum + "`"), start=p["start"], end=p["end"],
                               td=p["treatment_date"])

@@ -320,7 +320,9 @@ def test_page_names_the_extract_by_label_never_by_path(tmp_path, monkeypatch):
     page = Page({}, data_dir=str(data), output_dir=str(tmp_path / "out"))
     assert page.data_label == "extract"
     assert glued["data_label"] == f"extract, extract SHA-256 {page.checksum[:12]}"
-    assert "*extract* supplied for this run" in glued["data_note"].data
+    assert glued["data_note"].data.startswith("Every number on this page is computed from *extract*, the extract "
+                                              f"supplied for this run (extract SHA-256 `{page.checksum[:12]}`)")
+    assert "extract extract" not in glued["data_note"].data
     named = Page({}, data_dir=str(data), data_label="Platform extract, June 2024", output_dir=str(tmp_path / "o"))
     assert named.data_label == "Platform extract, June 2024"
     assert named.source_note.startswith(f"Data: Platform extract, June 2024, extract SHA-256 {page.checksum[:12]}; ")
