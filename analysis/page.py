@@ -11,7 +11,8 @@ A chapter reads like a lecture page: its ``parameters`` cell holds literals
 ``Page(globals())`` takes the run parameters from the notebook's namespace,
 checks them with the same rules and messages as ``python -m analysis run``
 (:func:`analysis.core.params.check_schema`), and glues the page's data note
-(``data_note``, Markdown) and data label (``data_label``, text).
+(``data_note``, Markdown) and data label (``data_label``, text: the extract's
+label and SHA-256, never its path).
 :meth:`Page.say` glues one phrase per estimate ("rose by 12.3% (95% interval
 4.1% to 20.0%)") and, with ``expected``, its verdict word;
 :meth:`Page.figure` saves a figure's files with the caption and alt text
@@ -33,6 +34,7 @@ import pandas as pd
 
 from analysis import estimation as est
 from analysis.core.params import DEFAULT_PARAMS, check_schema, format_problems
+from analysis.core.params import data_label as params_data_label
 from analysis.core.paths import BOOK_DIR, PROJECT_ROOT, SYNTHETIC_DIR
 from analysis.data.extract import extract_checksum
 from analysis.report import figures, words
@@ -96,7 +98,7 @@ class Page:
         self.params, self.data_dir, self.out = full, data_dir, out
         self._glued: dict = {}
         self.md("data_note", self._data_note())
-        self.glue("data_label", self.data_label)
+        self.glue("data_label", self.data_caption)
 
     # ------------------------------------------------------------------ data
 
@@ -116,15 +118,21 @@ class Page:
 
     @property
     def data_label(self) -> str:
-        """Short data label for captions: the synthetic default or the extract's folder name (plain text)."""
-        return "synthetic default data (illustrative)" if self.is_synthetic else f"extract {self.data_dir.name}"
+        """Name of the extract on the pages (plain text): the ``data_label`` parameter, else
+        "synthetic extract (illustrative)" or the folder's name (:func:`analysis.core.params.data_label`);
+        never the folder's path."""
+        return params_data_label(self.params, self.data_dir, SYNTHETIC_DIR)
+
+    @property
+    def data_caption(self) -> str:
+        """How a caption names the data (glued as ``data_label``): the label and the extract's SHA-256."""
+        return f"{self.data_label}, extract SHA-256 {self.short_checksum}"
 
     @property
     def source_note(self) -> str:
-        """Plain-text provenance of the page's figures (data, checksum, parameters)."""
+        """Plain-text provenance of the page's figures (data label, extract checksum, parameters)."""
         p = self.params
-        what = "bundled synthetic extract (illustrative)" if self.is_synthetic else f"extract {self.data_dir.name}"
-        return (f"Data: {what}, checksum {self.short_checksum}; {p['start']} to {p['end']}; "
+        return (f"Data: {self.data_caption}; {p['start']} to {p['end']}; "
                 f"treatment date {p['treatment_date']}; contract-value threshold USD {p['value_threshold_usd']:,.0f}; "
                 f"seed {p['seed']}.")
 
@@ -132,12 +140,12 @@ class Page:
         p = self.params
         if self.is_synthetic:
             what = Markdown.trusted(
-                "**synthetic** platform extract bundled with this book, drawn from the documented "
+                "the **synthetic** platform extract bundled with this book, drawn from the documented "
                 "data-generating process of {doc}`the data appendix <a1_data>`; its numbers illustrate "
                 "the method and are not estimates for any real platform")
         else:
-            what = Markdown.build("extract *{name}* supplied for this run", name=self.data_dir.name)
-        return Markdown.build("Every number on this page is computed from the {what} (checksum {checksum}), "
+            what = Markdown.build("*{name}*, the extract supplied for this run", name=self.data_label)
+        return Markdown.build("Every number on this page is computed from {what} (extract SHA-256 {checksum}), "
                               "from {start} to {end}, with treatment date {td}.", what=what,
                               checksum=Markdown("`" + self.short_checksum + "`"), start=p["start"], end=p["end"],
                               td=p["treatment_date"])
@@ -286,15 +294,17 @@ class Page:
         (``mystnb.figure.caption``, name ``fig_id``) and alt text
         (``mystnb.image.alt``): that metadata is the only copy. The caption
         written to the figure's files is the page caption with its glued
-        values filled in and without its closing full stop. The citation line
-        is glued under :func:`analysis.report.figures.cite_key`.
+        values filled in and without its closing full stop. The citation line,
+        followed by links to the figure's published files
+        (:func:`analysis.report.figures.download_links`), is glued under
+        :func:`analysis.report.figures.cite_key`.
         """
         meta = figure_metadata(fig_id)
         caption = self.resolve(meta["caption"]).rstrip()
         caption = caption[:-1] if caption.endswith(".") else caption
         cite = figures.save_figure(fig, fig_id, data, self.out, caption=caption, alt=self.resolve(meta["alt"]),
                                    source_note=self.source_note)
-        self.md(figures.cite_key(fig_id), Markdown(_cite_markdown(cite)))
+        self.md(figures.cite_key(fig_id), Markdown(_cite_markdown(cite) + " " + figures.download_links(fig_id)))
         return figures.image(self.out, fig_id)
 
     def resolve(self, text: str) -> str:

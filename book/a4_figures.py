@@ -20,7 +20,7 @@
 # ## Overview
 #
 # This appendix indexes what the run produced: every figure, with its files, its data and how to cite it, and every estimate of the results table, by id.
-# Figure ids (`fig-<topic>-<what>`) and estimate ids are stable across runs and extracts: cite a figure or a number by its id together with the data checksum, and the same id in a re-run on other data names the same quantity.
+# Figure ids (`fig-<topic>-<what>`) and estimate ids are stable across runs and extracts: cite a figure or a number by its id together with the extract's SHA-256, and the same id in a re-run on other data names the same quantity.
 # The index is read from the run's output: the metadata file that is written beside each figure, and the results table.
 
 # %% tags=["parameters", "remove-cell"]
@@ -37,7 +37,7 @@ output_dir = ""
 
 # %% tags=["remove-cell"]
 from analysis.page import Page
-from analysis.report import docs, tables
+from analysis.report import docs, figures, tables
 from analysis.report.escape import Markdown
 
 page = Page(globals())
@@ -52,6 +52,8 @@ nothing_found = Markdown.trusted(
 found = Markdown.trusted(
     "Figures and estimates are those in this run's output folder, written by the chapters that ran before this page.")
 page.md("index_note", nothing_found if figs.empty and results.empty else found)
+page.md("figure_downloads", Markdown.trusted("\n".join(
+    f"- `{fid}`: {figures.download_links(fid)}" for fid in figs["id"]) or "No figures in this run's output folder."))
 
 # %% [markdown]
 # ## Data used
@@ -63,8 +65,8 @@ page.md("index_note", nothing_found if figs.empty and results.empty else found)
 # ## Figures
 #
 # The run produced {glue:text}`n_figures:d` figures.
-# Each is saved under its id as SVG, PNG and PDF, with a CSV of the data it shows and a JSON file of metadata (caption, alternative text, source, checksums of every file), in the run's `figures/` folder.
-# The last column is the citation line of each figure.
+# Each is saved under its id as SVG, PNG and PDF, with a CSV of the data it shows and a JSON file of metadata (caption, alternative text, source, checksums of every file), in the run's `figures/` folder and in the site's.
+# The last column is the citation line of each figure; its files are linked in the list after the table.
 
 # %% tags=["remove-input"]
 (figs[["id", "caption", "files", "data_file", "how_to_cite"]]
@@ -73,11 +75,16 @@ page.md("index_note", nothing_found if figs.empty and results.empty else found)
  .pipe(tables.styled).hide(axis="index"))
 
 # %% [markdown]
+# Downloads of every figure:
+#
+# {glue:md}`figure_downloads:myst`
+#
 # ## Estimates
 #
 # The results table, `results/estimates.csv` in the run's output folder, holds {glue:text}`n_estimates:d` estimates, one row per id, with the estimate and its 95% interval in percent, the p-value, the inference method and the number of observations.
 # Ids starting with `platform.` are platform-wide counterfactual gaps, `category.<category>.` category comparisons, `productivity.` within-freelancer and expert-share comparisons; ids ending in `.placebo` and `.pretrend` are checks of the design.
 # The two share ids (`ai_share`, `expert_share`) are in percentage points.
+# Download the table, with the book's version and the extract's SHA-256 in every row: <a href="../results/estimates.csv" download>estimates.csv</a> (every estimate) · <a href="../results/claims.csv" download>claims.csv</a> (the summary's claim check).
 
 # %% tags=["remove-input"]
 (results.assign(family=results["id"].map(docs.id_family))
@@ -87,7 +94,7 @@ page.md("index_note", nothing_found if figs.empty and results.empty else found)
  .pipe(tables.styled).hide(axis="index").format(precision=2))
 
 # %% [markdown]
-# To cite a number, give its estimate id, the book's version and the data checksum stated under *Data used*, for example: "estimate `platform.job_posts` of *Generative AI and freelance work*, data checksum as stated".
+# To cite a number, give its estimate id, the book's version and the extract's SHA-256 stated under *Data used*, for example: "estimate `platform.job_posts` of *Generative AI and freelance work*, extract SHA-256 as stated".
 #
 # ## Summary
 #

@@ -8,12 +8,14 @@ regenerate it after a deliberate change of the findings, see
 from __future__ import annotations
 
 import glob
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -21,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 import pandas as pd
 import pytest
 
+from analysis.build.publish import project_version
 from analysis.core.params import DEFAULT_PARAMS
 from analysis.core.paths import PROJECT_ROOT, SYNTHETIC_DIR
 from analysis.results import read_results
@@ -211,3 +214,141 @@ def test_injected_parameters_hidden_and_no_machine_paths(book):
         assert str(book) not in text and os.path.dirname(str(book)) not in text, ch
 
 
+
+
+# ---------------------------------------------------------------------------
+# Issue 14: a site that works offline, with its downloads and one citation
+# ---------------------------------------------------------------------------
+
+_REMOTE = re.compile(r"""(?:\bsrc\s*=\s*|<link\b[^>]*\bhref\s*=\s*|url\(\s*)["']?\s*(?:https?:)?//""", re.I)
+
+
+def test_nothing_on_the_site_loads_from_another_host(book):
+    """No script, stylesheet, image, font or icon of any page or stylesheet comes from another host."""
+    html = book / "html"
+    files = [p for p in html.rglob("*") if p.suffix in (".html", ".css") and "mathjax" not in p.parts]
+    bad = [f"{p.relative_to(html)}: {m.group(0)}" for p in files
+           for m in _REMOTE.finditer(p.read_text(encoding="utf-8", errors="replace"))]
+    assert not bad, "\n".join(bad[:20])
+    methods = (html / "book" / "05_methods.html").read_text(encoding="utf-8")
+    assert re.search(r'<script[^>]+src="\.\./_static/mathjax/tex-chtml\.js', methods), "MathJax is not the local copy"
+    assert (html / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+def test_every_figure_links_its_published_files(book):
+    html = book / "html"
+    figs = sorted(p.stem for p in (book / "figures").glob("fig-*.json"))
+    assert len(figs) >= 10
+    linked: dict[str, set[str]] = {}
+    for page in _site_pages(book):
+        for href in _parse(page).links:
+            m = re.fullmatch(r"\.\./figures/(fig-[a-z0-9-]+)\.(svg|png|pdf|csv|json)", href)
+            if m:
+                assert (page.parent / href).resolve().is_file(), f"{page.name} -> {href}"
+                linked.setdefault(f"{page.name}:{m.group(1)}", set()).add(m.group(2))
+    for fid in figs:
+        for ext in ("svg", "png", "pdf", "csv", "json"):
+            assert (html / "figures" / f"{fid}.{ext}").read_bytes() == (book / "figures" / f"{fid}.{ext}").read_bytes()
+        pages = [k for k in linked if k.endswith(f":{fid}")]
+        assert "a4_figures.html" in {k.split(":")[0] for k in pages}, fid
+        assert len(pages) == 2, f"{fid} should be linked under its figure and in appendix D: {pages}"
+        assert all(linked[k] == {"svg", "png", "pdf", "csv", "json"} for k in pages), fid
+    for page in ("00_summary.html", "a4_figures.html"):
+        links = _parse(html / "book" / page).links
+        assert "../results/estimates.csv" in links and "../results/claims.csv" in links, page
+    published = pd.read_csv(html / "results" / "estimates.csv")
+    run = read_results(book / "results" / "estimates.csv")
+    assert list(published["id"]) == list(run["id"])
+    manifest = json.loads((book / "manifest.json").read_text())
+    assert set(published["extract_sha256"]) == {manifest["extract"]["checksum"]}
+    claims = pd.read_csv(html / "results" / "claims.csv", dtype=str)
+    assert set(claims["book_version"]) == {project_version()}
+    assert set(claims["extract_sha256"]) == {manifest["extract"]["checksum"]}
+
+
+def test_downloadable_notebooks_hold_no_machine_path(book):
+    html = book / "html"
+    notebooks = sorted(html.rglob("*.ipynb"))
+    assert notebooks, "no downloadable notebooks"
+    for nb in notebooks:
+        text = nb.read_text(encoding="utf-8")
+        assert str(SYNTHETIC_DIR) not in text and str(book) not in text, nb.name
+        if "injected-parameters" in text:
+            assert 'data_dir = \\"\\"' in text, nb.name
+
+
+def _page_requests(netlog: Path) -> list[str]:
+    """Network requests a page made (chromium's --log-net-log), leaving out the browser's own.
+
+    Requests a page starts carry its origin as initiator (``null`` for a
+    ``file://`` page); the browser's update and account checks carry
+    "not an origin".
+    """
+    if not netlog.exists():
+        return []
+    log = json.loads(netlog.read_text(encoding="utf-8", errors="replace") or "{}")
+    start = log.get("constants", {}).get("logEventTypes", {}).get("URL_REQUEST_START_JOB")
+    urls = set()
+    for e in log.get("events", []):
+        p = e.get("params") or {}
+        if e.get("type") == start and "url" in p and p.get("initiator") != "not an origin" \
+                and not p["url"].startswith(("file:", "data:", "blob:")):
+            urls.add(p["url"])
+    return sorted(urls)
+
+
+def _offline_copy(book: Path, tmp: Path) -> Path:
+    """A copy of the site whose pages write their layout into the DOM once loaded (for --dump-dom)."""
+    site = tmp / "site"
+    shutil.copytree(book / "html", site)
+    probe = ("<script>window.addEventListener('load',function(){setTimeout(function(){"
+             "var d=document.documentElement;d.setAttribute('data-probe',[d.scrollWidth,d.clientWidth,"
+             "document.querySelectorAll('mjx-container').length].join(','));},1500);});</script></body>")
+    for p in site.rglob("*.html"):
+        if "_static" not in p.parts:
+            p.write_text(p.read_text(encoding="utf-8").replace("</body>", probe, 1), encoding="utf-8")
+    return site
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium; .ci/run does it)")
+def test_site_offline_in_chromium(book, tmp_path):
+    """Network blocked: math typeset by the shipped MathJax, no request leaves the site, no page scrolls
+    sideways at 1280 px, and the front page's BibTeX parses."""
+    import pybtex.database
+
+    site = _offline_copy(book, tmp_path)
+    assert "url=book/index.html" in (site / "index.html").read_text(encoding="utf-8")  # the root only redirects
+    pages = sorted((site / "book").glob("*.html"))
+    bad, typeset = [], 0
+    for page in pages:
+        netlog = tmp_path / f"{page.stem}.netlog.json"
+        r = _chromium("--window-size=1280,2000", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+                      f"--log-net-log={netlog}", "--virtual-time-budget=15000", "--dump-dom", page.as_uri(),
+                      timeout=180)
+        m = re.search(r'data-probe="(\d+),(\d+),(\d+)"', r.stdout)
+        if r.returncode != 0 or not m:
+            bad.append(f"{page.name}: did not load (exit {r.returncode})")
+            continue
+        scroll, client, mjx = map(int, m.groups())
+        if scroll > client:
+            bad.append(f"{page.name}: scrolls sideways at 1280 px ({scroll} > {client})")
+        n_math = len(re.findall(r'class="math', page.read_text(encoding="utf-8")))
+        if mjx < n_math:
+            bad.append(f"{page.name}: {n_math} formulas, {mjx} typeset by MathJax")
+        typeset += mjx
+        remote = _page_requests(netlog)
+        if remote:
+            bad.append(f"{page.name}: requests to {remote[:5]}")
+        if page.name == "index.html":
+            text = re.search(r'citation-bibtex.*?<pre[^>]*>(.*?)</pre>', r.stdout, re.S)
+            if not text:
+                bad.append("index.html: no BibTeX block")
+            else:
+                bib = html_unescape(re.sub(r"<[^>]+>", "", text.group(1)))
+                entries = pybtex.database.parse_string(bib, "bibtex").entries
+                title = entries["genai_freelance_book"].fields["title"]
+                if title != "Generative AI and freelance work":
+                    bad.append(f"index.html: BibTeX title {title!r}")
+    assert typeset >= 20, f"only {typeset} formulas typeset on the whole site"
+    assert not bad, "\n".join(bad)

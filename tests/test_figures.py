@@ -182,7 +182,7 @@ def test_metadata_and_citation(tmp_path):
     assert meta["alt"] == "Dots and lines." and meta["source_note"] == "synthetic"
     assert sha == __import__("hashlib").sha256(F.data_csv_bytes(data)).hexdigest()
     assert cite == (f"Effects by category. Figure fig-test-meta, in *Generative AI and freelance work* "
-                    f"v{F.version()}, data checksum {sha[:12]}.")
+                    f"v{F.version()}, figure data SHA-256 {sha[:12]}.")
     assert meta["how_to_cite"] == cite
 
 
@@ -290,10 +290,41 @@ def test_page_figure_takes_caption_and_alt_from_the_cell_metadata(tmp_path, monk
     page.glue("threshold", 1000.0)
     page.figure("fig-test-publish", PLOTS["forest"](), _forest())
     meta = json.loads((tmp_path / "out" / "figures" / "fig-test-publish.json").read_text())
-    assert meta["caption"] == "Effects by category at USD 1,000. Data: synthetic default data (illustrative)"
+    short = page.short_checksum
+    assert meta["caption"] == ("Effects by category at USD 1,000. Data: synthetic extract (illustrative), "
+                               f"extract SHA-256 {short}")
     assert meta["alt"] == "Dots and lines."
-    assert meta["source_note"].startswith("Data: bundled synthetic extract (illustrative), checksum ")
+    assert meta["source_note"].startswith(f"Data: synthetic extract (illustrative), extract SHA-256 {short}; ")
     value, display = glued["cite_test_publish"]
     assert "Figure fig\\-test\\-publish\\, in *Generative AI and freelance work*" in value.data and display is False
+    # The extract's checksum (in the caption) and the figure data's are named apart.
+    assert f"extract SHA\\-256 {short}" in value.data
+    assert f"figure data SHA\\-256 {meta['data_sha256'][:12]}" in value.data
+    assert 'Download: <a href="../figures/fig-test-publish.svg" download>SVG</a>' in value.data
+    assert value.data.count('href="../figures/fig-test-publish.') == 5
     with pytest.raises(KeyError, match="no chapter cell"):
         figure_metadata("fig-test-missing")
+
+
+def test_page_names_the_extract_by_label_never_by_path(tmp_path, monkeypatch):
+    """A folder named ``extract`` is "extract" (not "extract extract"); ``data_label`` wins; no path is glued."""
+    import myst_nb
+
+    from analysis.data.simulate import World, write_extract
+    from analysis.page import Page
+
+    glued = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda key, value, display=True: glued.update({key: value}))
+    data = tmp_path / "private-Zq7" / "extract"
+    write_extract(World(n_posts=2_000, seed=3), data, fmt="csv")
+    page = Page({}, data_dir=str(data), output_dir=str(tmp_path / "out"))
+    assert page.data_label == "extract"
+    assert glued["data_label"] == f"extract, extract SHA-256 {page.checksum[:12]}"
+    assert glued["data_note"].data.startswith("Every number on this page is computed from *extract*, the extract "
+                                              f"supplied for this run (extract SHA-256 `{page.checksum[:12]}`)")
+    assert "extract extract" not in glued["data_note"].data
+    named = Page({}, data_dir=str(data), data_label="Platform extract, June 2024", output_dir=str(tmp_path / "o"))
+    assert named.data_label == "Platform extract, June 2024"
+    assert named.source_note.startswith(f"Data: Platform extract, June 2024, extract SHA-256 {page.checksum[:12]}; ")
+    shown = " ".join(str(getattr(v, "data", v)) for v in glued.values())
+    assert "private-Zq7" not in shown and str(tmp_path) not in shown

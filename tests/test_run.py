@@ -71,7 +71,7 @@ def sentinel_out(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def custom(tmp_path_factory):
     root = tmp_path_factory.mktemp("custom_run")
-    data = root / "extract"
+    data = root / "private-Zq7xK" / "extract"  # a distinctive path that must not reach the site
     r = subprocess.run([sys.executable, "-m", "analysis", "simulate", str(data), "--categories", *NAMES,
                         "--format", "csv", "--start", "2020-06-01", "--end", "2023-12-31", "--posts", "40000"],
                        capture_output=True, text=True, cwd=PROJECT_ROOT)
@@ -136,6 +136,25 @@ def test_html_escapes_category_names(custom):
     assert not downloads.exists() or not any("hostname" in str(p) for p in downloads.rglob("*"))
     summary = pages[custom["out"] / "html" / "book" / "00_summary.html"]
     assert "{download}`../../../../etc/hostname`" in html.unescape(re.sub(r"<[^>]+>", "", summary))
+
+
+def test_no_machine_path_in_the_published_site(custom):
+    """The site names the extract by its label ("extract", the folder's name) and SHA-256, never by path."""
+    html = custom["out"] / "html"
+    needles = {str(custom["data"]), str(custom["root"]), "private-Zq7xK"}
+    needles |= {n.replace("/", "\\/") for n in needles}
+    files = [p for p in html.rglob("*") if p.is_file()]
+    assert len(files) > 50 and any(p.suffix == ".ipynb" for p in files)
+    leaks = [str(p.relative_to(html)) for p in files if any(n.encode() in p.read_bytes() for n in needles)]
+    assert not leaks, f"machine path published in {leaks[:10]}"
+    checksum = json.loads((custom["out"] / "manifest.json").read_text())["extract"]["checksum"]
+    platform = html_text(html / "book" / "02_platform.html")
+    assert f"Data: extract, extract SHA-256 {checksum[:12]}" in platform
+    assert "extract extract" not in platform and "figure data SHA-256 " in platform
+
+
+def html_text(path: Path) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8"))))
 
 
 def test_sweep_writes_robustness_table(custom):

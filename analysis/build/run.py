@@ -330,6 +330,7 @@ def check_inputs(args, cache_dir: Path | None = None) -> Inputs:
         ParamsFileError,
         check_against_data,
         check_schema,
+        data_label,
         format_problems,
         parse_sets,
         read_params_file,
@@ -359,6 +360,7 @@ def check_inputs(args, cache_dir: Path | None = None) -> Inputs:
     if not data_dir.is_absolute():
         data_dir = (Path.cwd() / data_dir).resolve()
     full["data_dir"] = str(data_dir)
+    full["data_label"] = data_label(full, data_dir, SYNTHETIC_DIR)  # the pages name the extract by it, never by path
 
     summary, violations = validate_cached(data_dir, cache_dir)
     if summary is not None:
@@ -1171,6 +1173,9 @@ def run(args) -> int:
             stage_book(runs, src_dir, root)
             html = build_html(src_dir, stage / "jb")
             os.rename(html, stage / "html")
+            from analysis.build.publish import publish  # downloads into html/; no machine path on the site
+
+            publish(stage, inputs.data_dir, checksum, hidden=(out, stage))
             shutil.rmtree(stage / "jb")
             shutil.rmtree(src_dir)
             with contextlib.suppress(FileNotFoundError):

@@ -86,6 +86,10 @@ class Param:
 PARAMS: tuple[Param, ...] = (
     Param("data_dir", "", "text (folder path)",
           "Folder of the extract (two tables in the data contract). Empty: the bundled synthetic extract."),
+    Param("data_label", "", "text",
+          "Name of the extract on the published pages (captions, citation lines, data notes), shown with "
+          "its SHA-256; the folder path is never published. Empty: the folder's name, or \"synthetic "
+          "extract\" for the bundled data. At most 80 characters, one line."),
     Param("start", "2021-01-01", "date", "First day of the analysis window (ISO date); rows before it are left out."),
     Param("end", "2024-06-30", "date", "Last day of the analysis window (ISO date)."),
     Param("treatment_date", RELEASE_DATE, "date",
@@ -124,6 +128,10 @@ PARAM_KINDS: dict = {p.name: p.kind for p in PARAMS}
 
 
 MIN_PRE_MONTHS = 12
+#: Longest ``data_label`` (it is printed in every caption).
+MAX_LABEL_CHARS = 80
+#: ``data_label`` of the bundled synthetic extract when none is given.
+SYNTHETIC_LABEL = "synthetic extract (illustrative)"
 MIN_POST_MONTHS = 6
 MIN_CATEGORIES = 3
 DATE_KEYS = ("start", "end", "treatment_date")
@@ -337,6 +345,40 @@ def _finite(x) -> bool:
         return False
 
 
+def data_label(params: dict, data_dir: str | Path, synthetic_dir: str | Path) -> str:
+    """The label naming the extract on the published pages.
+
+    Parameters
+    ----------
+    params : dict
+        Run parameters; a non-empty ``data_label`` is returned as given.
+    data_dir : str or Path
+        The extract's folder.
+    synthetic_dir : str or Path
+        The bundled synthetic extract's folder.
+
+    Returns
+    -------
+    str
+        ``params["data_label"]``, else :data:`SYNTHETIC_LABEL` for the bundled
+        extract, else the folder's name (never its path).
+
+    Examples
+    --------
+    >>> data_label({"data_label": ""}, "/private/x/extract-2024", "/repo/data/synthetic")
+    'extract-2024'
+    >>> data_label({"data_label": "Platform, June 2024"}, "/private/x", "/repo/data/synthetic")
+    'Platform, June 2024'
+    """
+    given = str(params.get("data_label") or "").strip()
+    if given:
+        return given
+    folder = Path(data_dir).expanduser().resolve()
+    if folder == Path(synthetic_dir).expanduser().resolve():
+        return SYNTHETIC_LABEL
+    return folder.name or "extract"
+
+
 def check_schema(params: dict) -> tuple[dict, list[ParamProblem]]:
     """Check parameters on their own and normalise them.
 
@@ -435,6 +477,13 @@ def check_schema(params: dict) -> tuple[dict, list[ParamProblem]]:
                                          "CPI-U table"))
     else:
         full["cpi_file"] = ""
+    label = full["data_label"]
+    if not isinstance(label, str) or len(label) > MAX_LABEL_CHARS or any(ch in label for ch in "\r\n\t"):
+        problems.append(ParamProblem("data_label", f"{_show(label)} is not a one-line text of at most "
+                                     f"{MAX_LABEL_CHARS} characters, e.g. 'platform extract 2024-06'"))
+        full["data_label"] = ""
+    else:
+        full["data_label"] = label.strip()
     if full["output_dir"] not in ("", None):
         problems.append(ParamProblem("output_dir", "is chosen by the run for each chapter: "
                                      "leave it empty and use --out DIR"))

@@ -144,9 +144,42 @@ def data_csv_bytes(data: pd.DataFrame) -> bytes:
 
 
 def how_to_cite(caption: str, fig_id: str, data_sha256: str) -> str:
-    """The citation line of a figure (caption, id, book and version, data checksum)."""
+    """The citation line of a figure (caption, id, book and version, SHA-256 of the figure's data CSV).
+
+    The caption names the extract and its SHA-256; the line adds the checksum of
+    the data drawn, named "figure data SHA-256" so the two are never confused.
+
+    Examples
+    --------
+    >>> how_to_cite("Job posts. Data: x, extract SHA-256 0123", "fig-a-b", "ab" * 32).split(", ")[-1]
+    'figure data SHA-256 abababababab.'
+    """
     return (f"{caption.strip().rstrip('.')}. Figure {fig_id}, in *{BOOK_TITLE}* v{version()}, "
-            f"data checksum {data_sha256[:12]}.")
+            f"figure data SHA-256 {data_sha256[:12]}.")
+
+
+#: Published files of a figure, in the order of the download links, with their link text.
+DOWNLOADS = (("svg", "SVG"), ("png", "PNG"), ("pdf", "PDF"), ("csv", "CSV (data)"), ("json", "JSON (metadata)"))
+#: Where a chapter page (``html/book/<chapter>.html``) finds the published figure files.
+FIGURES_URL = "../figures/"
+
+
+def download_links(fig_id: str, base: str = FIGURES_URL) -> str:
+    """Download links of a figure's published files, as inline HTML for a MyST page.
+
+    The files are copied into the site's ``figures/`` folder by
+    :func:`analysis.build.publish.publish`. The id is checked by
+    :func:`validate_fig_id` (lowercase letters, digits, hyphens), so it is
+    safe inside an attribute.
+
+    Examples
+    --------
+    >>> download_links("fig-a-b").split(" · ")[0]
+    'Download: <a href="../figures/fig-a-b.svg" download>SVG</a>'
+    """
+    validate_fig_id(fig_id)
+    links = [f'<a href="{base}{fig_id}.{ext}" download>{text}</a>' for ext, text in DOWNLOADS]
+    return "Download: " + " · ".join(links) + "."
 
 
 def cite_key(fig_id: str) -> str:
