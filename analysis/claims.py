@@ -379,23 +379,6 @@ def claim_verdicts(check: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------
-# Share estimates (not made by the chapters)
-# ---------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-# ---------------------------------------------------------------------------
 # Gathering the estimates of a run
 # ---------------------------------------------------------------------------
 
@@ -575,7 +558,6 @@ def _level_or_pct(x: float, pct: bool) -> float:
 
 def _one_unit(cm: pd.DataFrame, eid: str, cat: str, ctrl: list[str], focus: list[str]):
     """(panel, outcome, treated, size, log, pct) of the one-unit version of a category estimate, or None."""
-    from analysis.estimation import honest as H
     from analysis.estimation.shares import share_panel
 
     slug = slugify(cat) if cat else ""
@@ -742,8 +724,9 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
     for cid in check["claim"].unique():
         rows = check.index[(check["claim"] == cid) & (check["verdict"] != "missing")]
         check.loc[rows, "holm_p"] = H.holm(check.loc[rows, "honest_p"].astype(float).to_numpy())
-    check["verdict"] = [honest_verdict(r, alpha) for r in check.to_dict("records")]
-    check["reason"] = [honest_reason(r, alpha) for r in check.to_dict("records")]
+    decided = [_tests(r, alpha) for r in check.to_dict("records")]
+    check["verdict"] = [v for v, _ in decided]
+    check["reason"] = [why for _, why in decided]
     out = check[CHECK_COLUMNS + HONEST_COLUMNS].copy()
     for c in ("honest_pct", "honest_low_pct", "honest_high_pct", "honest_p", "holm_p", "pretrend_slope_pct",
               "pretrend_p", "trend_low_pct", "trend_high_pct"):
@@ -808,12 +791,6 @@ def honest_reason(r: dict, alpha: float = ALPHA) -> str:
 # ---------------------------------------------------------------------------
 
 
-
-
-
-
-
-
 def write_check(check: pd.DataFrame, path) -> None:
     """Write a claim-check table as CSV (folder created; six-decimal floats, ``\\n`` line ends)."""
     from pathlib import Path
@@ -830,9 +807,9 @@ def verdict_counts(verdicts: pd.DataFrame) -> dict[str, int]:
 
 
 __all__ = [
-    "ALPHA", "CLAIMS", "CHECK_COLUMNS", "HONEST_COLUMNS", "honest_check", "honest_verdict", "honest_reason", "verdict_view", "CLAIM_VERDICTS", "VERDICTS", "Claim", "Evidence", "Roles", "ai_share_did",
-    "claim_by_id", "claim_check", "claim_verdicts", "combine", "compute_estimates", "display_check",
-    "evidence_rows", "expert_share_did", "own_ids", "share_did", "gather_estimates", "required_ids", "roles_from_focus", "share_panel",
-    "sign_word", "tier_sentences", "verdict", "verdict_counts", "write_check",
+    "ALPHA", "CHECK_COLUMNS", "CLAIMS", "CLAIM_VERDICTS", "HONEST_COLUMNS", "VERDICTS", "Claim", "Evidence", "Roles",
+    "ai_share_did", "claim_by_id", "claim_check", "claim_verdicts", "combine", "compute_estimates", "evidence_rows",
+    "expert_share_did", "gather_estimates", "honest_check", "honest_reason", "honest_verdict", "own_ids",
+    "required_ids", "roles_from_focus", "verdict", "verdict_counts", "verdict_view", "write_check",
 ]
 

@@ -81,7 +81,6 @@ from analysis.estimation import honest as H  # noqa: E402
 from analysis.estimation import shares  # noqa: E402
 from analysis.data import worlds as W  # noqa: E402
 from analysis.core.params import DEFAULT_PARAMS  # noqa: E402
-from analysis.core.text import slugify  # noqa: E402
 from analysis.data.panels import build_panels_pandas  # noqa: E402
 from analysis.results import results_frame  # noqa: E402
 from analysis.report import tables  # noqa: E402
@@ -91,7 +90,6 @@ SEED = DEFAULT_PARAMS["seed"]
 FOCUS = list(DEFAULT_PARAMS["focus_categories"])
 ROLES = C.roles_from_focus(FOCUS)
 EXPECTED = {eid: ev.expected for _, ev, _, eid in C.evidence_rows(ROLES)}
-CHECKS = ("interval rule", "book")
 
 
 def truth_verdict(truth: float, expected: int, tol: float = 1e-9) -> str:
@@ -106,38 +104,20 @@ def _row(e, method: str) -> dict:
                 p=float(e.p_value))
 
 
-def _level_fp(panel, outcome, treated, size, controls, id_):
-    """Ferman-Pinto for a level outcome (percentage points): numbers in coefficient units."""
-    r = H.ferman_pinto(panel, outcome, treated, size, controls, log=False, id=id_)
-    lo, hi = r.details["ci_coef"]
-    return dict(id=id_, method="honest", est=r.coef, lo=lo, hi=hi, p=r.p_value)
-
-
-def _gap_panel(ctm: pd.DataFrame) -> pd.DataFrame:
-    wide = ctm.pivot_table(index=["category", "month"], columns="tier", values="contracts").reset_index()
-    ok = (wide["low"] > 0) & (wide["high"] > 0)
-    wide = wide[ok]
-    return pd.DataFrame({"category": wide["category"].astype(str), "month": wide["month"],
-                         "gap": np.log(wide["low"]) - np.log(wide["high"]),
-                         "size": 1.0 / (1.0 / wide["low"] + 1.0 / wide["high"])})
-
-
 def one_draw(world_name: str, seed: int, n_posts: int, b_reps: int) -> tuple[list[dict], dict, dict]:
     """All estimates, claim verdicts and the influence check of one draw."""
     posts, contracts, world, _ = W.draw(world_name, seed, n_posts)
     truth = W.truth(world)
     panels = build_panels_pandas(posts, contracts, DEFAULT_PARAMS["value_threshold_usd"], START, END)
-    cm, ctm = panels["category_month"], panels["category_tier_month"]
+    cm = panels["category_month"]
     cats = sorted(cm["category"].astype(str).unique())
     ctrl = [c for c in cats if c not in FOCUS]
     rows: list[dict] = []
     book = []
     for cat in FOCUS:
         book += est.category_effects(panels, [cat], ctrl, seed=SEED)
-    platform_book = {}
     for outcome in ("job_posts", "contracts", "earnings_per_contract"):
-        platform_book[outcome] = est.platform_counterfactual(cm, outcome, seed=SEED)[1]
-        book.append(platform_book[outcome])
+        book.append(est.platform_counterfactual(cm, outcome, seed=SEED)[1])
     book.append(est.within_freelancer(panels["freelancer_month"], "hourly_rate", FOCUS, seed=SEED, b_reps=b_reps))
     book.append(shares.ai_share_did(cm, FOCUS[0], ctrl, seed=SEED))
     book.append(shares.expert_share_did(cm, FOCUS, ctrl, seed=SEED))

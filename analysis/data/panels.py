@@ -143,6 +143,18 @@ def _exact_sum(col):
     return col.cast(EXACT).sum().cast("float64")
 
 
+def in_window(posts, contracts, start: str | None = None, end: str | None = None):
+    """The rows of the analysis window: posts by their posting date, contracts by their start date,
+    both within ``[start, end]`` (inclusive ISO dates; ``None`` leaves that side open)."""
+    if start:
+        posts = posts.filter(posts.posted_on >= ibis.date(start))
+        contracts = contracts.filter(contracts.started_on >= ibis.date(start))
+    if end:
+        posts = posts.filter(posts.posted_on <= ibis.date(end))
+        contracts = contracts.filter(contracts.started_on <= ibis.date(end))
+    return posts, contracts
+
+
 def panel_exprs(posts, contracts, value_threshold_usd: float = 1000.0,
                 start: str | None = None, end: str | None = None) -> dict:
     """Ibis expressions of the panels' building blocks (backend-agnostic).
@@ -175,12 +187,7 @@ def panel_exprs(posts, contracts, value_threshold_usd: float = 1000.0,
     -------
     dict of str to ibis.Table
     """
-    if start:
-        posts = posts.filter(posts.posted_on >= ibis.date(start))
-        contracts = contracts.filter(contracts.started_on >= ibis.date(start))
-    if end:
-        posts = posts.filter(posts.posted_on <= ibis.date(end))
-        contracts = contracts.filter(contracts.started_on <= ibis.date(end))
+    posts, contracts = in_window(posts, contracts, start, end)
     p = posts.mutate(month=posts.posted_on.truncate("M"))
     c = contracts.join(
         posts.select("job_id", "category", "contract_type", "experience_level"), "job_id"
@@ -422,7 +429,7 @@ def contract_values(data_dir: str | Path, start: str | None = None, end: str | N
     """One row per contract in ``[start, end]``: ``category``, ``month``, ``earnings_usd``.
 
     Read with the typed reader of :func:`read_extract` and filtered as
-    :func:`panel_exprs` filters (contracts by their start date, joined to
+    :func:`panel_exprs` filters (:func:`in_window`; contracts joined to
     their posts), so that summing it by category and month gives the
     ``contracts`` and ``earnings`` of ``category_month``. Used to check how
     much an estimate rests on the largest contracts
@@ -431,12 +438,7 @@ def contract_values(data_dir: str | Path, start: str | None = None, end: str | N
     """
     con = con or connect(backend)
     posts, contracts = read_extract(con, data_dir)
-    if start:
-        posts = posts.filter(posts.posted_on >= ibis.date(start))
-        contracts = contracts.filter(contracts.started_on >= ibis.date(start))
-    if end:
-        posts = posts.filter(posts.posted_on <= ibis.date(end))
-        contracts = contracts.filter(contracts.started_on <= ibis.date(end))
+    posts, contracts = in_window(posts, contracts, start, end)
     c = contracts.join(posts.select("job_id", "category"), "job_id")
     c = c.select(category=c.category, month=c.started_on.truncate("M"), earnings_usd=c.earnings_usd.cast("float64"))
     df = c.to_pyarrow().to_pandas()

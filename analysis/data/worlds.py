@@ -295,7 +295,7 @@ def share_truths(world: sim.World, focus=FOCUS, controls=None) -> dict[str, floa
 
     ``category.<slug>.ai_share`` of the first focus category and
     ``productivity.expert_share`` of the focus categories pooled, each against
-    the controls, as :func:`analysis.claims.share_did` estimates them: the
+    the controls, as :func:`analysis.estimation.shares.share_did` estimates them: the
     post-period mean of the share minus its counterfactual (no generative AI),
     averaged over the treated categories, minus the same for the controls.
 

@@ -99,10 +99,15 @@ def ai_table(summary: pd.DataFrame):
     return styled(df).format("{:.1f}", na_rep="")
 
 
+def _num(v, digits: int = 1) -> str:
+    """A number with ``digits`` decimals, or ``""`` when missing."""
+    return "" if _nan(v) else f"{v:.{digits}f}"
+
+
 def display_check(check: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
     """The claim-check table formatted for a page (strings, readable headers)."""
     def f(v, d=digits):
-        return "" if _nan(v) else f"{v:.{d}f}"
+        return _num(v, d)
 
     return pd.DataFrame({
         "Claim": check["claim"].str.upper(),
@@ -129,7 +134,7 @@ def display_honest_check(check: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
     column each so the table stays narrow.
     """
     def f(v, d=digits):
-        return "" if _nan(v) else f"{v:.{d}f}"
+        return _num(v, d)
 
     def ci(lo, hi):
         return "" if _nan(lo) else f"{f(lo)} to {f(hi)}"
