@@ -64,6 +64,7 @@ on shares in percent (:func:`share_did`); unlike every other id, their
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -800,6 +801,143 @@ def write_check(check: pd.DataFrame, path) -> None:
     check.to_csv(path, index=False, float_format="%.6f", lineterminator="\n")
 
 
+# ---------------------------------------------------------------------------
+# The claim window
+# ---------------------------------------------------------------------------
+
+
+def window_panels(panels, end: str) -> dict:
+    """Every panel (or a contract-values frame's rows) up to ``end``: the claim window's data.
+
+    Parameters
+    ----------
+    panels : Mapping of str to DataFrame
+        Panels with a ``month`` column (:func:`analysis.data.panels.build_panels`).
+    end : str
+        Last day kept (ISO date); every earlier month is kept, so the
+        pre-release months are the chapters'.
+
+    Returns
+    -------
+    dict
+        The same keys, each frame restricted to ``month <= end``.
+    """
+    cut = pd.Timestamp(end)
+    return {k: _until(panels[k], cut) for k in panels}
+
+
+def _until(frame: pd.DataFrame, cut: pd.Timestamp) -> pd.DataFrame:
+    return frame[frame["month"] <= cut].reset_index(drop=True)
+
+
+@dataclass
+class WindowedCheck:
+    """The claim check on the claim window's post months, and the same check on every post month.
+
+    Attributes
+    ----------
+    window : str
+        The ``claim_window`` parameter.
+    first_month, end, all_end : pandas.Timestamp
+        First post month, last day of the claim window and of the run.
+    estimates : DataFrame
+        Results rows the window's check used (ids as the chapters name them).
+    records : list of Estimate
+        The window's estimates under their own ids (``<id>.<window>``), for the
+        results table; empty when the window is every post month.
+    check, check_all : DataFrame
+        :func:`honest_check` on the window and on every post month, each with
+        ``window`` and ``result_id`` (the id in the results table) added.
+    """
+
+    window: str
+    first_month: pd.Timestamp
+    end: pd.Timestamp
+    all_end: pd.Timestamp
+    estimates: pd.DataFrame
+    records: list
+    check: pd.DataFrame
+    check_all: pd.DataFrame
+
+    @property
+    def is_all(self) -> bool:
+        """True when the window holds every post month of the run."""
+        return self.end >= self.all_end
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """Both checks in one table (``results/claims.csv``): the window's rows, then every post month's
+        (one set only when the window is every post month)."""
+        return self.check if self.is_all else pd.concat([self.check, self.check_all], ignore_index=True)
+
+
+def window_id(estimate_id: str, window: str) -> str:
+    """Results-table id of an estimate made on the claim window (``window`` ``"all"``: the id itself).
+
+    >>> window_id("platform.job_posts", "first_year"), window_id("platform.job_posts", "all")
+    ('platform.job_posts.first_year', 'platform.job_posts')
+    """
+    return estimate_id if window == "all" else f"{estimate_id}.{window}"
+
+
+def windowed_check(panels, roles, estimates: pd.DataFrame, params: dict, contracts: pd.DataFrame | None = None,
+                   controls: Sequence[str] | None = None) -> WindowedCheck:
+    """The summary's claim check on the ``claim_window`` post months, beside the check on every post month.
+
+    The post months of the window are those of
+    :func:`analysis.core.periods.claim_window_end` (default the calendar year
+    after the release, as the study measured it); every pre-release month is
+    kept. The window's estimates are computed with the chapters' calls
+    (:func:`compute_estimates`) on the panels cut at the window's end, and the
+    check applies the same rule (:func:`honest_check`) to them; the contract
+    values of the influence check are cut the same way.
+
+    Parameters
+    ----------
+    panels : Mapping
+        The run's panels (every post month).
+    roles : Roles or sequence of str
+    estimates : DataFrame
+        The chapters' estimates on every post month (:func:`gather_estimates`).
+    params : dict
+        Run parameters (``claim_window``, ``treatment_date``, ``end``, ``seed``,
+        ``max_freelancers``).
+    contracts : DataFrame, optional
+        Contract values (:func:`analysis.data.panels.contract_values`).
+    controls : sequence of str, optional
+
+    Returns
+    -------
+    WindowedCheck
+    """
+    from analysis.core.periods import claim_window_end, first_post_month
+
+    window, td, seed = params["claim_window"], params["treatment_date"], params["seed"]
+    end = pd.Timestamp(claim_window_end(td, window, params["end"]))
+    all_end = pd.Timestamp(params["end"])
+    check_all = honest_check(panels, roles, estimates, controls, td, seed, contracts=contracts)
+    if end >= all_end:
+        w_est, records, check = estimates, [], check_all.copy()
+        window_name = "all"
+    else:
+        cut = window_panels(panels, str(end.date()))
+        made = compute_estimates(cut, roles, list(estimates["id"]), controls, td, seed,
+                                 max_freelancers=params.get("max_freelancers"))
+        from analysis.results import results_frame
+
+        w_est = results_frame(made)
+        span = f"post months {first_post_month(td):%Y-%m} to {end:%Y-%m}"
+        records = [dataclasses.replace(e, id=window_id(e.id, window), scope=f"{e.scope}; {span}") for e in made]
+        check = honest_check(cut, roles, w_est, controls, td, seed,
+                             contracts=None if contracts is None else _until(contracts, end))
+        window_name = window
+    for frame, name in ((check, window_name), (check_all, "all")):
+        frame["window"] = name
+        frame["result_id"] = [window_id(i, name) for i in frame["estimate_id"]]
+    return WindowedCheck(window=window, first_month=first_post_month(td), end=end, all_end=all_end,
+                         estimates=w_est, records=records, check=check, check_all=check_all)
+
+
 def verdict_counts(verdicts: pd.DataFrame) -> dict[str, int]:
     """Number of claims per combined verdict (every verdict of :data:`CLAIM_VERDICTS` present)."""
     counts = verdicts["verdict"].value_counts()
@@ -810,6 +948,7 @@ __all__ = [
     "ALPHA", "CHECK_COLUMNS", "CLAIMS", "CLAIM_VERDICTS", "HONEST_COLUMNS", "VERDICTS", "Claim", "Evidence", "Roles",
     "ai_share_did", "claim_by_id", "claim_check", "claim_verdicts", "combine", "compute_estimates", "evidence_rows",
     "expert_share_did", "gather_estimates", "honest_check", "honest_reason", "honest_verdict", "own_ids",
-    "required_ids", "roles_from_focus", "verdict", "verdict_counts", "verdict_view", "write_check",
+    "required_ids", "roles_from_focus", "verdict", "verdict_counts", "verdict_view", "window_id", "window_panels",
+    "windowed_check", "WindowedCheck", "write_check",
 ]
 

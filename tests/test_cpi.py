@@ -106,3 +106,24 @@ def test_odd_cpi_file_values_are_problems_not_crashes(value):
     assert all(len(str(p)) < 600 for p in problems)
     assert (problems == []) == (isinstance(value, str) and not value.strip())
     assert isinstance(full["cpi_file"], str)
+
+
+def test_manifest_names_the_checksum_of_a_user_cpi_file(tmp_path):
+    import datetime as dt
+    import hashlib
+    import json
+    from types import SimpleNamespace
+
+    from analysis.build.run import write_manifest
+
+    f = tmp_path / "my_cpi.csv"
+    f.write_text("month,cpi\n2021-01,100\n")
+    summary = SimpleNamespace(n_posts=1, n_contracts=1, first_date="2021-01-01", last_date="2021-01-31",
+                              categories=["A"])
+    inputs = SimpleNamespace(params={"cpi_file": str(f), "output_dir": "x"}, files={}, summary=summary,
+                             sweep=[], data_dir=tmp_path)
+    args = SimpleNamespace(params=None, sweep=None, backend="duckdb", jobs=1)
+    now = dt.datetime(2026, 1, 1)
+    write_manifest(tmp_path / "manifest.json", args, inputs, [], "k", "c", now, now, 0.0)
+    files = json.loads((tmp_path / "manifest.json").read_text())["extract"]["files"]
+    assert files[str(f.resolve())] == hashlib.sha256(f.read_bytes()).hexdigest()

@@ -1226,7 +1226,7 @@ def write_manifest(path: Path, args, inputs: Inputs, runs, overall, checksum, st
     files = {}
     for name, p in sorted(inputs.files.items()):
         files[str(p)] = file_sha256(Path(p))
-    for extra in (args.params, args.sweep):
+    for extra in (args.params, args.sweep, inputs.params.get("cpi_file") or None):
         if extra:
             files[str(Path(extra).resolve())] = file_sha256(Path(extra))
     for p in sorted((PROJECT_ROOT / "data").glob("*")):

@@ -95,6 +95,12 @@ PARAMS: tuple[Param, ...] = (
     Param("treatment_date", RELEASE_DATE, "date",
           "Release date of generative AI; months starting on or after it are post-treatment "
           "(default: ChatGPT's release, so December 2022 is the first post month)."),
+    Param("claim_window", "first_year", "text: first_year or all",
+          "Post months the summary's claim check uses. `first_year`: from the first post month to the end of "
+          "the calendar year after the release (with the default treatment date, December 2022 to December "
+          "2023: the year the study measured), against every pre-release month; `all`: every post month up "
+          "to `end`. The chapters always use every post month, and the summary shows the verdicts of the "
+          "other window beside its answers."),
     Param("value_threshold_usd", 1000.0, "number",
           "Contract earnings (USD) separating low-value (below) from high-value (at or above) contracts."),
     Param("focus_categories", ["Data Science & Analytics", "Writing", "Translation"], "list of text",
@@ -135,6 +141,8 @@ SYNTHETIC_LABEL = "synthetic extract (illustrative)"
 MIN_POST_MONTHS = 6
 MIN_CATEGORIES = 3
 DATE_KEYS = ("start", "end", "treatment_date")
+#: Values of ``claim_window`` (the rule behind each: :func:`analysis.core.periods.claim_window_end`).
+CLAIM_WINDOWS = ("first_year", "all")
 LIST_KEYS = ("focus_categories", "control_categories")
 
 
@@ -417,6 +425,10 @@ def check_schema(params: dict) -> tuple[dict, list[ParamProblem]]:
         elif not (full["start"] < full["treatment_date"] <= full["end"]):
             problems.append(ParamProblem("treatment_date", f"{full['treatment_date']} must lie after start "
                                          f"{full['start']} and not after end {full['end']}"))
+
+    if full["claim_window"] not in CLAIM_WINDOWS:
+        problems.append(ParamProblem("claim_window", f"{_show(full['claim_window'])} is not one of "
+                                     f"{', '.join(CLAIM_WINDOWS)}"))
 
     thr = full["value_threshold_usd"]
     if isinstance(thr, bool) or not isinstance(thr, (int, float)):

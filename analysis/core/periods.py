@@ -24,7 +24,8 @@ import pandas as pd
 
 from analysis.core.params import RELEASE_DATE
 
-__all__ = ["post_mask", "first_post_month", "relative_months", "around_release", "placebo_date"]
+__all__ = ["post_mask", "first_post_month", "relative_months", "around_release", "placebo_date",
+           "claim_window_end"]
 
 
 def post_mask(months, treatment_date: str = RELEASE_DATE) -> np.ndarray:
@@ -97,3 +98,38 @@ def placebo_date(treatment_date: str = RELEASE_DATE, years: int = 1) -> str:
     '2021-11-30'
     """
     return (pd.Timestamp(treatment_date) - pd.DateOffset(years=years)).strftime("%Y-%m-%d")
+
+
+def claim_window_end(treatment_date: str, window: str, end: str) -> str:
+    """Last day of the post months the claim check uses (the ``claim_window`` parameter).
+
+    ``"first_year"``: 31 December of the calendar year after the release (the
+    study measured "2023" for a release in November 2022), or ``end`` if that
+    comes first. ``"all"``: ``end``. The window always starts at the first post
+    month and keeps every pre-release month.
+
+    Parameters
+    ----------
+    treatment_date, end : str
+        ISO dates (the run parameters of the same names).
+    window : str
+        ``"first_year"`` or ``"all"`` (:data:`analysis.core.params.CLAIM_WINDOWS`).
+
+    Returns
+    -------
+    str
+        ISO date.
+
+    Examples
+    --------
+    >>> claim_window_end("2022-11-30", "first_year", "2024-06-30")
+    '2023-12-31'
+    >>> claim_window_end("2022-11-30", "first_year", "2023-06-30"), claim_window_end("2022-11-30", "all", "2024-06-30")
+    ('2023-06-30', '2024-06-30')
+    """
+    if window == "all":
+        return str(end)
+    if window != "first_year":
+        raise ValueError(f"claim_window {window!r} is not 'first_year' or 'all'")
+    year_end = f"{pd.Timestamp(treatment_date).year + 1}-12-31"
+    return min(year_end, str(pd.Timestamp(end).date()))

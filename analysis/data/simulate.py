@@ -268,6 +268,12 @@ class World:
     focus : tuple of str
         Categories ``truth.json`` reports (default empty: those with planted
         effects); needed when control categories carry effects too.
+    effect_start : str
+        First month (ISO date) of the ramp of generative AI's effects (default
+        empty: the first month after the release's month). A later month
+        plants effects that begin after the release, so the months between
+        the release and it are post months with no effect (the
+        ``late-effects`` world of :mod:`analysis.data.worlds`).
 
     Optional fields left at their defaults are not written to
     ``truth.json`` (:func:`world_to_dict`), so the bundled extract's files
@@ -286,6 +292,7 @@ class World:
     platform_shock_sd: float = 0.0
     platform_shock_rho: float = 0.0
     focus: tuple[str, ...] = ()
+    effect_start: str = ""
 
     def resolved(self) -> "World":
         """The world with effects switched off where ``effects`` is False."""
@@ -307,7 +314,8 @@ class World:
     def ramp(self) -> np.ndarray:
         """Ramp :math:`r(m)` of generative AI for each month (0 to 1)."""
         months = self.months()
-        first = pd.Timestamp(self.release).to_period("M") + 1
+        first = (pd.Timestamp(self.effect_start).to_period("M") if self.effect_start
+                 else pd.Timestamp(self.release).to_period("M") + 1)
         k = np.array([(m.to_period("M") - first).n for m in months])
         return np.clip((k + 1) / 12.0, 0.0, 1.0)
 
@@ -728,7 +736,7 @@ def round_floats(obj, digits: int = TRUTH_DIGITS):
 
 #: Fields added after the bundled extract was made, with their neutral
 #: defaults: written to ``truth.json`` only when set to something else.
-_OPTIONAL_WORLD_FIELDS = {"platform_shock_sd": 0.0, "platform_shock_rho": 0.0, "focus": ()}
+_OPTIONAL_WORLD_FIELDS = {"platform_shock_sd": 0.0, "platform_shock_rho": 0.0, "focus": (), "effect_start": ""}
 _OPTIONAL_CATEGORY_FIELDS = {"low_trend": 0.0, "low_trend_start": ""}
 
 

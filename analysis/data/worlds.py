@@ -26,6 +26,10 @@ name                        what is planted
 ``sparse``                  default effects; four categories (Translation,
                             a focus category, and three controls) have a few
                             job posts a month
+``late-effects``            default effects, but their ramp starts in
+                            January of the second calendar year after the
+                            release (none in the year after it): the claim
+                            window's estimates have truth zero
 ==========================  ====================================================
 
 Truth
@@ -74,7 +78,7 @@ from analysis.core.text import slugify
 
 __all__ = [
     "WorldSpec", "WORLDS", "HUGE_CONTRACT_USD", "load_world_results", "world_names", "make_world", "draw", "truth",
-    "share_truths", "absolute_effects", "huge_contract", "write_world", "scaled_shares",
+    "share_truths", "absolute_effects", "huge_contract", "write_world", "scaled_shares", "late_effect_start",
 ]
 
 #: Size of the single huge contract of the ``huge-contract`` world (USD).
@@ -182,6 +186,19 @@ def _sparse(seed: int, n_posts: int) -> sim.World:
                                          **{k: {"share": v} for k, v in SPARSE_SHARES.items()}))
 
 
+def late_effect_start(release: str = sim.RELEASE_DATE) -> str:
+    """First month of the ``late-effects`` world's effects: January of the second calendar year after the release.
+
+    >>> late_effect_start("2022-11-30")
+    '2024-01-01'
+    """
+    return f"{pd.Timestamp(release).year + 2}-01-01"
+
+
+def _late_effects(seed: int, n_posts: int) -> sim.World:
+    return sim.World(seed=seed, n_posts=n_posts, effect_start=late_effect_start())
+
+
 def huge_contract(posts: pd.DataFrame, contracts: pd.DataFrame, world: sim.World,
                   amount: float = HUGE_CONTRACT_USD) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Set one contract's earnings to ``amount``.
@@ -241,6 +258,8 @@ WORLDS: dict[str, WorldSpec] = {w.name: w for w in (
                            "and Translation as in the default world", _spillover),
     WorldSpec("sparse", "default effects; Translation, Legal, Customer Service and Engineering & Architecture "
                         "have a few job posts a month", _sparse),
+    WorldSpec("late-effects", "default effects, starting in January of the second calendar year after the "
+                              "release: none in the year after it", _late_effects),
 )}
 
 

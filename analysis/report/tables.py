@@ -142,7 +142,7 @@ def display_honest_check(check: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
     return pd.DataFrame({
         "Claim": check["claim"].str.upper(),
         "Category": check["role"],
-        "Estimate id": check["estimate_id"],
+        "Estimate id": check["result_id"] if "result_id" in check else check["estimate_id"],
         "Sign": check["expected"],
         "Unit": check["unit"],
         "Estimate": [f(v) for v in check["estimate_pct"]],
@@ -451,6 +451,34 @@ def claim_verdict_table(verdicts: pd.DataFrame) -> pd.DataFrame:
         "How this book tests it": verdicts["test"],
         "Estimates": verdicts["n_estimates"],
         "Verdict": verdicts["verdict"],
+    })
+
+
+def window_verdict_table(verdicts: pd.DataFrame, verdicts_all: pd.DataFrame, label: str,
+                         label_all: str) -> pd.DataFrame:
+    """The verdict of each claim on the claim window beside its verdict on every post month.
+
+    Parameters
+    ----------
+    verdicts, verdicts_all : DataFrame
+        :func:`analysis.claims.claim_verdicts` of the two checks (same claims, same order);
+        ``verdict`` already in the page's words.
+    label, label_all : str
+        Column headers naming the two sets of post months.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"claim": ["c1"], "verdict": ["supported"]})
+    >>> window_verdict_table(v, v.assign(verdict="inconclusive"), "A", "B").values.tolist()
+    [['C1', 'supported', 'inconclusive', 'yes']]
+    """
+    both = verdicts[["claim", "verdict"]].merge(verdicts_all[["claim", "verdict"]], on="claim",
+                                               suffixes=("", "_all"), validate="one_to_one")
+    return pd.DataFrame({
+        "Claim": both["claim"].str.upper(),
+        label: both["verdict"],
+        label_all: both["verdict_all"],
+        "Differs": ["yes" if a != b else "" for a, b in zip(both["verdict"], both["verdict_all"])],
     })
 
 

@@ -270,6 +270,73 @@ def freelancer_sample_sentence(sample: dict, n_used: int | None = None) -> Markd
     return Markdown.trusted(text)
 
 
+def month_span(first, last) -> str:
+    """Two months as words: ``"December 2022 to December 2023"``.
+
+    >>> month_span("2022-12-01", "2023-12-31")
+    'December 2022 to December 2023'
+    """
+    return f"{pd.Timestamp(first):%B %Y} to {pd.Timestamp(last):%B %Y}"
+
+
+def claim_window_sentence(window: str, first_month, end, all_end) -> Markdown:
+    """Which post months the summary's claim check uses, as Markdown (for ``Page.md``).
+
+    Written from dates and the parameter's value only, so the Markdown is trusted.
+
+    Parameters
+    ----------
+    window : str
+        The ``claim_window`` parameter (``"first_year"`` or ``"all"``).
+    first_month, end, all_end : date-like
+        First post month, last day of the claim window, last day of the run.
+
+    Examples
+    --------
+    >>> claim_window_sentence("first_year", "2022-12-01", "2023-12-31", "2024-06-30")[:84]
+    'The answers use the post months from December 2022 to December 2023: the calendar ye'
+    >>> claim_window_sentence("all", "2022-12-01", "2024-06-30", "2024-06-30")[:70]
+    'The answers use every post month, December 2022 to June 2024, as the c'
+    """
+    end, all_end = pd.Timestamp(end), pd.Timestamp(all_end)
+    if end < all_end:
+        return Markdown.trusted(
+            f"The answers use the post months from {month_span(first_month, end)}: the calendar year after the "
+            "release, which is what the study measured (run parameter `claim_window: first_year`), against "
+            f"every pre-release month. The chapters use every post month, to {all_end:%B %Y}; the verdicts on "
+            "those months are given beside these at the end of the next section.")
+    if window == "all":
+        why = "as the chapters do (run parameter `claim_window: all`)"
+    else:
+        why = ("as the chapters do: the run's data end within the calendar year after the release, which "
+               "`claim_window: first_year` asks for")
+    return Markdown.trusted(f"The answers use every post month, {month_span(first_month, all_end)}, {why}.")
+
+
+def window_comparison_sentence(first_month, end, all_end, n_differs: int, n_claims: int) -> Markdown:
+    """How the claim window's verdicts compare with those on every post month, as trusted Markdown.
+
+    Examples
+    --------
+    >>> window_comparison_sentence("2022-12-01", "2023-12-31", "2024-06-30", 1, 5)[:90]
+    'With the same rule, the verdicts on December 2022 to December 2023 and on December 2022 to'
+    >>> window_comparison_sentence("2022-12-01", "2024-06-30", "2024-06-30", 0, 5)[:60]
+    'The answers above already use every post month (December 202'
+    """
+    if pd.Timestamp(end) >= pd.Timestamp(all_end):
+        return Markdown.trusted(f"The answers above already use every post month ({month_span(first_month, all_end)}),"
+                                " so the table repeats their verdicts.")
+    claims = "claim" if n_claims == 1 else "claims"
+    return Markdown.trusted(
+        f"With the same rule, the verdicts on {month_span(first_month, end)} and on "
+        f"{month_span(first_month, all_end)} differ for {n_differs} of the {n_claims} {claims}.")
+
+
+def worded_verdicts(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """Claim verdicts with ``verdict`` in the page's words (:func:`claim_verdict_word`)."""
+    return verdicts.assign(verdict=[claim_verdict_word(c, v) for c, v in zip(verdicts["claim"], verdicts["verdict"])])
+
+
 def tier_sentences(check: pd.DataFrame, digits: int = 1) -> Markdown:
     """Markdown paragraph: one sentence per tiered category of claim 4, numbers from ``check``.
 
