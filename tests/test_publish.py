@@ -147,3 +147,16 @@ def test_cffconvert_bibtex_agrees_with_the_site(tmp_path):
     ours = pybtex.database.parse_string(P.citation_bibtex(), "bibtex").entries["genai_freelance_book"]
     for field in ("title", "year", "url"):
         assert theirs.fields[field] == ours.fields[field], field
+
+
+def test_changelog_and_citation_carry_the_version_of_pyproject():
+    import yaml
+
+    from analysis.core.paths import project_version
+
+    v = project_version()
+    cff = yaml.safe_load((PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert str(cff["version"]) == v and str(cff["preferred-citation"]["version"]) == v
+    first = next(line for line in (PROJECT_ROOT / "CHANGELOG.md").read_text(encoding="utf-8").splitlines()
+                 if line.startswith("## "))
+    assert first.split()[1] == v, f"CHANGELOG.md's first release heading {first!r} is not version {v}"

@@ -30,6 +30,7 @@ import pandas as pd
 
 from analysis.build.run import EXIT_BUILD, RunError
 from analysis.core.paths import PROJECT_ROOT
+from analysis.core.paths import project_version
 from analysis.report.figures import version
 
 #: Site folders of the published downloads (relative to ``html/``).
@@ -171,13 +172,6 @@ def find_paths(folder: Path, paths: list[Path]) -> list[Path]:
             if any(n in text for n in needles):
                 found.append(f)
     return found
-
-
-def project_version(root: Path = PROJECT_ROOT) -> str:
-    """The book's version, read from ``pyproject.toml`` (the one place it is set)."""
-    import tomllib
-
-    return tomllib.loads((Path(root) / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 
 
 def citation_bibtex(root: Path = PROJECT_ROOT) -> str:

@@ -20,3 +20,11 @@ BOOK_DIR = PROJECT_ROOT / "book"
 #: Committed results of the Monte Carlo of the claim check (``benchmarks/worlds.py``),
 #: read by the methods chapter (200 draws per world do not belong in a book build).
 WORLDS_RESULTS_DIR = PROJECT_ROOT / "benchmarks" / "results"
+
+
+def project_version(root: Path = PROJECT_ROOT) -> str:
+    """The book's version, read from ``pyproject.toml`` (the one place it is set; ``CITATION.cff``,
+    the site's BibTeX and ``CHANGELOG.md`` are checked against it by the tests)."""
+    import tomllib
+
+    return tomllib.loads((Path(root) / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]

@@ -20,7 +20,6 @@ import hashlib
 import io
 import json
 import re
-from importlib import metadata as _metadata
 from pathlib import Path
 
 import matplotlib as mpl
@@ -83,11 +82,10 @@ def use_theme() -> None:
 
 
 def version() -> str:
-    """Version of the book's package (``pyproject.toml``)."""
-    try:
-        return _metadata.version("genai-freelance-book")
-    except _metadata.PackageNotFoundError:  # running from a source tree that was not installed
-        return "0.1.0"
+    """Version of the book (:func:`analysis.core.paths.project_version`, from ``pyproject.toml``)."""
+    from analysis.core.paths import project_version
+
+    return project_version()
 
 
 def validate_fig_id(fig_id: str) -> str:
