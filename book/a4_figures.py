@@ -95,6 +95,7 @@ page.md("figure_downloads", Markdown.trusted("\n".join(
 
 # %% [markdown]
 # To cite a number, give its estimate id, the book's version and the extract's SHA-256 stated under *Data used*, for example: "estimate `platform.job_posts` of *Generative AI and freelance work*, extract SHA-256 as stated".
+# Every estimate id in a table of the book is also an anchor: a report can link to this table's row of an estimate by appending `#` and the id to this page's address (for example `a4_figures.html#platform.job_posts`), or to the chapter that reports it in the same way.
 #
 # ## Summary
 #

@@ -66,3 +66,16 @@ def test_plain_strings_are_refused_as_markdown():
     with pytest.raises(TypeError, match="escaped pieces"):
         Page.md(object.__new__(Page), "k", "raw **markdown**")
     assert myst("$x$") == "\\$x\\$"
+
+
+def test_estimate_ids_in_tables_are_escaped_anchors_once_each():
+    import pandas as pd
+
+    from analysis.report import tables
+
+    df = pd.DataFrame({tables.ID_COLUMN: ['category.a"b<x>.job_posts', 'category.a"b<x>.job_posts', "platform.x"],
+                       "v": [1, 2, 3]})
+    out = tables.styled(df).to_html()
+    assert out.count('id="category.a&quot;b&lt;x&gt;.job_posts"') == 1
+    assert out.count('id="platform.x"') == 1
+    assert "<x>" not in out

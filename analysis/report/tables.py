@@ -24,6 +24,38 @@ def package_versions_table(versions: dict) -> pd.DataFrame:
     return pd.DataFrame(list(versions.items()), columns=["Package", "Version"])
 
 
+#: Header of the column that shows estimate ids in every display table (each cell an anchor).
+ID_COLUMN = "Estimate id"
+
+
+def anchored_ids(ids: Iterable[str]) -> list[str]:
+    """Estimate ids as HTML with an anchor: ``<span id="ID">ID</span>``, escaped.
+
+    The anchor is the id itself (ids are dotted slugs, e.g.
+    ``category.writing.contracts.low_value``), so a report links to
+    ``03_categories.html#category.writing.contracts.low_value``. An id repeated in
+    the same table gets its anchor on its first row only (HTML ids are unique);
+    empty cells stay empty.
+
+    Examples
+    --------
+    >>> anchored_ids(["platform.job_posts", "platform.job_posts", ""])
+    ['<span class="estimate-id" id="platform.job_posts">platform.job_posts</span>', 'platform.job_posts', '']
+    """
+    import html
+
+    seen, out = set(), []
+    for i in ids:
+        i = "" if i is None or (isinstance(i, float) and math.isnan(i)) else str(i)
+        if i and i not in seen:
+            seen.add(i)
+            out.append(f'<span class="estimate-id" id="{html.escape(i, quote=True)}">{html.escape(i, quote=False)}'
+                       "</span>")
+        else:
+            out.append(html.escape(i, quote=False))
+    return out
+
+
 def styled(df: pd.DataFrame):
     """``df.style`` with every text cell and index label HTML-escaped.
 
@@ -35,6 +67,9 @@ def styled(df: pd.DataFrame):
     --------
     >>> styled(pd.DataFrame({"c": ["<b>"]})).to_html().count("&lt;b&gt;")
     1
+
+    A column named :data:`ID_COLUMN` gets an anchor per estimate id
+    (:func:`anchored_ids`), so a report can link to ``page.html#<id>``.
     """
     import html
 
@@ -45,6 +80,8 @@ def styled(df: pd.DataFrame):
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(esc)
+    if ID_COLUMN in out.columns:
+        out[ID_COLUMN] = anchored_ids(df[ID_COLUMN])
     out.index = out.index.map(esc)
     out.columns = out.columns.map(esc)
     return out.style
@@ -63,7 +100,7 @@ def display_estimates(estimates: Iterable, labels: dict | None = None, digits: i
         ci = ("" if any(math.isnan(v) for v in (e.ci_low_pct, e.ci_high_pct))
               else f"[{e.ci_low_pct:.{digits}f}, {e.ci_high_pct:.{digits}f}]")
         row = {
-            "Estimate id": e.id,
+            ID_COLUMN: e.id,
             "Comparison": (labels or {}).get(e.id, e.scope),
             "Effect (%)": f"{e.estimate_pct:.{digits}f}",
             "95% interval (%)": ci,
@@ -112,7 +149,7 @@ def display_check(check: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
     return pd.DataFrame({
         "Claim": check["claim"].str.upper(),
         "Category": check["role"],
-        "Estimate id": check["estimate_id"],
+        ID_COLUMN: check["estimate_id"],
         "Claimed sign": check["expected"],
         "Estimate": [f(v) for v in check["estimate_pct"]],
         "95% interval": ["" if _nan(lo) else f"{f(lo)} to {f(hi)}"
@@ -142,7 +179,7 @@ def display_honest_check(check: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
     return pd.DataFrame({
         "Claim": check["claim"].str.upper(),
         "Category": check["role"],
-        "Estimate id": check["result_id"] if "result_id" in check else check["estimate_id"],
+        ID_COLUMN: check["result_id"] if "result_id" in check else check["estimate_id"],
         "Sign": check["expected"],
         "Unit": check["unit"],
         "Estimate": [f(v) for v in check["estimate_pct"]],
