@@ -328,3 +328,23 @@ def test_page_names_the_extract_by_label_never_by_path(tmp_path, monkeypatch):
     assert named.source_note.startswith(f"Data: Platform extract, June 2024, extract SHA-256 {page.checksum[:12]}; ")
     shown = " ".join(str(getattr(v, "data", v)) for v in glued.values())
     assert "private-Zq7" not in shown and str(tmp_path) not in shown
+
+
+def test_exported_images_carry_title_source_licence_and_id(tmp_path):
+    import html as _html
+
+    with F.theme():
+        fig = Figure(figsize=(F.WIDTH, 3), layout="constrained")
+        fig.add_subplot().plot([0, 1], [0, 1])
+    n_texts = len(fig.texts)
+    note = "Data: synthetic extract (illustrative), extract SHA-256 0123456789ab; seed 1."
+    F.save_figure(fig, "fig-test-stamp", pd.DataFrame({"x": [0, 1]}), tmp_path,
+                  caption="Posts for $50 and $100 jobs. Shaded: a band", alt="a line", source_note=note)
+    svg = _html.unescape((tmp_path / "figures" / "fig-test-stamp.svg").read_text())
+    assert "Posts for $50 and $100 jobs" in svg and "Shaded: a band" not in svg  # first sentence, literal $
+    assert "Figure fig-test-stamp." in svg and "synthetic extract (illustrative)" in svg
+    assert f"Licence {F.FIGURE_LICENCE}." in svg and f"version {F.version()}" in svg
+    assert len(fig.texts) == n_texts  # the stamp is removed after saving
+    meta = json.loads((tmp_path / "figures" / "fig-test-stamp.json").read_text())
+    assert meta["image_title"] == "Posts for $50 and $100 jobs"
+    assert meta["image_footer"].startswith("Figure fig-test-stamp. Data: synthetic extract")

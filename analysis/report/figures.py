@@ -185,6 +185,61 @@ def cite_key(fig_id: str) -> str:
     return "cite_" + validate_fig_id(fig_id).removeprefix("fig-").replace("-", "_")
 
 
+#: Licence of the book's figures, drawn into every exported image (the site's footer states all licences).
+FIGURE_LICENCE = "CC BY 4.0"
+#: Characters per line of the title and the footer drawn into an exported image (at :data:`WIDTH`).
+TITLE_CHARS, FOOTER_CHARS = 90, 135
+
+
+def image_title(caption: str) -> str:
+    """The title drawn at the top of an exported image: the caption's first sentence.
+
+    Examples
+    --------
+    >>> image_title("Job posts by month, e.g. in 2023. The line is the projection")
+    'Job posts by month, e.g. in 2023'
+    """
+    parts = re.split(r"(?<=[a-z0-9%)\]])\. (?=[A-Z])", caption, maxsplit=1)
+    return parts[0].rstrip(".")
+
+
+def image_footer(fig_id: str, source_note: str) -> str:
+    """The footer drawn under an exported image: figure id, data source, book, version and licence.
+
+    Examples
+    --------
+    >>> image_footer("fig-a-b", "Data: synthetic extract (illustrative).")[:60]
+    'Figure fig-a-b. Data: synthetic extract (illustrative). Gene'
+    """
+    from analysis.core.paths import book_title
+
+    note = source_note.strip()
+    note = (note if note.endswith(".") else note + ".") if note else ""
+    return " ".join(x for x in (f"Figure {fig_id}.", note,
+                                f"{book_title()}, version {version()}. Licence {FIGURE_LICENCE}.") if x)
+
+
+@contextlib.contextmanager
+def _stamped(fig: Figure, title: str, footer: str):
+    """Draw ``title`` above and ``footer`` below ``fig`` while saving, so an exported image stands alone.
+
+    Both are placed outside the figure's box (the tight bounding box of the
+    theme takes them in) and drawn literally (no math); they are removed
+    afterwards, so saving again gives the same bytes.
+    """
+    import textwrap
+
+    texts = [fig.text(0.0, 1.0, textwrap.fill(title, TITLE_CHARS), ha="left", va="bottom", fontsize=10,
+                      fontweight="bold", parse_math=False, wrap=False),
+             fig.text(0.0, 0.0, textwrap.fill(footer, FOOTER_CHARS), ha="left", va="top", fontsize=6.5,
+                      color="#444444", parse_math=False, wrap=False)]
+    try:
+        yield
+    finally:
+        for t in texts:
+            t.remove()
+
+
 def save_figure(fig: Figure, fig_id: str, data: pd.DataFrame, out_dir: str | Path, caption: str, alt: str,
                 source_note: str = "") -> str:
     """Write a figure, its data and its metadata under its id.
@@ -192,8 +247,12 @@ def save_figure(fig: Figure, fig_id: str, data: pd.DataFrame, out_dir: str | Pat
     Files written in ``<out_dir>/figures/``: ``<fig_id>.svg``, ``.png``,
     ``.pdf``, ``.csv`` (the data shown) and ``.json`` (id, caption, alt
     text, source note, version, SHA-256 of the CSV and of every image file,
-    citation line). Nothing depends on the clock, so identical data gives
-    identical bytes; the date of a run belongs in the run's manifest.
+    citation line). Each image carries its title (:func:`image_title`) above
+    and its figure id, data source, book version and licence
+    (:func:`image_footer`) below, so a saved copy stands alone; the page
+    keeps the full caption under the image. Nothing depends on the clock, so
+    identical data gives identical bytes; the date of a run belongs in the
+    run's manifest.
 
     Parameters
     ----------
@@ -227,7 +286,8 @@ def save_figure(fig: Figure, fig_id: str, data: pd.DataFrame, out_dir: str | Pat
     data_sha = hashlib.sha256(csv).hexdigest()
     (folder / f"{fig_id}.csv").write_bytes(csv)
     files = {}
-    with theme():
+    title, footer = image_title(caption), image_footer(fig_id, source_note)
+    with theme(), _stamped(fig, title, footer):
         for fmt in FORMATS:
             buf = io.BytesIO()
             fig.savefig(buf, format=fmt, metadata=_METADATA[fmt])
@@ -238,6 +298,8 @@ def save_figure(fig: Figure, fig_id: str, data: pd.DataFrame, out_dir: str | Pat
     meta = {
         "id": fig_id,
         "title": caption,
+        "image_title": title,
+        "image_footer": footer,
         "caption": caption,
         "alt": alt,
         "source_note": source_note,
