@@ -9,6 +9,9 @@
     Write a synthetic extract and its ``truth.json``.
 ``python -m analysis run ...``
     Execute and build the whole book (see :mod:`analysis.build.run`).
+``python -m analysis chapter NAME ...``
+    Check the inputs and execute one chapter, without building the book
+    (see :mod:`analysis.build.chapter`).
 """
 
 from __future__ import annotations
@@ -68,5 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         pass
     else:
         add_run_parser(sub)
+        from analysis.build.chapter import add_chapter_parser
+
+        add_chapter_parser(sub)
     args = p.parse_args(argv)
     return args.func(args)

@@ -25,6 +25,7 @@ accepts :class:`analysis.report.escape.Markdown` built from escaped pieces.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from functools import cached_property
@@ -35,7 +36,7 @@ import pandas as pd
 from analysis import estimation as est
 from analysis.core.params import DEFAULT_PARAMS, check_schema, format_problems
 from analysis.core.params import data_label as params_data_label
-from analysis.core.paths import BOOK_DIR, PROJECT_ROOT, SYNTHETIC_DIR
+from analysis.core.paths import BOOK_DIR, INPUTS_CHECKED_ENV, PROJECT_ROOT, SYNTHETIC_DIR
 from analysis.data.extract import extract_checksum
 from analysis.report import figures, words
 from analysis.report.escape import Markdown, myst
@@ -48,6 +49,47 @@ __all__ = ["Page", "ParameterError", "PARAM_NAMES"]
 
 class ParameterError(ValueError):
     """The parameters of a page are invalid; the message lists every problem, as ``python -m analysis run`` does."""
+
+
+#: File in an output folder naming the extract whose results it holds (one extract per folder).
+EXTRACT_MARK = "extract.sha256"
+
+
+def _lists_from_text(given: dict) -> dict:
+    """List parameters given as text (``papermill -p focus_categories '[A, B]'``) read as YAML lists."""
+    import yaml
+
+    out = dict(given)
+    for key in ("focus_categories", "control_categories"):
+        v = out.get(key)
+        if isinstance(v, str) and v.strip().startswith("["):
+            try:
+                parsed = yaml.safe_load(v)
+            except yaml.YAMLError:
+                continue  # left as text: check_schema says what a list looks like
+            if isinstance(parsed, list):
+                out[key] = parsed
+    return out
+
+
+def _claim_output(out: Path, checksum: str) -> None:
+    """Make ``out`` hold the results of one extract only: refuse a folder holding another extract's.
+
+    Raises
+    ------
+    ParameterError
+        If ``out`` already holds results of an extract with another SHA-256.
+    """
+    mark = out / EXTRACT_MARK
+    if mark.is_file():
+        held = mark.read_text(encoding="utf-8").strip()
+        if held and held != checksum:
+            raise ParameterError(f"output_dir {out} holds the results of another extract (SHA-256 {held[:12]}, "
+                                 f"this one is {checksum[:12]}): results of two extracts are never merged. "
+                                 "Give another output_dir, or leave it empty (one folder per extract).")
+    if not mark.is_file():
+        out.mkdir(parents=True, exist_ok=True)
+        mark.write_text(checksum + "\n", encoding="utf-8")
 
 
 _GLUE_ROLE = re.compile(r"\{glue:(?:text|md)\}`([^`:]+)(?::([^`]*))?`")
@@ -85,20 +127,38 @@ class Page:
         if unknown:
             raise TypeError(f"unknown parameter(s) {unknown}; valid: {list(PARAM_NAMES)}")
         given.update(overrides)
-        full = {**DEFAULT_PARAMS, **given}
+        full = {**DEFAULT_PARAMS, **_lists_from_text(given)}
         checked, problems = check_schema({k: v for k, v in full.items() if k not in ("data_dir", "output_dir")})
         if problems:
             raise ParameterError(format_problems(problems, source="the page's parameters"))
         full.update({k: v for k, v in checked.items() if k not in ("data_dir", "output_dir")})
         data_dir = Path(full["data_dir"]).expanduser() if full["data_dir"] else SYNTHETIC_DIR
-        data_dir = data_dir.resolve()
-        out = Path(full["output_dir"]).expanduser() if full["output_dir"] else PROJECT_ROOT / "_build" / "interactive"
+        data_dir = data_dir.resolve()  # a relative folder is read from the current folder
+        self.params, self.data_dir = full, data_dir
+        if os.environ.get(INPUTS_CHECKED_ENV) != "1":
+            self._check_against_data()
+        out = Path(full["output_dir"]).expanduser() if full["output_dir"] else \
+            PROJECT_ROOT / "_build" / "interactive" / self.short_checksum
         out = out.resolve()
+        _claim_output(out, self.checksum)
         full["data_dir"], full["output_dir"] = str(data_dir), str(out)
-        self.params, self.data_dir, self.out = full, data_dir, out
+        self.out = out
         self._glued: dict = {}
         self.md("data_note", self._data_note())
         self.glue("data_label", self.data_caption)
+
+    def _check_against_data(self) -> None:
+        """Validate the extract and check the parameters against it, as ``python -m analysis run`` does
+        (skipped in a run, which checked them once before any chapter)."""
+        from analysis.core.params import check_against_data
+        from analysis.data.contract import format_violations, validate
+
+        summary, violations = validate(self.data_dir)
+        if violations:
+            raise ParameterError(format_violations(self.data_dir, violations, limit=15))
+        problems = check_against_data(self.params, summary)
+        if problems:
+            raise ParameterError(format_problems(problems, source="the page's parameters", limit=15))
 
     # ------------------------------------------------------------------ data
 

@@ -68,7 +68,7 @@ page.glue("min_categories", params.MIN_CATEGORIES)
 # 4. **Run.**
 #
 #    ```
-#    python -m analysis run --data DIR --params FILE.yaml --set key=value --out OUT
+#    python -m analysis run --data DIR --params FILE.yaml --set key=value --out OUT [--jobs N]
 #    ```
 #
 #    checks the extract and the parameters together, listing every problem before anything runs (exit code 1 for data problems, 2 for parameter problems), executes every chapter with the parameters, builds the HTML with warnings as errors, and writes the book to `OUT/html/`, all estimates to `OUT/results/estimates.csv`, the figures with their data to `OUT/figures/`, the executed notebooks to `OUT/executed/`, and `OUT/manifest.json` with the parameters, the checksum of every input file, package versions and the git commit.
@@ -79,6 +79,28 @@ page.glue("min_categories", params.MIN_CATEGORIES)
 #    ```
 #    make book DATA=dir PARAMS=file.yaml
 #    ```
+#
+# ## One chapter at a time
+#
+# To re-execute one chapter on your extract without building the book (for example to work on it in Jupyter afterwards), run from the repository's folder:
+#
+# ```{code-block} bash
+# :name: recipe-one-chapter
+# python -m analysis chapter 02_platform --data DIR --params FILE.yaml
+# ```
+#
+# It checks the extract and the parameters exactly as `run` does (same messages, same exit codes), executes the chapter, and writes the executed notebook to `_build/chapters/<extract SHA-256, first 12 digits>/02_platform.ipynb`, with the chapter's results and figures in `results/` and `figures/` beside it (`--out OUT` for another folder).
+# There is one output folder per extract, and a folder that holds another extract's results is refused, so the results of two extracts are never mixed; an interactive session (`Page(globals())` with `output_dir` empty) keeps its outputs per extract in the same way, under `_build/interactive/`.
+#
+# The same with Jupyter's own tools, from the repository's folder (papermill cannot read the MyST page, so jupytext first makes the notebook; pass the lists of categories in the YAML file):
+#
+# ```{code-block} bash
+# :name: recipe-one-chapter-papermill
+# jupytext --to ipynb --set-kernel python3 -o 02_platform.ipynb book/02_platform.md
+# papermill 02_platform.ipynb 02_platform.out.ipynb -f FILE.yaml -p data_dir DIR
+# ```
+#
+# A chapter checks its parameters against the extract when it starts, with the messages of `run`, so a category missing from the extract stops it in its first cells; a relative `DIR` is read from the current folder.
 #
 # The extract must be able to answer the questions: at least {glue:text}`min_categories:d` categories, at least {glue:text}`min_pre:d` months before the treatment date and {glue:text}`min_post:d` after it, and the focus and control categories present.
 #

@@ -647,5 +647,5 @@ def format_problems(problems: list[ParamProblem], source: str = "parameters", li
     lines += [f"  - {p}" for p in problems[:limit]]
     if n > limit:
         lines.append(f"  ... and {n - limit} more")
-    lines.append("  Parameters are documented in the book's re-run appendix (analysis/config.py: DEFAULT_PARAMS).")
+    lines.append("  Parameters are documented in the book's re-run appendix (analysis/core/params.py: PARAMS).")
     return "\n".join(lines)

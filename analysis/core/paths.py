@@ -11,6 +11,9 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / "data"
+#: Environment variable ``python -m analysis run`` sets for its kernels: the inputs were checked once,
+#: before any chapter, so a page does not validate the extract again (:class:`analysis.page.Page`).
+INPUTS_CHECKED_ENV = "ANALYSIS_INPUTS_CHECKED"
 SYNTHETIC_DIR = DATA_DIR / "synthetic"
 BOOK_DIR = PROJECT_ROOT / "book"
 
