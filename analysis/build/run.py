@@ -19,7 +19,7 @@ Steps
    (``<output_dir>/results/estimates.csv``), so the summary reads every other
    chapter's estimates with ``analysis.results.read_results(ctx.results_path)``
    and adds its own with ``ctx.record``. Interactively (every chapter writing
-   to the same ``_build/interactive``) the same line reads the same table.
+   to the same ``_build/interactive/<extract sha12>``) the same line reads the same table.
    The chapters before the pages of :data:`LAST` do not read each other's
    results, so ``--jobs N`` executes up to ``N`` of them at a time, each in
    its own kernel (default: one per core, ``os.cpu_count()``; ``--jobs 1``

@@ -119,7 +119,7 @@ PARAMS: tuple[Param, ...] = (
           "Empty: the bundled US CPI-U table `data/cpi_u.csv` (BLS series CUUR0000SA0)."),
     Param("output_dir", "", "text (folder path)",
           "Where a chapter writes results and figures. Chosen by the runner (use `--out`); empty in "
-          "interactive use means `_build/interactive`."),
+          "interactive use means `_build/interactive/<first 12 digits of the extract SHA-256>` (one folder per extract)."),
 )
 
 #: Default parameters of every chapter and of ``python -m analysis run`` (from :data:`PARAMS`).
