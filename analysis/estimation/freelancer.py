@@ -195,7 +195,7 @@ BALANCED_OUTCOMES = {"contracts": "ppml", "earnings": "ppml", "any_contract": "l
 def balanced_within_freelancer(panel: pd.DataFrame, outcome: str, exposed: Sequence[str],
                                controls: Sequence[str], treatment_date: str = TREATMENT_DATE,
                                group: str = "focus", id: str | None = None,
-                               sample: dict | None = None) -> Estimate:
+                               sample: dict | None = None, seed: int | None = None) -> Estimate:
     """Within-freelancer DiD on the balanced freelancer-month panel.
 
     ``y ~ D | freelancer_id + month`` on the panel of
@@ -242,6 +242,9 @@ def balanced_within_freelancer(panel: pd.DataFrame, outcome: str, exposed: Seque
         Default ``productivity.balanced.<group>.<outcome>``.
     sample : dict, optional
         The sample description of the panel's build, kept in ``details``.
+    seed : int, optional
+        Accepted so that every estimator takes the run's seed; unused (the
+        sample is drawn when the panel is built, and CRV1 has no random step).
 
     Returns
     -------
