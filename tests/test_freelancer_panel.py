@@ -181,3 +181,13 @@ def test_extensive_margin_is_the_lpm_in_points():
     did = (m[True, True] - m[True, False]) - (m[False, True] - m[False, False])
     assert e.estimate_pct == pytest.approx(100 * did, abs=1e-6)
     assert e.estimate_pct > 3.0
+
+
+def test_balanced_estimator_refuses_bad_input():
+    from analysis import estimation as E
+
+    panel, _, _ = _poisson_panel(0.0, seed=4, n_per_cat=10, n_cats=3)
+    with pytest.raises(ValueError, match="outcome must be one of"):
+        E.balanced_within_freelancer(panel, "hourly_rate", ["C00"], ["C01"])
+    with pytest.raises(ValueError, match="exposed and of control"):
+        E.balanced_within_freelancer(panel, "contracts", ["C00"], [])
