@@ -220,7 +220,8 @@ page.md("bp_sample", words.freelancer_sample_sentence(bp_sample))
 for (g, o), e in balanced.items():
     page.say(f"bp_{g}_{o}", e, unit=" pp" if o == "any_contract" else "%")  # the LPM is in points
     page.glue(f"bp_{g}_{o}_p", e.p_value)
-page.glue("bp_inference", first.inference)
+for g in groups:  # clusters differ by group (the other focus group's freelancers are left out)
+    page.glue(f"bp_{g}_inference", balanced[g, "contracts"].inference if (g, "contracts") in balanced else "none")
 for g in ("new_ai_work", "tiered"):  # a group without categories in this run
     for o in est.BALANCED_OUTCOMES:
         if (g, o) not in balanced:
@@ -239,7 +240,7 @@ for g in ("new_ai_work", "tiered"):  # a group without categories in this run
 #
 # For freelancers of the new-AI-work category, monthly contracts {glue:text}`bp_new_ai_work_contracts` (p = {glue:text}`bp_new_ai_work_contracts_p:.3f`), monthly earnings {glue:text}`bp_new_ai_work_earnings` (p = {glue:text}`bp_new_ai_work_earnings_p:.3f`), and the probability of a contract in a month {glue:text}`bp_new_ai_work_any_contract`.
 # For freelancers of the tiered categories, monthly contracts {glue:text}`bp_tiered_contracts` (p = {glue:text}`bp_tiered_contracts_p:.3f`), monthly earnings {glue:text}`bp_tiered_earnings` (p = {glue:text}`bp_tiered_earnings_p:.3f`), and the probability of a contract in a month {glue:text}`bp_tiered_any_contract`.
-# Standard errors are clustered by pre-release category, because treatment is assigned by category; in this run: {glue:text}`bp_inference`.
+# Standard errors are clustered by pre-release category, because treatment is assigned by category; in this run: {glue:text}`bp_new_ai_work_inference` for the new-AI-work group and {glue:text}`bp_tiered_inference` for the tiered group.
 # With a single exposed category, as for the new-AI-work group, clustered standard errors are too small {cite:p}`mackinnon2018wild`, so these estimates describe the data and are not used as evidence for the claims.
 # The span runs from a freelancer's first to last contract, because the extract does not record when freelancers join or leave the platform; months before the first and after the last contract, including those of freelancers who left, are outside the panel.
 
