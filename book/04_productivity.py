@@ -177,7 +177,7 @@ wf_data = frames.forest_frame(within, wf_labels, {}).rename(columns={"category":
 
 # %% [markdown]
 # The regressions compare each freelancer's monthly outcomes before and after the release, for freelancers in the focus categories relative to those in other categories: the logarithm of the outcome on an indicator for "focus category, after the release", with freelancer and month fixed effects.
-# Because a freelancer's own level is held fixed, a change in who joins or leaves the platform does not move the estimates.
+# Because a freelancer's own level is held fixed, a change in the mix of freelancers who stay on the platform does not move these estimates; a freelancer who takes no contract in a month is, however, absent from that month, so entry, exit and idle months are not part of them (the balanced panel below includes idle months).
 # Feedback is modelled in stars and reported as a percent of the focus categories' pre-release mean.
 # {glue:md}`wf_sample`
 # Treatment varies by category, so inference is by the wild cluster bootstrap with categories as clusters, which remains reliable with few clusters as long as several of them are treated {cite:p}`cameron2008bootstrap,mackinnon2018wild,roodman2019fast`; in this run: {glue:text}`wf_inference`.
@@ -198,11 +198,62 @@ page.figure("fig-productivity-within-freelancer", figures.within_freelancer_fore
 tables.display_estimates(within, digits=2)
 
 # %% [markdown]
+# ## Work volume within freelancers
+
+# %% tags=["remove-cell"]
+from analysis.claims import roles_from_focus
+from analysis.data.panels import build_freelancer_panel
+
+roles = roles_from_focus(focus)
+bp, bp_sample = build_freelancer_panel(page.data_dir, td, page.params["start"], page.params["end"], cap, page.seed)
+groups = {"new_ai_work": [roles.new_ai_work] if roles.new_ai_work else [], "tiered": list(roles.tiered)}
+balanced = {(g, o): page.estimate(est.balanced_within_freelancer, bp, o, ex, controls, group=g, sample=bp_sample)
+            for g, ex in groups.items() if ex for o in est.BALANCED_OUTCOMES}
+first = next(iter(balanced.values()))
+page.glue("bp_rows", len(bp))
+page.glue("bp_freelancers", int(bp["freelancer_id"].nunique()))
+page.glue("bp_zero_share", 100 * float((bp["contracts"] == 0).mean()))
+page.glue("bp_no_exposure", first.details["n_no_exposure"])
+page.glue("bp_new_ai", roles.new_ai_work or "none")
+page.glue("bp_tiered", words.name_list(roles.tiered) if roles.tiered else "none")
+page.md("bp_sample", words.freelancer_sample_sentence(bp_sample))
+for (g, o), e in balanced.items():
+    page.say(f"bp_{g}_{o}", e, unit=" pp" if o == "any_contract" else "%")  # the LPM is in points
+    page.glue(f"bp_{g}_{o}_p", e.p_value)
+for g in groups:  # clusters differ by group (the other focus group's freelancers are left out)
+    page.glue(f"bp_{g}_inference", balanced[g, "contracts"].inference if (g, "contracts") in balanced else "none")
+for g in ("new_ai_work", "tiered"):  # a group without categories in this run
+    for o in est.BALANCED_OUTCOMES:
+        if (g, o) not in balanced:
+            page.glue(f"bp_{g}_{o}", "was not estimated (no category in this role)")
+            page.glue(f"bp_{g}_{o}_p", float("nan"))
+
+# %% [markdown]
+# The regressions above use only the months in which a freelancer took a contract.
+# To see whether exposed freelancers got less work, this section builds a balanced panel: each freelancer has one row for every month from their first to their last contract, with zero contracts and earnings in the months between without one.
+# The panel has {glue:text}`bp_rows:,d` freelancer-months of {glue:text}`bp_freelancers:,d` freelancers, {glue:text}`bp_zero_share:.1f`% of them without a contract.
+# {glue:md}`bp_sample`
+# A freelancer's exposure is fixed at their main category before the release (the category of most of their pre-release contracts; ties go to the first name in alphabetical byte order), so a freelancer who moves to another category afterwards stays in their pre-release group.
+# The {glue:text}`bp_no_exposure:,d` freelancers whose first contract came after the release have no pre-release category and are left out.
+# Each exposed group is compared with freelancers of the control categories on their own: the new-AI-work category ({glue:text}`bp_new_ai`), and the tiered categories ({glue:text}`bp_tiered`).
+# Contracts and earnings per month are estimated by Poisson pseudo-maximum likelihood with freelancer and month fixed effects, which keeps the zero months and reads the coefficient as a percent change {cite:p}`santos2006log`; the extensive margin, whether the freelancer took any contract in the month, is a linear probability model reported in percentage points.
+#
+# For freelancers of the new-AI-work category, monthly contracts {glue:text}`bp_new_ai_work_contracts` (p = {glue:text}`bp_new_ai_work_contracts_p:.3f`), monthly earnings {glue:text}`bp_new_ai_work_earnings` (p = {glue:text}`bp_new_ai_work_earnings_p:.3f`), and the probability of a contract in a month {glue:text}`bp_new_ai_work_any_contract`.
+# For freelancers of the tiered categories, monthly contracts {glue:text}`bp_tiered_contracts` (p = {glue:text}`bp_tiered_contracts_p:.3f`), monthly earnings {glue:text}`bp_tiered_earnings` (p = {glue:text}`bp_tiered_earnings_p:.3f`), and the probability of a contract in a month {glue:text}`bp_tiered_any_contract`.
+# Standard errors are clustered by pre-release category, because treatment is assigned by category; in this run: {glue:text}`bp_new_ai_work_inference` for the new-AI-work group and {glue:text}`bp_tiered_inference` for the tiered group.
+# With a single exposed category, as for the new-AI-work group, clustered standard errors are too small {cite:p}`mackinnon2018wild`, so these estimates describe the data and are not used as evidence for the claims.
+# The span runs from a freelancer's first to last contract, because the extract does not record when freelancers join or leave the platform; months before the first and after the last contract, including those of freelancers who left, are outside the panel.
+
+# %% tags=["remove-input"]
+tables.display_estimates(list(balanced.values()), digits=2)
+
+# %% [markdown]
 # ## Summary
 #
 # - The share of job posts asking for expert freelancers {glue:text}`expert_top_dir` most in {glue:text}`expert_top`, from {glue:text}`expert_top_before:.1f`% to {glue:text}`expert_top_after:.1f`% ({numref}`fig-productivity-experience-mix`).
 # - Hourly rates and contract sizes are shown in {numref}`fig-productivity-hourly-rates` and {numref}`fig-productivity-contract-size`; feedback in {numref}`fig-productivity-feedback`.
 # - For the same freelancer, in the exposed categories relative to the others, the hourly rate {glue:text}`wf_hourly_rate` and earnings per contract {glue:text}`wf_earnings_per_contract`; feedback {glue:text}`wf_feedback`, which {glue:text}`wf_feedback_verdict` a fall in quality ({numref}`fig-productivity-within-freelancer`; estimates `productivity.*`).
+# - In the balanced freelancer panel with idle months, monthly contracts of the new-AI-work category's freelancers {glue:text}`bp_new_ai_work_contracts` and of the tiered categories' freelancers {glue:text}`bp_tiered_contracts` (Poisson PML, exposure by pre-release category; descriptive, see the inference caveat above).
 # - The within-freelancer design holds the composition of the workforce fixed; the descriptive series above do not, and mix changes in pay with changes in who works.
 #
 # ## References

@@ -345,6 +345,235 @@ def finish_freelancer_month(fm: pd.DataFrame, normalised: bool = False, presorte
     return fm
 
 
+# ---------------------------------------------------------------------------
+# Balanced freelancer-month panel (the within-freelancer design)
+# ---------------------------------------------------------------------------
+
+#: Columns of the balanced freelancer panel that are contract sums (zero in a
+#: month without a contract).
+FREELANCER_SUMS = ("contracts", "earnings", "hourly_contracts", "hourly_earnings", "hours")
+
+
+def draw_freelancers(ids, max_freelancers: int, seed: int) -> tuple[np.ndarray, bool]:
+    """The seeded simple random sample of freelancer ids.
+
+    The draw is made from the sorted distinct ids (as text) with a NumPy
+    generator of its own stream of ``seed``, so the same ids and seed give
+    the same sample on any machine and engine. It is drawn before any
+    freelancer panel is built: the engine then aggregates only the sampled
+    freelancers' contracts (:func:`build_freelancer_panel`).
+
+    Parameters
+    ----------
+    ids : array-like
+        Freelancer ids (duplicates allowed).
+    max_freelancers : int
+        Keep every id when there are at most this many, or when 0.
+    seed : int
+
+    Returns
+    -------
+    kept : ndarray of str
+        Sorted kept ids.
+    sampled : bool
+        Whether a sample was drawn (False: every id kept).
+    """
+    ids = np.sort(pd.unique(pd.Series(ids, dtype="object").astype("str")))
+    if not max_freelancers or len(ids) <= max_freelancers:
+        return ids, False
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0x46524C]))  # stream of its own
+    return ids[np.sort(rng.choice(len(ids), size=int(max_freelancers), replace=False))], True
+
+
+def _first_post(treatment_date: str) -> pd.Timestamp:
+    from analysis.core.periods import first_post_month
+
+    return first_post_month(treatment_date)
+
+
+def freelancer_months(start, end, first_contract, last_contract) -> pd.DatetimeIndex:
+    """Calendar of the balanced panel: ``start``'s to ``end``'s month, each
+    bound defaulting to the month of the first or last contract."""
+    lo = pd.Timestamp(start) if start else pd.Timestamp(first_contract)
+    hi = pd.Timestamp(end) if end else pd.Timestamp(last_contract)
+    return pd.date_range(lo.to_period("M").to_timestamp(), hi.to_period("M").to_timestamp(), freq="MS")
+
+
+def freelancer_panel_expr(posts, contracts, treatment_date: str, months, start: str | None = None,
+                          end: str | None = None, ids=None):
+    """Ibis expression of the balanced freelancer x month panel.
+
+    Rules (the same in :func:`freelancer_panel_pandas`):
+
+    * **Span.** Each freelancer has one row per month from the first to the
+      last month in which a contract of theirs starts (in the window), with
+      zero counts and sums in the months between without a contract. Months
+      before the first and after the last contract are not in the panel: the
+      extract does not say when a freelancer joined or left the platform.
+      The calendar runs from ``start``'s month to ``end``'s month, or
+      (without them) from the first to the last month with a contract.
+    * **Exposure.** ``exposure_category`` is the freelancer's main category
+      before the release: the category with most contracts starting before
+      the first post month (:func:`analysis.core.periods.first_post_month`),
+      ties broken by the category name in binary (UTF-8) order. It is the
+      same in every month, also when the freelancer later works in another
+      category; it is null for a freelancer without a pre-release contract
+      (not in the exposure design).
+    * **Sample.** With ``ids`` only those freelancers' contracts are
+      aggregated (a join on a table of the ids; see :func:`draw_freelancers`).
+
+    Parameters
+    ----------
+    posts, contracts : ibis.Table
+        Typed tables (:func:`read_extract`).
+    treatment_date : str
+    months : sequence of Timestamp
+        The calendar (see :func:`freelancer_months`).
+    start, end : str, optional
+    ids : sequence of str, optional
+
+    Returns
+    -------
+    ibis.Table
+        ``freelancer_id``, ``month``, ``exposure_category`` and
+        :data:`FREELANCER_SUMS`.
+    """
+    posts, contracts = in_window(posts, contracts, start, end)
+    c = contracts.join(posts.select("job_id", "category", "contract_type"), "job_id")
+    months = ibis.memtable({"month": pd.DatetimeIndex(months).date})
+    if ids is not None:
+        c = c.join(ibis.memtable({"freelancer_id": pd.Series(list(ids), dtype="str")}), "freelancer_id")
+    is_hourly = (c.contract_type == "hourly") & c.hours.notnull()
+    c = c.mutate(month=c.started_on.truncate("M"), is_hourly=ibis.ifelse(c.contract_type == "hourly", 1, 0),
+                 hourly_earnings=ibis.ifelse(is_hourly, c.earnings_usd, 0.0),
+                 hourly_hours=ibis.ifelse(is_hourly, c.hours, 0.0))
+    agg = c.group_by(["freelancer_id", "month"]).aggregate(
+        contracts=_.count(), earnings=_exact_sum(_.earnings_usd), hourly_contracts=_.is_hourly.sum(),
+        hourly_earnings=_exact_sum(_.hourly_earnings), hours=_exact_sum(_.hourly_hours))
+    span = agg.group_by("freelancer_id").aggregate(first=_.month.min(), last=_.month.max())
+    grid = span.cross_join(months)
+    grid = grid.filter((grid.month >= grid.first) & (grid.month <= grid.last)).select("freelancer_id", "month")
+    pre = c.filter(c.month < ibis.date(_first_post(treatment_date).date().isoformat()))
+    pre = pre.group_by(["freelancer_id", "category"]).aggregate(n=_.count())
+    rank = ibis.row_number().over(group_by="freelancer_id", order_by=[ibis.desc("n"), "category"])
+    main = pre.mutate(r=rank).filter(_.r == 0).select("freelancer_id", exposure_category=_.category)
+    out = grid.left_join(agg, ["freelancer_id", "month"]).select(grid.freelancer_id, grid.month,
+                                                                *[agg[k] for k in FREELANCER_SUMS])
+    out = out.left_join(main, "freelancer_id").select(out.freelancer_id, out.month, main.exposure_category,
+                                                       *[out[k] for k in FREELANCER_SUMS])
+    return out.mutate(**{k: out[k].fill_null(0) for k in FREELANCER_SUMS})
+
+
+def finish_freelancer_panel(df: pd.DataFrame) -> pd.DataFrame:
+    """Normalise the executed balanced panel: types, order (freelancer,
+    month), ``any_contract`` (1 in a month with a contract) and the ratios
+    ``earnings_per_contract`` and ``hourly_rate`` (missing without
+    contracts or hours)."""
+    exposure = df["exposure_category"]
+    df = _normalise(df.drop(columns="exposure_category"))
+    df["exposure_category"] = exposure.where(exposure.notna(), None).astype("object")
+    df = df.sort_values(["freelancer_id", "month"], ignore_index=True)
+    df["any_contract"] = (df["contracts"] > 0).astype("int64")
+    df["earnings_per_contract"] = _ratio(df["earnings"], df["contracts"])
+    df["hourly_rate"] = _ratio(df["hourly_earnings"], df["hours"])
+    cols = ["freelancer_id", "exposure_category", "month", "any_contract", *FREELANCER_SUMS,
+            "earnings_per_contract", "hourly_rate"]
+    return df[cols]
+
+
+def build_freelancer_panel(data_dir: str | Path, treatment_date: str, start: str | None = None,
+                           end: str | None = None, max_freelancers: int = 0, seed: int = 0,
+                           backend: str = "duckdb", con=None) -> tuple[pd.DataFrame, dict]:
+    """Build the balanced freelancer-month panel of an extract in the engine.
+
+    The distinct freelancer ids of the window's contracts are fetched, the
+    sample is drawn from them (:func:`draw_freelancers`, with ``seed``), and
+    only the sampled freelancers' panel is built
+    (:func:`freelancer_panel_expr`), so its cost does not grow with the
+    freelancers left out.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+    treatment_date : str
+    start, end : str, optional
+    max_freelancers : int
+        Sample size (0: every freelancer).
+    seed : int
+    backend, con
+        As in :func:`build_panels`.
+
+    Returns
+    -------
+    panel : DataFrame
+        See :func:`finish_freelancer_panel`.
+    info : dict
+        ``n_freelancers`` (with a contract in the window), ``n_sampled``,
+        ``sampled``, ``max_freelancers``, ``seed``.
+    """
+    con = con if con is not None else connect(backend)
+    posts, contracts = read_extract(con, data_dir)
+    p, c = in_window(posts, contracts, start, end)
+    c = c.join(p.select("job_id"), "job_id")
+    all_ids = c.select("freelancer_id").distinct().to_pyarrow()["freelancer_id"].to_pylist()
+    kept, sampled = draw_freelancers(all_ids, max_freelancers, seed)
+    span = c.aggregate(lo=c.started_on.min(), hi=c.started_on.max()).to_pyarrow().to_pylist()[0]
+    months = freelancer_months(start, end, span["lo"], span["hi"])
+    expr = freelancer_panel_expr(posts, contracts, treatment_date, months, start, end,
+                                 kept if sampled else None)
+    info = {"n_freelancers": len(set(all_ids)), "n_sampled": int(len(kept)), "sampled": sampled,
+            "max_freelancers": int(max_freelancers), "seed": int(seed)}
+    return finish_freelancer_panel(_execute(expr)), info
+
+
+def freelancer_panel_pandas(posts: pd.DataFrame, contracts: pd.DataFrame, treatment_date: str,
+                            start: str | None = None, end: str | None = None, max_freelancers: int = 0,
+                            seed: int = 0) -> tuple[pd.DataFrame, dict]:
+    """Reference implementation of :func:`build_freelancer_panel` in plain
+    pandas (same rules; used by the tests)."""
+    posts, contracts = posts.copy(), contracts.copy()
+    posts["posted_on"] = pd.to_datetime(posts["posted_on"])
+    contracts["started_on"] = pd.to_datetime(contracts["started_on"])
+    lo = pd.Timestamp(start) if start else None
+    hi = pd.Timestamp(end) if end else None
+    for df, col in ((posts, "posted_on"), (contracts, "started_on")):
+        keep = pd.Series(True, index=df.index)
+        if lo is not None:
+            keep &= df[col] >= lo
+        if hi is not None:
+            keep &= df[col] <= hi
+        df.drop(index=df.index[~keep], inplace=True)
+    c = contracts.merge(posts[["job_id", "category", "contract_type"]], on="job_id")
+    c["freelancer_id"] = c["freelancer_id"].astype("str")
+    months = freelancer_months(start, end, c["started_on"].min(), c["started_on"].max())
+    kept, sampled = draw_freelancers(c["freelancer_id"], max_freelancers, seed)
+    n_all = c["freelancer_id"].nunique()
+    c = c[c["freelancer_id"].isin(set(kept))].copy()
+    c["month"] = c["started_on"].dt.to_period("M").dt.to_timestamp()
+    hourly = (c["contract_type"] == "hourly") & c["hours"].notna()
+    c["is_hourly"] = (c["contract_type"] == "hourly").astype(int)
+    c["hourly_earnings"] = np.where(hourly, c["earnings_usd"], 0.0)
+    c["hourly_hours"] = np.where(hourly, c["hours"], 0.0)
+    agg = c.groupby(["freelancer_id", "month"], as_index=False).agg(
+        contracts=("job_id", "size"), earnings=("earnings_usd", "sum"), hourly_contracts=("is_hourly", "sum"),
+        hourly_earnings=("hourly_earnings", "sum"), hours=("hourly_hours", "sum"))
+    span = agg.groupby("freelancer_id")["month"].agg(["min", "max"])
+    rows = [(f, m) for f, (a, b) in span.iterrows() for m in months if a <= m <= b]
+    grid = pd.DataFrame(rows, columns=["freelancer_id", "month"])
+    out = grid.merge(agg, on=["freelancer_id", "month"], how="left")
+    pre = c[c["month"] < _first_post(treatment_date)].groupby(["freelancer_id", "category"]).size()
+    pre = pre.rename("n").reset_index()
+    pre["key"] = pre["category"].map(lambda s: s.encode("utf-8"))  # binary order, as the engine
+    main = pre.sort_values(["freelancer_id", "n", "key"], ascending=[True, False, True]).drop_duplicates(
+        "freelancer_id").set_index("freelancer_id")["category"]
+    out["exposure_category"] = out["freelancer_id"].map(main)
+    for k in FREELANCER_SUMS:
+        out[k] = out[k].fillna(0)
+    info = {"n_freelancers": int(n_all), "n_sampled": int(len(kept)), "sampled": sampled,
+            "max_freelancers": int(max_freelancers), "seed": int(seed)}
+    return finish_freelancer_panel(out), info
+
+
 def _execute(expr) -> pd.DataFrame:
     """Run an expression and hand the result to pandas through Arrow
     (faster than Ibis's own ``to_pandas`` on millions of rows); months

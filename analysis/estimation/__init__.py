@@ -26,7 +26,8 @@ from .did import (  # noqa: F401
                   tier_gap_did,
 )
 from .event_study import EventStudy, event_study, pretrend_estimate  # noqa: F401
-from .freelancer import MAX_FREELANCERS, sample_freelancers, within_freelancer  # noqa: F401
+from .freelancer import (BALANCED_OUTCOMES, MAX_FREELANCERS, balanced_within_freelancer,  # noqa: F401
+                         sample_freelancers, within_freelancer)
 from .inference import (  # noqa: F401
                   DEFAULT_B,
                   DEFAULT_SEED,
