@@ -417,6 +417,55 @@ def _expected(world: World, shocks: np.ndarray | None, counterfactual: bool) -> 
 
 
 
+def true_share_above(world: World, thresholds, focus: list[str] | None = None,
+                     controls: list[str] | None = None) -> dict[str, dict[float, float]]:
+    """True DiD of the share of contracts whose budget is at or above each threshold.
+
+    For each focus category: the post-period mean of the expected share
+    (percent) minus its counterfactual (no generative AI), less the same
+    difference averaged over the controls; in percentage points, the
+    estimand of :func:`analysis.estimation.distribution.share_above_did` on
+    ``budget_usd``. Budgets are the posts' latent values, so the
+    ``value_shift`` of a category leaves them (and this truth) unchanged.
+
+    Returns
+    -------
+    dict
+        Category name to ``{threshold: percentage points}``.
+    """
+    w = world.resolved()
+    names = [c.name for c in w.categories]
+    planted = [c.name for c in w.categories if c.post or c.tiered or c.rate or c.value_shift]
+    focus = list(focus) if focus else (list(w.focus) if w.focus else planted)
+    controls = list(controls) if controls else [n for n in names if n not in focus]
+    post = post_mask(w.months(), w.release)
+    lnT, s = np.log(w.tier_threshold_usd), SIGMA_VALUE
+
+    def shares(counterfactual: bool) -> np.ndarray:  # (C, K, T), percent
+        ramp = np.zeros(len(w.months())) if counterfactual else w.ramp()
+        out = []
+        for c in w.categories:
+            probs = _level_probs(c, ramp)
+            mu = c.log_value + LEVEL_VALUE_OFFSET[None, :] + w.platform["value"] * ramp[:, None]
+            keep_low = np.exp((c.low - c.high) * ramp)[:, None] if c.tiered else np.ones((len(ramp), 1))
+            trend = _low_trend_keep(w, c)
+            if trend is not None:
+                keep_low = keep_low * trend[:, None]
+            p_t = _normal_cdf((lnT - mu) / s)
+            total = (probs * (p_t * keep_low + 1 - p_t)).sum(axis=1)
+            rows = []
+            for k in thresholds:
+                p_k = _normal_cdf((np.log(float(k)) - mu) / s)
+                above = (1 - p_k) if k >= w.tier_threshold_usd else (p_t - p_k) * keep_low + 1 - p_t
+                rows.append(100 * (probs * above).sum(axis=1) / total)
+            out.append(rows)
+        return np.array(out)
+
+    d = (shares(False) - shares(True))[:, :, post].mean(axis=2)
+    ctrl = d[[names.index(n) for n in controls]].mean(axis=0)
+    return {n: {float(k): float(v) for k, v in zip(thresholds, d[names.index(n)] - ctrl)} for n in focus}
+
+
 def true_effects(
     world: World,
     focus: list[str] | None = None,

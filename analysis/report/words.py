@@ -270,6 +270,23 @@ def freelancer_sample_sentence(sample: dict, n_used: int | None = None) -> Markd
     return Markdown.trusted(text)
 
 
+def tier_rule_text(rule: str, threshold_usd: float, quantile: float, horizon_days: int) -> str:
+    """How this run's contracts are split into value tiers, as plain text (see :mod:`analysis.data.panels`).
+
+    >>> tier_rule_text("budget", 1000.0, 0.5, 90)
+    "by the client's budget at posting: low value below USD 1,000, high value at or above it"
+    >>> tier_rule_text("quantile", 1000.0, 0.5, 90)[:63]
+    'per category at the median of the earnings, in the first 90 day'
+    """
+    if rule == "budget":
+        return (f"by the client's budget at posting: low value below USD {threshold_usd:,.0f}, "
+                "high value at or above it")
+    q = "median" if quantile == 0.5 else f"{100 * quantile:g}th percentile"
+    return (f"per category at the {q} of the earnings, in the first {horizon_days} days of a contract, of the "
+            "category's contracts started before the release (the extract has no budget at posting); contracts "
+            f"started in the last {horizon_days} days that may still be running are in neither tier")
+
+
 def tier_sentences(check: pd.DataFrame, digits: int = 1) -> Markdown:
     """Markdown paragraph: one sentence per tiered category of claim 4, numbers from ``check``.
 
