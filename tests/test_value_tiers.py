@@ -178,3 +178,18 @@ def test_distribution_curve_covers_its_truth_and_value_shift_leaves_budgets_alon
             assert truth[1000.0] > 4 and curve.set_index("threshold").loc[1000.0, "estimate_pp"] > 0
         else:
             assert all(v == 0 for v in truth.values())
+
+
+def test_threshold_check_reads_budgets_and_is_skipped_for_quantile_tiers():
+    from analysis.core.params import _tier_problems
+    from analysis.data.contract import Summary
+
+    rows = {c: [["2022-06", 5, 10.0, 500.0], ["2023-06", 5, 20.0, 800.0]] for c in ("A", "B", "C", "D")}
+    params = {**DEFAULT_PARAMS, "focus_categories": ["A"], "control_categories": []}
+    base = dict(folder="x", files={}, n_posts=1, n_contracts=1, first_date="2022-01-01", last_date="2023-12-31",
+                categories=["A", "B", "C", "D"], earnings_months=rows)
+    params = {**params, "start": "2022-01-01", "end": "2023-12-31", "value_threshold_usd": 900.0}
+    assert _tier_problems(params, Summary(**base)) == []  # no budget: quantile tiers, threshold unused
+    (p,) = _tier_problems(params, Summary(**base, budget_months=rows))
+    assert p.key == "value_threshold_usd" and "budget" in p.message and "reaches it" in p.message
+    assert _tier_problems({**params, "value_threshold_usd": 300.0}, Summary(**base, budget_months=rows)) == []

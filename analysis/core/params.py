@@ -637,9 +637,9 @@ def _tier_problems(params: dict, summary) -> list[ParamProblem]:
             smallest, largest = min(r[2] for r in rows), max(r[3] for r in rows)
             floor, ceiling = max(floor, smallest), min(ceiling, largest)
             if not thr > smallest:
-                empty.append(f"no contract of {label} {when} has a budget below it (smallest {smallest:,.2f})")
+                empty.append(f"no contract's budget in {label} {when} is below it (smallest {smallest:,.2f})")
             if not thr <= largest:
-                empty.append(f"no contract of {label} {when} has a budget reaching it (largest {largest:,.2f})")
+                empty.append(f"no contract's budget in {label} {when} reaches it (largest {largest:,.2f})")
     if not empty:
         return []
     more = f"; and {len(empty) - 3} more" if len(empty) > 3 else ""
