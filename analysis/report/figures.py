@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 BOOK_TITLE = "Generative AI and freelance work"
 FIG_ID_PATTERN = re.compile(r"^fig-[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -528,7 +529,7 @@ def tier_distribution(data: pd.DataFrame, threshold: float | None = None, *, x: 
                       estimate: str = "estimate_pp", low: str = "ci_low_pp", high: str = "ci_high_pp",
                       facet: str = "category",
                       xlabel: str = "contract value at or above (USD, log scale)",
-                      ylabel: str = "change in share (percentage points)") -> Figure:
+                      ylabel: str = "change in share (pp)") -> Figure:
     """The distribution view of the tiers: DiD of the share above each threshold, with 95% intervals.
 
     One panel per focus category, thresholds on a log axis, a dotted line at
@@ -556,6 +557,9 @@ def tier_distribution(data: pd.DataFrame, threshold: float | None = None, *, x: 
             if threshold is not None:
                 ax.axvline(float(threshold), color="black", lw=0.9, ls=":")
             ax.set_xscale("log")
+            # plain dollar labels (the theme does not render mathtext exponents)
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+            ax.xaxis.set_minor_formatter(NullFormatter())
             ax.set_title(str(f), fontsize="small", fontweight="bold")
             ax.set_xlabel(xlabel if i == len(facets) // 2 else "")
         axes[0, 0].set_ylabel(ylabel)
