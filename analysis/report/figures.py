@@ -560,7 +560,8 @@ def tier_distribution(data: pd.DataFrame, threshold: float | None = None, *, x: 
             # plain dollar labels (the theme does not render mathtext exponents)
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
             ax.xaxis.set_minor_formatter(NullFormatter())
-            ax.set_title(str(f), fontsize="small", fontweight="bold")
+            ax.text(0.02, 0.97, str(f), transform=ax.transAxes, va="top", ha="left", fontsize="small",
+                    fontweight="bold")
             ax.set_xlabel(xlabel if i == len(facets) // 2 else "")
         axes[0, 0].set_ylabel(ylabel)
     return fig
