@@ -44,7 +44,9 @@ output_dir = ""
 # %% tags=["remove-cell"]
 from analysis import estimation as est
 from analysis.estimation import honest
+from analysis.core.params import TIER_HORIZON_DAYS, TIER_QUANTILE
 from analysis.core.periods import placebo_date
+from analysis.data.panels import tier_rule
 from analysis.core.text import slugify
 from analysis.page import Page
 from analysis.report import figures, frames, tables, words
@@ -58,13 +60,17 @@ controls = page.controls
 page.glue("focus_list", words.name_list(focus))
 page.glue("n_controls", len(controls))
 page.glue("threshold", float(page.params["value_threshold_usd"]))
+page.glue("tier_rule", words.tier_rule_text(tier_rule(page.contracts.columns), page.params["value_threshold_usd"],
+                                            TIER_QUANTILE, TIER_HORIZON_DAYS))
 
 # %% [markdown]
 # ## Data used
 #
 # {glue:md}`data_note:myst`
 #
-# Job posts, AI-related posts and earnings per contract come from the `category_month` panel; contracts by value tier from the `category_tier_month` panel, where a contract is *low value* below USD {glue:text}`threshold:,.0f` of earnings and *high value* at or above it.
+# Job posts, AI-related posts and earnings per contract come from the `category_month` panel; contracts by value tier from the `category_tier_month` panel.
+# Contracts are split into tiers {glue:text}`tier_rule`.
+# The split never uses a contract's own realised earnings against a fixed cut: anything that raises contract values (more expert work, inflation, longer contracts) would otherwise move contracts from the low to the high tier and look like displacement.
 #
 # ## How the effects are estimated
 #
@@ -174,10 +180,10 @@ tier_data = frames.tier_index_long(page.panels["category_tier_month"], focus, co
 
 # %% [markdown]
 # Displacement should show at the low end of the market.
-# {numref}`fig-categories-tiers` splits each focus category's contracts at USD {glue:text}`threshold:,.0f` and indexes both tiers to their pre-release level.
+# {numref}`fig-categories-tiers` splits each focus category's contracts into the two tiers and indexes both to their pre-release level.
 # The triple difference, low- relative to high-value contracts in a focus category relative to the same contrast in the controls, is negative in {glue:text}`n_gap_neg:d` of the {glue:text}`n_focus:d` focus categories, and its interval excludes zero in {glue:text}`n_gap_neg_excl:d` of them.
 
-# %% mystnb={"figure": {"caption": "Contracts below (low value) and at or above (high value) USD {glue:text}`threshold:,.0f` of earnings, by month, indexed to their pre-release mean (= 100), for each focus category and the control categories pooled; dashed line: ChatGPT's release. Data: {glue:text}`data_label`.", "name": "fig-categories-tiers"}, "image": {"alt": "Stacked line charts, one panel per focus category and one for the pooled control categories, each with two lines, low-value and high-value contracts, indexed to 100 before the release, and a dashed vertical line at the release."}} tags=["remove-input"]
+# %% mystnb={"figure": {"caption": "Low- and high-value contracts (tiers as in Data used), by month, indexed to their pre-release mean (= 100), for each focus category and the control categories pooled; dashed line: ChatGPT's release. Data: {glue:text}`data_label`.", "name": "fig-categories-tiers"}, "image": {"alt": "Stacked line charts, one panel per focus category and one for the pooled control categories, each with two lines, low-value and high-value contracts, indexed to 100 before the release, and a dashed vertical line at the release."}} tags=["remove-input"]
 page.figure("fig-categories-tiers", figures.tier_series(tier_data, td), tier_data)
 
 # %% [markdown]
@@ -188,6 +194,37 @@ page.figure("fig-categories-tiers", figures.tier_series(tier_data, td), tier_dat
 # Relative to high-value contracts, low-value ones therefore {glue:text}`tier_gap`, and earnings per contract {glue:text}`tier_epc`.
 # The tier contrast {glue:text}`tier_gap_verdict` displacement concentrated at the low end, and the high-value tier on its own {glue:text}`tier_high_verdict` a gain in high-value work.
 # The low-, high-value and gap estimates of every focus category are in the table of the previous section (ids ending in `contracts.low_value`, `contracts.high_value` and `contracts.tier_gap`).
+#
+# ### The whole distribution
+
+# %% tags=["remove-cell"]
+tiered = focus[1:] or focus
+curve = est.share_above_curves(page.contracts, tiered, controls, treatment_date=td, seed=page.seed)
+page.glue("dist_column", "budget at posting" if curve["column"].iloc[0] == "budget_usd" else "realised earnings")
+page.glue("dist_n", int(curve["threshold"].nunique()))
+page.glue("dist_lo", float(curve["threshold"].min()))
+page.glue("dist_hi", float(curve["threshold"].max()))
+at_cut = est.curve_at(curve, worst if worst in tiered else tiered[0], page.params["value_threshold_usd"])
+page.glue("dist_cat", str(at_cut["category"]))
+page.glue("dist_k", float(at_cut["threshold"]))
+page.glue("dist_pp", float(at_cut["estimate_pp"]))
+page.glue("dist_pp_lo", float(at_cut["ci_low_pp"]))
+page.glue("dist_pp_hi", float(at_cut["ci_high_pp"]))
+page.glue("dist_n_excl", words.count_where((curve["ci_low_pp"] > 0) | (curve["ci_high_pp"] < 0)))
+page.glue("dist_n_all", len(curve))
+
+# %% [markdown]
+# Two tiers cut at one threshold cannot tell displacement from a shift of the whole distribution of contract values.
+# {numref}`fig-tier-distribution` therefore repeats the difference in differences for the share of contracts whose {glue:text}`dist_column` is at or above each of {glue:text}`dist_n:d` thresholds from USD {glue:text}`dist_lo:,.0f` to USD {glue:text}`dist_hi:,.0f`, with the same randomization inference as the tier estimates.
+# If low-value work is displaced and nothing else changes, the contracts above the cut are untouched and only fewer remain below it, so the shares above every threshold at or above the cut rise in the same proportion to their pre-release level.
+# If instead the whole distribution moves up, contracts cross every threshold, and the shares above high thresholds rise proportionally more.
+# In {glue:text}`dist_cat` the share of contracts at or above USD {glue:text}`dist_k:,.0f` changed by {glue:text}`dist_pp:+.1f` percentage points relative to the controls (95% interval {glue:text}`dist_pp_lo:+.1f` to {glue:text}`dist_pp_hi:+.1f`); over all tiered categories and thresholds, {glue:text}`dist_n_excl:d` of the {glue:text}`dist_n_all:d` intervals exclude zero.
+
+# %% mystnb={"figure": {"caption": "Change after the release in the share of contracts at or above each value threshold (percentage points), each tiered focus category relative to the control categories, with 95% intervals; dotted line: the tier threshold. Data: {glue:text}`data_label`.", "name": "fig-tier-distribution"}, "image": {"alt": "One panel per tiered focus category. Each shows a line of point estimates, in percentage points, against contract-value thresholds on a logarithmic axis, with a shaded 95% interval band, a horizontal line at zero and a dotted vertical line at the tier threshold."}} tags=["remove-input"]
+page.figure("fig-tier-distribution", figures.tier_distribution(curve, page.params["value_threshold_usd"]), curve)
+
+# %% [markdown]
+# How to cite this figure: {glue:md}`cite_tier_distribution`
 #
 # ## Event studies and pre-release trends
 

@@ -40,6 +40,7 @@ output_dir = ""
 import pandas as pd
 
 from analysis.core.paths import SYNTHETIC_DIR
+from analysis.core.params import TIER_HORIZON_DAYS
 from analysis.data import contract, simulate
 from analysis.page import Page
 from analysis.report import docs, tables
@@ -65,6 +66,7 @@ page = Page(globals())
 page.glue("n_tables", len(contract.CONTRACT))
 page.glue("n_columns_posts", len(contract.CONTRACT["job_posts"]))
 page.glue("n_columns_contracts", len(contract.CONTRACT["contracts"]))
+page.glue("tier_horizon", TIER_HORIZON_DAYS)
 
 # %% [markdown]
 # ### `job_posts`: one row per job post
@@ -84,6 +86,21 @@ tables.contract_table(contract.CONTRACT, "job_posts").pipe(tables.styled).hide(a
 tables.contract_table(contract.CONTRACT, "contracts").pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
+# ### Optional columns
+#
+# Two further columns are optional: an extract without them is valid, and when one is present it is read and checked like the required columns, in every row.
+
+# %% tags=["remove-input"]
+tables.contract_table(contract.OPTIONAL, "job_posts").pipe(tables.styled).hide(axis="index")
+
+# %% tags=["remove-input"]
+tables.contract_table(contract.OPTIONAL, "contracts").pipe(tables.styled).hide(axis="index")
+
+# %% [markdown]
+# They decide how contracts are split into value tiers (claim 4, {doc}`03_categories`), so that a tier is never cut on a contract's own realised earnings: with `budget_usd`, by the post's budget against `value_threshold_usd`; without it, per category at the median of pre-release earnings censored at {glue:text}`tier_horizon:d` days, pro-rated with `ended_on` where present, and contracts started in the last {glue:text}`tier_horizon:d` days of the window that may still be running left out of both tiers.
+# The bundled synthetic extract has `budget_usd` (each post's latent value, rounded to cents) and no `ended_on`.
+# `data/README.md` states the rule in full.
+#
 # Beyond the contract, a run checks that the extract can answer the questions: at least three categories, enough months before and after the treatment date, and the focus and control categories present.
 #
 # ## The synthetic data-generating process
@@ -130,7 +147,7 @@ page.glue("bundled_world_check", "records exactly this world" if same else
 scalars.pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
-# One row per category, with the parameters of `CategorySpec` (`share`: share of posts; `log_value`: mean log contract value in USD at intermediate level; `growth`: yearly growth of posts in log points; `hourly_share`: share of hourly contracts; `log_rate`: mean log hourly rate in USD; `ai_base`: share of AI-related posts at full ramp; `post`, `low`, `high`, `rate`, `expert_shift`: planted effects on posts, low- and high-value posts, hourly rates and the log-odds of expert-level posts).
+# One row per category, with the parameters of `CategorySpec` (`share`: share of posts; `log_value`: mean log contract value in USD at intermediate level; `growth`: yearly growth of posts in log points; `hourly_share`: share of hourly contracts; `log_rate`: mean log hourly rate in USD; `ai_base`: share of AI-related posts at full ramp; `post`, `low`, `high`, `rate`, `expert_shift`: planted effects on posts, low- and high-value posts, hourly rates and the log-odds of expert-level posts; `value_shift`, where a world sets it, the effect on earnings relative to the post's budget).
 
 # %% tags=["remove-input"]
 categories.pipe(tables.styled).hide(axis="index").format(precision=2)

@@ -480,6 +480,23 @@ INPROCESS_CASES = {
         lambda f, p, c: _parquet_posts(f, p, c, job_id=lambda d: pd.Series(range(len(d)), dtype="float64")),
         ["job_posts.parquet", "job_id", "stored as float64", "2.0"]),
     "table file is a folder": (_table_is_a_folder, ["contracts.csv is a folder, not a file"]),
+    # issue 12: the optional columns, checked like the rest when present
+    "negative budget": (lambda f, p, c: _csv(f, _set(p, 3, "budget_usd", "-5"), c),
+                        ["job_posts.csv", "'budget_usd'", "finite number > 0", "row 4", "budget_usd=-5.0"]),
+    "zero budget": (lambda f, p, c: _csv(f, _set(p, 6, "budget_usd", "0"), c),
+                    ["job_posts.csv", "'budget_usd'", "finite number > 0", "row 7"]),
+    "missing budget in one row": (lambda f, p, c: _csv(f, _set(p, 2, "budget_usd", ""), c),
+                                  ["job_posts.csv", "'budget_usd'", "in every row", "row 3"]),
+    "budget as text": (lambda f, p, c: _csv(f, _set(p, 2, "budget_usd", "USD 500"), c),
+                       ["job_posts.csv", "'budget_usd'", "wrong type", "'USD 500'", "row 3"]),
+    "infinite budget": (lambda f, p, c: _csv(f, _set(p, 2, "budget_usd", "inf"), c),
+                        ["job_posts.csv", "'budget_usd'", "finite number > 0", "row 3"]),
+    "ended before it started": (
+        lambda f, p, c: _csv(f, p, c.assign(ended_on=c["started_on"]).pipe(_set, 4, "ended_on", "2000-01-01")),
+        ["contracts.csv", "'ended_on'", "not be before the contract's started_on", "row 5", "ended_on=2000-01-01"]),
+    "ended_on not a date": (
+        lambda f, p, c: _csv(f, p, c.assign(ended_on="").pipe(_set, 4, "ended_on", "31/01/2023")),
+        ["contracts.csv", "'ended_on'", "wrong type", "'31/01/2023'", "row 5"]),
 }
 
 
@@ -492,6 +509,17 @@ def test_broken_extract_is_refused_in_process(case, base, tmp_path):
     text = [str(p) for p in problems]
     assert any(all(w in t for w in words) for t in text), f"{case}: no violation says {words}:\n" + "\n".join(text)
     assert len(text) <= 3, f"{case}: noise besides the problem:\n" + "\n".join(text)
+
+
+def test_optional_columns_are_optional_and_valid_when_well_formed(base, tmp_path):
+    """Issue 12: an extract without budget_usd and ended_on validates; with a null ended_on too."""
+    posts, contracts = base
+    assert "budget_usd" in posts  # the generator writes it
+    summary, problems = validate(_csv(tmp_path / "without", posts.drop(columns="budget_usd"), contracts))
+    assert problems == [] and summary.budget_months == {}
+    ended = contracts.assign(ended_on=contracts["started_on"]).pipe(_set, 1, "ended_on", "")
+    summary, problems = validate(_csv(tmp_path / "with", posts, ended))
+    assert problems == [] and summary.budget_months
 
 
 def test_late_contract_does_not_stretch_the_window(base, tmp_path):

@@ -96,6 +96,13 @@ def _within():
                          "ci_high_pct": [9.0, 2.0, 1.2]})
 
 
+def _distribution():
+    k = np.array([100.0, 300.0, 1000.0, 3000.0, 10000.0])
+    return pd.concat([pd.DataFrame({"category": c, "threshold": k, "estimate_pp": b, "ci_low_pp": b - 2,
+                                    "ci_high_pp": b + 2}) for c, b in zip(CATS[:2], (k / 1e3, k / 2e3))],
+                     ignore_index=True)
+
+
 PLOTS = {
     "platform_trends": lambda: F.platform_trends(_platform(), RELEASE),
     "seasonal_profile": lambda: F.seasonal_profile(_seasonal()),
@@ -103,6 +110,7 @@ PLOTS = {
     "forest": lambda: F.forest(_forest(), highlight=CATS[:2]),
     "event_study": lambda: F.event_study(_event()),
     "tier_series": lambda: F.tier_series(_tiers(), RELEASE),
+    "tier_distribution": lambda: F.tier_distribution(_distribution(), 1000.0),
     "ai_share": lambda: F.ai_share(_groups("share_pct"), RELEASE, highlight=CATS[:2]),
     "level_mix": lambda: F.level_mix(_mix()),
     "hourly_rates": lambda: F.hourly_rates(_groups(), RELEASE, highlight=CATS[:2]),

@@ -38,6 +38,9 @@ def extracts(draw, max_posts: int = 12):
         "experience_level": [draw(st.sampled_from(["entry", "intermediate", "expert"])) for _ in range(n)],
         "ai_related": [draw(st.booleans()) for _ in range(n)],
     })
+    if draw(st.booleans()):  # the optional ex-ante budget (value tiers by budget)
+        posts["budget_usd"] = [draw(st.floats(0.01, 5000)) for _ in range(n)]
+    with_end = draw(st.booleans())  # the optional contracts.ended_on (earnings censored at the horizon)
     has = [draw(st.booleans()) for _ in range(n)]
     has[0] = True  # at least one contract: an empty table is a violation
     rows = []
@@ -52,6 +55,9 @@ def extracts(draw, max_posts: int = 12):
             "hours": draw(st.floats(0.5, 80)) if hourly else None,
             "feedback": draw(st.one_of(st.none(), st.floats(1, 5))),
         })
+        if with_end:
+            rows[-1]["ended_on"] = draw(st.one_of(st.none(), st.integers(0, 200).map(
+                lambda k, s=rows[-1]["started_on"]: s + dt.timedelta(days=k))))
     contracts = pd.DataFrame(rows)
     contracts["hours"] = contracts["hours"].astype("float64")
     contracts["feedback"] = contracts["feedback"].astype("float64")
@@ -61,6 +67,8 @@ def extracts(draw, max_posts: int = 12):
 def _write(folder: Path, posts: pd.DataFrame, contracts: pd.DataFrame) -> Path:
     p = posts.assign(posted_on=pd.to_datetime(posts.posted_on))
     c = contracts.assign(started_on=pd.to_datetime(contracts.started_on))
+    if "ended_on" in c:
+        c["ended_on"] = pd.to_datetime(c.ended_on)
     p.to_parquet(folder / "job_posts.parquet", index=False)
     c.to_parquet(folder / "contracts.parquet", index=False)
     return folder
@@ -145,12 +153,17 @@ def test_panels_count_every_row_and_equal_pandas_reference(ex, threshold):
     cm = panels["category_month"]
     assert cm["job_posts"].sum() == len(p_in)
     assert cm["contracts"].sum() == len(c_in)
-    assert panels["category_tier_month"]["contracts"].sum() == len(c_in)
     assert panels["freelancer_month"]["contracts"].sum() == len(c_in)
     assert np.isclose(cm["earnings"].sum(), c_in["earnings_usd"].sum())
-    low = (c_in.earnings_usd < threshold).sum()
     ctm = panels["category_tier_month"]
-    assert ctm.loc[ctm.tier == "low", "contracts"].sum() == low
+    if "budget_usd" in posts:  # tiers by the post's budget: every contract in a tier
+        assert ctm["contracts"].sum() == len(c_in)
+        budget = c_in.job_id.map(posts.set_index("job_id").budget_usd)
+        assert ctm.loc[ctm.tier == "low", "contracts"].sum() == (budget < threshold).sum()
+    else:  # quantile tiers: contracts that may still be running in the last 90 days are in no tier
+        ended = pd.to_datetime(c_in["ended_on"]) if "ended_on" in c_in else pd.Series(pd.NaT, index=c_in.index)
+        late = ended.isna() & (pd.to_datetime(c_in.started_on) > pd.Timestamp(end) - pd.Timedelta(days=90))
+        assert ctm["contracts"].sum() <= (~late).sum()
     for name in panels:
         pd.testing.assert_frame_equal(panels[name].reset_index(drop=True), ref[name].reset_index(drop=True),
                                       check_dtype=False, rtol=1e-9)

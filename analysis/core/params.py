@@ -82,6 +82,20 @@ class Param:
     doc: str
 
 
+#: Quantile of the pre-release distribution of censored earnings that sets a
+#: category's value-tier threshold when the extract has no ``budget_usd``
+#: (the *quantile* tier rule of :mod:`analysis.data.panels`): 0.5, the
+#: median, so each category's pre-release contracts split in halves. A fixed
+#: constant of the method, not a run parameter.
+TIER_QUANTILE = 0.5
+#: Horizon (days) at which earnings are censored for the quantile tier rule:
+#: earnings are pro-rated to the first 90 days (with ``contracts.ended_on``),
+#: and contracts started within 90 days of the window's end that may still be
+#: running are left out of the tiers, so late contracts are not pushed into
+#: the low tier by having had less time to earn.
+TIER_HORIZON_DAYS = 90
+
+
 #: Every run parameter, in the order of the chapters' ``parameters`` cells.
 PARAMS: tuple[Param, ...] = (
     Param("data_dir", "", "text (folder path)",
@@ -102,7 +116,9 @@ PARAMS: tuple[Param, ...] = (
           "to `end`. The chapters always use every post month, and the summary shows the verdicts of the "
           "other window beside its answers."),
     Param("value_threshold_usd", 1000.0, "number",
-          "Contract earnings (USD) separating low-value (below) from high-value (at or above) contracts."),
+          "Budget at posting (USD, the posts' `budget_usd`) separating low-value (below) from high-value "
+          "(at or above) contracts. An extract without `budget_usd` is tiered per category at the "
+          "pre-release median of earnings censored at 90 days instead, and this threshold is not used."),
     Param("focus_categories", ["Data Science & Analytics", "Writing", "Translation"], "list of text",
           "Categories studied one by one. The first plays the study's new-AI-work role (Data Science "
           "& Analytics), the others its tiered roles (Writing, Translation)."),
@@ -601,12 +617,17 @@ def _tier_problems(params: dict, summary) -> list[ParamProblem]:
     have nothing to compare and the regression fails inside pyfixest (a
     threshold no contract reaches killed the kernel).
 
-    Uses :attr:`analysis.data.contract.Summary.earnings_months` (lowest and
-    highest earnings by category and contract month; contracts dated in the
-    window, whose posts the panels also require in the window) and says
-    which thresholds would do. Skipped when the summary has no such rows.
+    The threshold cuts the posts' ``budget_usd`` (the *budget* tier rule of
+    :mod:`analysis.data.panels`), so this uses
+    :attr:`analysis.data.contract.Summary.budget_months` (lowest and highest
+    budget of the posts of each category's contracts by contract month;
+    contracts dated in the window, whose posts the panels also require in
+    the window) and says which thresholds would do. Without ``budget_usd``
+    the tiers are cut per category at the pre-release quantile
+    :data:`TIER_QUANTILE` (both tiers hold contracts before the release by
+    construction) and the threshold is not used: nothing to check.
     """
-    months = getattr(summary, "earnings_months", None) or {}
+    months = getattr(summary, "budget_months", None) or {}
     if not months:
         return []
     thr = float(params["value_threshold_usd"])
@@ -628,9 +649,9 @@ def _tier_problems(params: dict, summary) -> list[ParamProblem]:
             smallest, largest = min(r[2] for r in rows), max(r[3] for r in rows)
             floor, ceiling = max(floor, smallest), min(ceiling, largest)
             if not thr > smallest:
-                empty.append(f"no contract of {label} {when} is below it (smallest {smallest:,.2f})")
+                empty.append(f"no contract's budget in {label} {when} is below it (smallest {smallest:,.2f})")
             if not thr <= largest:
-                empty.append(f"no contract of {label} {when} reaches it (largest {largest:,.2f})")
+                empty.append(f"no contract's budget in {label} {when} reaches it (largest {largest:,.2f})")
     if not empty:
         return []
     more = f"; and {len(empty) - 3} more" if len(empty) > 3 else ""

@@ -104,6 +104,26 @@ CONTRACT: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+#: Optional columns: used when present, validated like the rest when present,
+#: never required. ``budget_usd`` is the client's budget (fixed price) or
+#: rate-times-expected-hours (hourly) stated at posting, so it is fixed before
+#: any contract exists: value tiers taken from it cannot move with the
+#: realised outcome (see :mod:`analysis.data.panels`). ``ended_on`` lets
+#: earnings be censored at a fixed horizon; null means the contract was
+#: still running at the extract's end.
+OPTIONAL: dict[str, dict[str, tuple[str, str]]] = {
+    "job_posts": {
+        "budget_usd": ("DOUBLE", "optional; finite, > 0 and below 10^15, not null when the column is present: "
+                                 "the client's budget at posting (ex ante)"),
+    },
+    "contracts": {
+        "ended_on": ("DATE", "optional; null (still running) or not before `started_on`"),
+    },
+}
+
+#: Every column the reader types: the required ones, then the optional ones.
+COLUMNS: dict[str, dict[str, tuple[str, str]]] = {t: {**CONTRACT[t], **OPTIONAL[t]} for t in CONTRACT}
+
 N_EXAMPLES = 5
 
 #: Dates an extract may hold (inclusive): anything outside is a placeholder
@@ -210,8 +230,9 @@ def typed_table(raw, table: str, keep: tuple[str, ...] = (), raw_suffix: str | N
     Returns
     -------
     typed : ibis.Table
-        The contract columns present, typed by the rules of the module
-        docstring (extra columns dropped), after ``keep``.
+        The contract columns present (required and :data:`OPTIONAL`), typed
+        by the rules of the module docstring (extra columns dropped), after
+        ``keep``.
     problems : dict of str to str
         Column to the reason it cannot be read (empty with ``strict=True``).
     """
@@ -219,7 +240,7 @@ def typed_table(raw, table: str, keep: tuple[str, ...] = (), raw_suffix: str | N
     if bom:
         raw = raw.rename({c[1:]: c for c in bom})
     cols, problems = {c: raw[c] for c in keep}, {}
-    for c, (target, _) in CONTRACT[table].items():
+    for c, (target, _) in COLUMNS[table].items():
         if c not in raw.columns:
             continue
         why = _storage_rule(target, raw[c].type())
@@ -450,7 +471,7 @@ def _check_table(icon, table: str, fname: str, materialise: bool = False) -> lis
             out.append(Violation(fname, col, rule, n, ex))
 
     # Types: a stored value that the reader cannot read as the type.
-    for col, (typ, _) in CONTRACT[table].items():
+    for col, (typ, _) in COLUMNS[table].items():
         if col in present and typ != "VARCHAR":
             hint = {"DATE": f" (use ISO dates, YYYY-MM-DD, from {MIN_DATE} to {MAX_DATE})",
                     "BOOLEAN": " (use true or false)"}.get(typ, "")
@@ -472,6 +493,12 @@ def _check_table(icon, table: str, fname: str, materialise: bool = False) -> lis
               f"\"experience_level\" IS NULL OR \"experience_level\" NOT IN {LEVELS}",
               "must be 'entry', 'intermediate' or 'expert'")
         check("ai_related", f"\"ai_related{_RAW}\" IS NULL", "must not be null (true or false)")
+        b = "\"budget_usd\""
+        check("budget_usd", f"\"budget_usd{_RAW}\" IS NULL OR ({b} IS NOT NULL AND (NOT isfinite({b}) OR {b} <= 0))",
+              "optional column, but when present must be a finite number > 0 in every row "
+              "(no null, zero, negative, infinite or NaN budget)")
+        check("budget_usd", f"isfinite({b}) AND {b} >= {MAX_AMOUNT:g}",
+              f"must be below {MAX_AMOUNT:g} (a placeholder value?)")
         if "category" in present:
             out += _case_variants(con, fname, id_col if id_ok else None)
     else:
@@ -550,6 +577,10 @@ def _check_links(con, fnames: dict[str, str]) -> list[Violation]:
         check("started_on", "c.started_on < p.posted_on",
               "must not be before the post's posted_on",
               "'started_on=' || CAST(c.started_on AS VARCHAR) || ' < posted_on=' || CAST(p.posted_on AS VARCHAR)")
+    if "ended_on" in ccols and "started_on" in ccols:
+        check("ended_on", "c.ended_on < c.started_on",
+              "must not be before the contract's started_on (null if still running)",
+              "'ended_on=' || CAST(c.ended_on AS VARCHAR) || ' < started_on=' || CAST(c.started_on AS VARCHAR)")
     if "hours" in ccols and "contract_type" in jcols:
         check("hours", "p.contract_type = 'fixed' AND c.hours IS NOT NULL",
               "must be null for fixed-price contracts", "'hours=' || CAST(c.hours AS VARCHAR)")
@@ -587,6 +618,11 @@ class Summary:
     contracts_outside: int = 0
     outside_examples: list[str] = field(default_factory=list)
     earnings_months: dict[str, list] = field(default_factory=dict)
+    #: Same rows for the posts' ``budget_usd`` (lowest and highest budget of the
+    #: posts of each category's contracts by contract month); empty when the
+    #: extract has no ``budget_usd`` column. Value tiers are then cut on the
+    #: budget, so the threshold check reads these rows instead.
+    budget_months: dict[str, list] = field(default_factory=dict)
 
     def notes(self) -> list[str]:
         """Things a valid extract holds that no analysis window can use."""
@@ -621,9 +657,16 @@ def _summary(con, folder: Path, files: dict[str, Path]) -> Summary:
     months: dict[str, list] = {}
     for cat, m, n, emin, emax in rows:
         months.setdefault(cat, []).append([m, int(n), float(emin), float(emax)])
+    budgets: dict[str, list] = {}
+    if "budget_usd" in {r[0] for r in con.execute("DESCRIBE typed_job_posts").fetchall()}:
+        for cat, m, n, bmin, bmax in con.execute(
+                "SELECT p.category, strftime(date_trunc('month', c.started_on), '%Y-%m') AS m, count(*), "
+                "min(p.budget_usd), max(p.budget_usd) FROM typed_contracts c "
+                "JOIN typed_job_posts p ON c.job_id = p.job_id GROUP BY 1, 2 ORDER BY 1, 2").fetchall():
+            budgets.setdefault(cat, []).append([m, int(n), float(bmin), float(bmax)])
     return Summary(str(folder), {t: str(p) for t, p in files.items()}, n_posts, n_con, str(lo), str(hi), cats,
                    contracts_first_date=str(lo2), contracts_last_date=str(hi2), contracts_outside=int(n_out),
-                   outside_examples=examples, earnings_months=months)
+                   outside_examples=examples, earnings_months=months, budget_months=budgets)
 
 
 def validate(folder: str | Path) -> tuple[Summary | None, list[Violation]]:

@@ -16,8 +16,8 @@ Panels
     (hourly earnings / hours), ``feedback_sum``, ``n_feedback``,
     ``mean_feedback``.
 ``category_tier_month``
-    category, tier (``low`` below ``value_threshold_usd``, ``high`` at or
-    above), month: ``contracts``, ``earnings``, ``earnings_per_contract``.
+    category, tier (``low``, ``high``; see *Value tiers* below), month:
+    ``contracts``, ``earnings``, ``earnings_per_contract``.
 ``category_level_month``
     category, experience_level, month: ``job_posts``, ``contracts``,
     ``earnings``, ``earnings_per_contract``, ``hourly_earnings``, ``hours``,
@@ -31,6 +31,38 @@ Panels
 Posts are dated by ``posted_on``; contracts by ``started_on`` and take the
 category, contract type and experience level of their post. Rows outside
 ``[start, end]`` are left out.
+
+Value tiers
+-----------
+A contract's tier must not be cut on its realised outcome: anything that moves
+contract values up (more expert work, inflation, longer contracts) would then
+show as "high-value up, low-value down" with no displacement. So
+(:func:`tier_rule` says which rule an extract gets):
+
+``budget``
+    When ``job_posts.budget_usd`` is present (the client's budget at posting,
+    fixed before the contract exists), a contract is ``low`` when its post's
+    budget is below ``value_threshold_usd``, ``high`` otherwise.
+``quantile``
+    Otherwise the threshold is set per category: the
+    :data:`analysis.core.params.TIER_QUANTILE` quantile (linear
+    interpolation, as DuckDB's ``quantile_cont`` and pandas' default) of
+    *censored earnings* of the category's contracts started in the window
+    before ``treatment_date``; ``value_threshold_usd`` is not used. Censored
+    earnings are earnings over the first
+    :data:`analysis.core.params.TIER_HORIZON_DAYS` days: with
+    ``contracts.ended_on``, earnings times ``min(1, H / d)`` with ``d`` the
+    contract's days (``ended_on - started_on + 1``; a null ``ended_on`` runs
+    to the window's ``end``), i.e. earnings pro-rated as if paid evenly over
+    the contract. Without ``ended_on`` the earnings are taken as they are.
+    In both cases a contract started within ``H`` days of the window's
+    ``end`` that may still be running (no ``ended_on``, or a null one) has had
+    less than ``H`` days to earn: it is left out of the tiers (tier
+    ``none``), so late contracts do not pile up in the low tier. Contracts
+    of a category without pre-release contracts are ``none`` too.
+
+Tier ``none`` rows are counted in every other panel but not in
+``category_tier_month`` (whose grid has only ``low`` and ``high``).
 """
 
 from __future__ import annotations
@@ -46,6 +78,7 @@ import numpy as np
 import pandas as pd
 from ibis import _
 
+from analysis.core.params import RELEASE_DATE, TIER_HORIZON_DAYS, TIER_QUANTILE
 from analysis.data.contract import CSV_READ_OPTIONS, find_table_files, typed_table
 
 PANELS = ("category_month", "category_tier_month", "category_level_month", "freelancer_month")
@@ -155,8 +188,42 @@ def in_window(posts, contracts, start: str | None = None, end: str | None = None
     return posts, contracts
 
 
+def tier_rule(columns) -> str:
+    """``"budget"`` when the posts' columns include ``budget_usd``, else ``"quantile"`` (module docstring)."""
+    return "budget" if "budget_usd" in columns else "quantile"
+
+
+def _late_start(end: str | None, horizon_days: int) -> pd.Timestamp | None:
+    """Contracts started after this day have had less than ``horizon_days`` days to earn."""
+    return None if not end else pd.Timestamp(end) - pd.Timedelta(days=int(horizon_days))
+
+
+def _tier_expr(c, value_threshold_usd, treatment_date, end, quantile, horizon_days):
+    """The joined contracts ``c`` with their ``tier`` column (module docstring, *Value tiers*)."""
+    if "budget_usd" in c.columns:
+        return c.mutate(tier=ibis.ifelse(c.budget_usd < float(value_threshold_usd), "low", "high"))
+    h = float(horizon_days)
+    ce = c.earnings_usd
+    open_ = ibis.literal(True)
+    if "ended_on" in c.columns:
+        stop = c.ended_on.fill_null(ibis.date(end)) if end else c.ended_on
+        days = (stop.delta(c.started_on, unit="day") + 1).cast("float64")
+        ce = ibis.ifelse(days.isnull(), ce, ce * ibis.least(1.0, h / days))
+        open_ = c.ended_on.isnull()
+    late_from = _late_start(end, horizon_days)
+    late = (open_ & (c.started_on > ibis.date(late_from.date().isoformat()))) if late_from is not None \
+        else ibis.literal(False)
+    c = c.mutate(_ce=ce, _late=late)
+    pre = c.filter((c.started_on < ibis.date(treatment_date)) & ~c._late)
+    thr = pre.group_by("category").aggregate(_thr=pre._ce.quantile(float(quantile)))
+    c = c.left_join(thr, "category").select(c, thr._thr)
+    tier = ibis.cases((c._late | c._thr.isnull(), "none"), (c._ce < c._thr, "low"), else_="high")
+    return c.mutate(tier=tier).drop("_ce", "_late", "_thr")
+
+
 def panel_exprs(posts, contracts, value_threshold_usd: float = 1000.0,
-                start: str | None = None, end: str | None = None) -> dict:
+                start: str | None = None, end: str | None = None, treatment_date: str = RELEASE_DATE,
+                tier_quantile: float = TIER_QUANTILE, tier_horizon_days: int = TIER_HORIZON_DAYS) -> dict:
     """Ibis expressions of the panels' building blocks (backend-agnostic).
 
     Three aggregates are computed in the engine, each in one pass:
@@ -179,9 +246,14 @@ def panel_exprs(posts, contracts, value_threshold_usd: float = 1000.0,
     posts, contracts : ibis.Table
         Typed tables (see :func:`read_extract`).
     value_threshold_usd : float
-        Contracts below it are ``low`` tier, the rest ``high``.
+        Posts whose ``budget_usd`` is below it are ``low`` tier, the rest
+        ``high`` (used only with ``budget_usd``; module docstring).
     start, end : str, optional
         ISO dates bounding the rows used (inclusive).
+    treatment_date : str
+        Contracts started before it set the quantile thresholds.
+    tier_quantile, tier_horizon_days : float, int
+        The quantile rule's quantile and censoring horizon.
 
     Returns
     -------
@@ -190,12 +262,13 @@ def panel_exprs(posts, contracts, value_threshold_usd: float = 1000.0,
     posts, contracts = in_window(posts, contracts, start, end)
     p = posts.mutate(month=posts.posted_on.truncate("M"))
     c = contracts.join(
-        posts.select("job_id", "category", "contract_type", "experience_level"), "job_id"
+        posts.select("job_id", "category", "contract_type", "experience_level",
+                     *(["budget_usd"] if "budget_usd" in posts.columns else [])), "job_id"
     )
+    c = _tier_expr(c, value_threshold_usd, treatment_date, end, tier_quantile, tier_horizon_days)
     is_hourly = c.contract_type == "hourly"
     c = c.mutate(
         month=c.started_on.truncate("M"),
-        tier=ibis.ifelse(c.earnings_usd < float(value_threshold_usd), "low", "high"),
         hourly_earnings=ibis.ifelse(is_hourly & c.hours.notnull(), c.earnings_usd, 0.0),
         hourly_hours=ibis.ifelse(is_hourly & c.hours.notnull(), c.hours, 0.0),
         is_hourly=ibis.ifelse(is_hourly, 1, 0),
@@ -603,7 +676,8 @@ def declare_categories(posts) -> list[str]:
 
 def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
                  start: str | None = None, end: str | None = None,
-                 backend: str = "duckdb", con=None, panels=PANELS) -> dict[str, pd.DataFrame]:
+                 backend: str = "duckdb", con=None, panels=PANELS,
+                 treatment_date: str = RELEASE_DATE) -> dict[str, pd.DataFrame]:
     """Build the panels of an extract.
 
     Parameters
@@ -611,7 +685,8 @@ def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
     data_dir : str or Path
         Folder of the extract (data contract).
     value_threshold_usd : float
-        Threshold between low- and high-value contracts.
+        Budget threshold between low- and high-value contracts (used when
+        the posts have ``budget_usd``; see the module docstring).
     start, end : str, optional
         ISO dates bounding the analysis window; months of the grid run from
         ``start``'s month to ``end``'s month.
@@ -640,7 +715,7 @@ def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
     con = con if con is not None else connect(backend)
     posts, contracts = read_extract(con, data_dir)
     declare_categories(posts)
-    exprs = panel_exprs(posts, contracts, value_threshold_usd, start, end)
+    exprs = panel_exprs(posts, contracts, value_threshold_usd, start, end, treatment_date)
     out = {}
     if set(panels) & set(CATEGORY_PANELS):
         out = finish_panels({"posts_fine": _execute(exprs["posts_fine"]),
@@ -655,7 +730,8 @@ def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
 
 def contract_values(data_dir: str | Path, start: str | None = None, end: str | None = None,
                     backend: str = "duckdb", con=None) -> pd.DataFrame:
-    """One row per contract in ``[start, end]``: ``category``, ``month``, ``earnings_usd``.
+    """One row per contract in ``[start, end]``: ``category``, ``month``, ``earnings_usd``
+    (and the post's ``budget_usd`` when the extract has it).
 
     Read with the typed reader of :func:`read_extract` and filtered as
     :func:`panel_exprs` filters (:func:`in_window`; contracts joined to
@@ -668,8 +744,10 @@ def contract_values(data_dir: str | Path, start: str | None = None, end: str | N
     con = con or connect(backend)
     posts, contracts = read_extract(con, data_dir)
     posts, contracts = in_window(posts, contracts, start, end)
-    c = contracts.join(posts.select("job_id", "category"), "job_id")
-    c = c.select(category=c.category, month=c.started_on.truncate("M"), earnings_usd=c.earnings_usd.cast("float64"))
+    budget = ["budget_usd"] if "budget_usd" in posts.columns else []
+    c = contracts.join(posts.select("job_id", "category", *budget), "job_id")
+    c = c.select(category=c.category, month=c.started_on.truncate("M"), earnings_usd=c.earnings_usd.cast("float64"),
+                 **{b: c[b].cast("float64") for b in budget})
     df = c.to_pyarrow().to_pandas()
     df["month"] = pd.to_datetime(df["month"])
     df["category"] = df["category"].astype("str")
@@ -678,7 +756,9 @@ def contract_values(data_dir: str | Path, start: str | None = None, end: str | N
 
 def build_panels_pandas(posts: pd.DataFrame, contracts: pd.DataFrame, value_threshold_usd: float = 1000.0,
                         start: str | None = None, end: str | None = None,
-                        panels=PANELS) -> dict[str, pd.DataFrame]:
+                        panels=PANELS, treatment_date: str = RELEASE_DATE,
+                        tier_quantile: float = TIER_QUANTILE,
+                        tier_horizon_days: int = TIER_HORIZON_DAYS) -> dict[str, pd.DataFrame]:
     """Reference implementation of :func:`build_panels` in plain pandas.
 
     Used by the tests (identical panels on small data) and as the baseline of
@@ -697,10 +777,11 @@ def build_panels_pandas(posts: pd.DataFrame, contracts: pd.DataFrame, value_thre
         posts = posts[posts.posted_on <= pd.Timestamp(end)]
         contracts = contracts[contracts.started_on <= pd.Timestamp(end)]
     posts["month"] = posts.posted_on.dt.to_period("M").dt.to_timestamp()
-    c = contracts.merge(posts[["job_id", "category", "contract_type", "experience_level"]], on="job_id")
+    budget = ["budget_usd"] if "budget_usd" in posts.columns else []
+    c = contracts.merge(posts[["job_id", "category", "contract_type", "experience_level", *budget]], on="job_id")
     c["month"] = c.started_on.dt.to_period("M").dt.to_timestamp()
     hourly = (c.contract_type == "hourly") & c.hours.notna()
-    c["tier"] = np.where(c.earnings_usd < value_threshold_usd, "low", "high")
+    c["tier"] = _tiers_pandas(c, value_threshold_usd, treatment_date, end, tier_quantile, tier_horizon_days)
     c["hourly_earnings"] = np.where(hourly, c.earnings_usd, 0.0)
     c["hourly_hours"] = np.where(hourly, c.hours, 0.0)
     c["is_hourly"] = (c.contract_type == "hourly").astype(int)
@@ -728,6 +809,25 @@ def build_panels_pandas(posts: pd.DataFrame, contracts: pd.DataFrame, value_thre
         raw["freelancer_month"] = c.groupby(["freelancer_id", "category", "month"], as_index=False).agg(**con_aggs)
     out = finish_panels(raw, start, end)
     return {k: out[k] for k in PANELS if k in panels}
+
+
+def _tiers_pandas(c: pd.DataFrame, value_threshold_usd, treatment_date, end, quantile, horizon_days) -> np.ndarray:
+    """The tier of each joined contract, in pandas (as :func:`_tier_expr`)."""
+    if "budget_usd" in c.columns:
+        return np.where(c.budget_usd < value_threshold_usd, "low", "high")
+    ce = c.earnings_usd.astype("float64")
+    open_ = pd.Series(True, index=c.index)
+    if "ended_on" in c.columns:
+        ended = pd.to_datetime(c.ended_on)
+        stop = ended.fillna(pd.Timestamp(end)) if end else ended
+        days = ((stop - c.started_on).dt.days + 1).astype("float64")
+        ce = ce.where(days.isna(), ce * np.minimum(1.0, float(horizon_days) / days))
+        open_ = ended.isna()
+    late_from = _late_start(end, horizon_days)
+    late = open_ & (c.started_on > late_from) if late_from is not None else pd.Series(False, index=c.index)
+    pre = (c.started_on < pd.Timestamp(treatment_date)) & ~late
+    thr = c.category.map(ce[pre].groupby(c.category[pre]).quantile(quantile))
+    return np.where(late | thr.isna(), "none", np.where(ce < thr, "low", "high"))
 
 
 def builder_fingerprint() -> str:
@@ -761,7 +861,9 @@ class PanelStore(Mapping):
     data_dir : str or Path
     value_threshold_usd : float
     start, end : str or None
-        As in :func:`build_panels`.
+    treatment_date : str
+        As in :func:`build_panels` (the treatment date sets the quantile
+        tier thresholds).
     checksum : str or callable, optional
         The extract's checksum (or a function returning it); needed only with
         a cache.
@@ -770,9 +872,10 @@ class PanelStore(Mapping):
     """
 
     def __init__(self, data_dir, value_threshold_usd: float = 1000.0, start: str | None = None,
-                 end: str | None = None, checksum=None, cache_dir=None):
+                 end: str | None = None, checksum=None, cache_dir=None, treatment_date: str = RELEASE_DATE):
         self.data_dir = Path(data_dir)
         self.args = (float(value_threshold_usd), start, end)
+        self.treatment_date = str(treatment_date)
         self._checksum = checksum
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self._frames: dict[str, pd.DataFrame] = {}
@@ -798,7 +901,8 @@ class PanelStore(Mapping):
             from analysis.data.extract import extract_checksum
 
             checksum = extract_checksum(self.data_dir)
-        blob = json.dumps({"extract": checksum, "args": self.args, "code": builder_fingerprint()}, sort_keys=True)
+        blob = json.dumps({"extract": checksum, "args": self.args, "treatment_date": self.treatment_date,
+                           "code": builder_fingerprint()}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:24]
 
     def _load_or_build(self, group) -> dict[str, pd.DataFrame]:
@@ -817,7 +921,7 @@ class PanelStore(Mapping):
                 return frames
             except (OSError, KeyError, ValueError):  # removed meanwhile by another run's pruning: build instead
                 pass
-        frames = build_panels(self.data_dir, *self.args, panels=group)
+        frames = build_panels(self.data_dir, *self.args, panels=group, treatment_date=self.treatment_date)
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
             cats = json.dumps(declared_categories(), ensure_ascii=False).encode("utf-8")

@@ -33,6 +33,11 @@ Contract value
     \\kappa r(m) + \\sigma Z)`, heavy-tailed (lognormal, ``SIGMA_VALUE``),
     with level offsets ``LEVEL_VALUE_OFFSET`` and the platform-wide value
     effect :math:`\\kappa` (``platform_value``).
+Budget
+    Each post's budget at posting, ``budget_usd``, is :math:`V` rounded to
+    cents: the client states the value of the work before any contract
+    exists. No random draw is added for it, so every other column of the
+    extract is the same bits as before the budget was written.
 Value tiers
     In tiered categories (Writing and Translation by default) posts whose
     value is below ``tier_threshold_usd`` (default 1,000) are kept with
@@ -48,7 +53,12 @@ AI-related posts
 Contracts
     Each post forms one contract with probability ``contract_rate`` (0.4),
     started a geometric number of days (mean 6) after the post; contracts
-    starting after ``end`` are not in the extract. Earnings are :math:`V`.
+    starting after ``end`` are not in the extract. Earnings are
+    :math:`V e^{\nu_c r(m)}`: the budget, times a realisation factor that
+    is 1 unless the category has a ``value_shift`` :math:`\nu_c` (contracts
+    that come to be worth more than their budget after the release, with
+    no change in which work is posted: a world where tiers cut on realised
+    earnings show "high up, low down" without any displacement).
     A share ``hourly_share`` of posts are hourly; an hourly contract's rate is
     :math:`\\exp(\\rho_c + u_f + \\delta^{rate}_c r(m) + 0.15 Z)` and its
     hours are earnings divided by rate. Fixed contracts have no hours.
@@ -152,6 +162,11 @@ class CategorySpec:
         ``truth.json`` unchanged and biases the tier estimates by design.
     low_trend_start : str
         First day of that trend (ISO date; empty: the extract's start).
+    value_shift : float
+        Effect on realised earnings relative to the post's budget (log
+        points at full ramp; default 0). It moves ``earnings_usd`` but not
+        ``budget_usd`` nor which posts exist, so the tiers (cut on the
+        budget) and the contract counts are unaffected.
     """
 
     name: str
@@ -168,6 +183,7 @@ class CategorySpec:
     expert_shift: float = 0.0
     low_trend: float = 0.0
     low_trend_start: str = ""
+    value_shift: float = 0.0
 
     @property
     def tiered(self) -> bool:
@@ -229,7 +245,7 @@ def categories_from_names(names: list[str]) -> tuple[CategorySpec, ...]:
 def no_effect(categories: tuple[CategorySpec, ...]) -> tuple[CategorySpec, ...]:
     """Return the same categories with every planted effect set to zero."""
     return tuple(
-        dataclasses.replace(c, post=0.0, low=0.0, high=0.0, rate=0.0, expert_shift=0.0)
+        dataclasses.replace(c, post=0.0, low=0.0, high=0.0, rate=0.0, expert_shift=0.0, value_shift=0.0)
         for c in categories
     )
 
@@ -397,7 +413,7 @@ def _expected(world: World, shocks: np.ndarray | None, counterfactual: bool) -> 
             keep_low = keep_low * trend[:, None]
         low = lam * (probs * p_low * keep_low).sum(axis=1)
         high = lam * (probs * (1 - p_low)).sum(axis=1)
-        earn = lam * (probs * (pe_low * keep_low + mean_v - pe_low)).sum(axis=1)
+        earn = lam * (probs * (pe_low * keep_low + mean_v - pe_low)).sum(axis=1) * np.exp(c.value_shift * ramp)
         out["posts"].append(low + high)
         out["low"].append(CONTRACT_RATE * low)
         out["high"].append(CONTRACT_RATE * high)
@@ -407,6 +423,55 @@ def _expected(world: World, shocks: np.ndarray | None, counterfactual: bool) -> 
     return {k: np.array(v) for k, v in out.items()}
 
 
+
+
+def true_share_above(world: World, thresholds, focus: list[str] | None = None,
+                     controls: list[str] | None = None) -> dict[str, dict[float, float]]:
+    """True DiD of the share of contracts whose budget is at or above each threshold.
+
+    For each focus category: the post-period mean of the expected share
+    (percent) minus its counterfactual (no generative AI), less the same
+    difference averaged over the controls; in percentage points, the
+    estimand of :func:`analysis.estimation.distribution.share_above_did` on
+    ``budget_usd``. Budgets are the posts' latent values, so the
+    ``value_shift`` of a category leaves them (and this truth) unchanged.
+
+    Returns
+    -------
+    dict
+        Category name to ``{threshold: percentage points}``.
+    """
+    w = world.resolved()
+    names = [c.name for c in w.categories]
+    planted = [c.name for c in w.categories if c.post or c.tiered or c.rate or c.value_shift]
+    focus = list(focus) if focus else (list(w.focus) if w.focus else planted)
+    controls = list(controls) if controls else [n for n in names if n not in focus]
+    post = post_mask(w.months(), w.release)
+    lnT, s = np.log(w.tier_threshold_usd), SIGMA_VALUE
+
+    def shares(counterfactual: bool) -> np.ndarray:  # (C, K, T), percent
+        ramp = np.zeros(len(w.months())) if counterfactual else w.ramp()
+        out = []
+        for c in w.categories:
+            probs = _level_probs(c, ramp)
+            mu = c.log_value + LEVEL_VALUE_OFFSET[None, :] + w.platform["value"] * ramp[:, None]
+            keep_low = np.exp((c.low - c.high) * ramp)[:, None] if c.tiered else np.ones((len(ramp), 1))
+            trend = _low_trend_keep(w, c)
+            if trend is not None:
+                keep_low = keep_low * trend[:, None]
+            p_t = _normal_cdf((lnT - mu) / s)
+            total = (probs * (p_t * keep_low + 1 - p_t)).sum(axis=1)
+            rows = []
+            for k in thresholds:
+                p_k = _normal_cdf((np.log(float(k)) - mu) / s)
+                above = (1 - p_k) if k >= w.tier_threshold_usd else (p_t - p_k) * keep_low + 1 - p_t
+                rows.append(100 * (probs * above).sum(axis=1) / total)
+            out.append(rows)
+        return np.array(out)
+
+    d = (shares(False) - shares(True))[:, :, post].mean(axis=2)
+    ctrl = d[[names.index(n) for n in controls]].mean(axis=0)
+    return {n: {float(k): float(v) for k, v in zip(thresholds, d[names.index(n)] - ctrl)} for n in focus}
 
 
 def true_effects(
@@ -441,7 +506,7 @@ def true_effects(
     """
     w = world.resolved()
     names = [c.name for c in world.categories]
-    planted = [c.name for c in world.categories if c.post or c.tiered or c.rate]
+    planted = [c.name for c in world.categories if c.post or c.tiered or c.rate or c.value_shift]
     focus = list(focus) if focus else (list(world.focus) if world.focus else planted)
     controls = list(controls) if controls else [n for n in names if n not in focus]
     act = _expected(w, shocks, counterfactual=False)
@@ -593,6 +658,7 @@ def iter_month_tables(world: World):
             "contract_type": pc.take(pa.array(["fixed", "hourly"]), pa.array(hourly.astype(np.int8))),
             "experience_level": pc.take(pa.array(list(LEVELS)), pa.array(level)),
             "ai_related": pa.array(ai),
+            "budget_usd": pa.array(np.round(value, 2), pa.float64()),
         })
         # Contracts.
         has = rng.random(n_total) < CONTRACT_RATE
@@ -614,7 +680,8 @@ def iter_month_tables(world: World):
             pick = active[rng.integers(0, len(active), size=len(sel))]
             freelancer[sel] = ids[pick]
             skill[sel] = sk[pick]
-        earnings = np.round(value[idx], 2)
+        shift = np.array([c.value_shift for c in w.categories])[ccat] * ramp[t]
+        earnings = np.round(value[idx] * np.exp(shift), 2) if shift.any() else np.round(value[idx], 2)
         rate_log = np.array([c.log_rate for c in w.categories])[ccat] + skill \
             + np.array([c.rate for c in w.categories])[ccat] * ramp[t] + 0.15 * rng.standard_normal(m)
         is_hourly = hourly[idx]
@@ -737,7 +804,7 @@ def round_floats(obj, digits: int = TRUTH_DIGITS):
 #: Fields added after the bundled extract was made, with their neutral
 #: defaults: written to ``truth.json`` only when set to something else.
 _OPTIONAL_WORLD_FIELDS = {"platform_shock_sd": 0.0, "platform_shock_rho": 0.0, "focus": (), "effect_start": ""}
-_OPTIONAL_CATEGORY_FIELDS = {"low_trend": 0.0, "low_trend_start": ""}
+_OPTIONAL_CATEGORY_FIELDS = {"low_trend": 0.0, "low_trend_start": "", "value_shift": 0.0}
 
 
 def _without_defaults(d: dict, optional: dict) -> dict:

@@ -30,6 +30,12 @@ name                        what is planted
                             January of the second calendar year after the
                             release (none in the year after it): the claim
                             window's estimates have truth zero
+``value-shift``             no displacement: the same posts and contracts as
+                            the no-effect world, but in the three focus
+                            categories contracts earn 30% more than their
+                            budget at full ramp (``value_shift``); tiers cut
+                            on realised earnings would show "high up, low
+                            down", tiers cut on the budget show nothing
 ==========================  ====================================================
 
 Truth
@@ -242,6 +248,16 @@ def huge_contract(posts: pd.DataFrame, contracts: pd.DataFrame, world: sim.World
     return posts, out, info
 
 
+#: Effect on realised earnings (log points at full ramp) of the ``value-shift`` world's focus categories.
+VALUE_SHIFT = math.log(1.30)
+
+
+def _value_shift(seed: int, n_posts: int) -> sim.World:
+    cats = _replace(sim.no_effect(sim.DEFAULT_CATEGORIES), **{n: {"value_shift": VALUE_SHIFT} for n in FOCUS})
+    return sim.World(seed=seed, n_posts=n_posts, categories=cats, platform={k: 0.0 for k in sim.PLATFORM_EFFECTS},
+                     focus=FOCUS)
+
+
 #: The worlds, by name.
 WORLDS: dict[str, WorldSpec] = {w.name: w for w in (
     WorldSpec("default", "the bundled extract's world: effects planted", _default),
@@ -260,6 +276,8 @@ WORLDS: dict[str, WorldSpec] = {w.name: w for w in (
                         "have a few job posts a month", _sparse),
     WorldSpec("late-effects", "default effects, starting in January of the second calendar year after the "
                               "release: none in the year after it", _late_effects),
+    WorldSpec("value-shift", "no displacement; contracts in the focus categories earn 30% more than their budget "
+                             "at full ramp (values shift up, no work moves between tiers)", _value_shift),
 )}
 
 

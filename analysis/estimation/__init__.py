@@ -8,13 +8,15 @@ intervals, wild cluster bootstrap, CRV1: :func:`~.inference.infer`),
 claim check), :mod:`.checks` (textbook replications, small Monte Carlo),
 :mod:`.headline` (the estimates a parameter sweep repeats), :mod:`.decompose`
 (within-category and category-mix parts of the change in earnings per contract),
-:mod:`.real` (the projection of CPI-deflated earnings per contract).
+:mod:`.real` (the projection of CPI-deflated earnings per contract), :mod:`.distribution`
+(DiD of the share of contracts above each of a grid of value thresholds).
 """
 
 from ..results.convert import pct  # noqa: F401
 from .counterfactual import platform_counterfactual, platform_series  # noqa: F401
 from .decompose import SHIFT_SHARE_COLUMNS, ShiftShare, shift_share  # noqa: F401
 from .real import real_platform_counterfactual  # noqa: F401
+from .distribution import DEFAULT_GRID, curve_at, share_above_curves, share_above_did  # noqa: F401
 from .did import (  # noqa: F401
                   TREATMENT_DATE,
                   DiD2x2,

@@ -9,7 +9,7 @@ def headline_estimates(params: dict, backend: str = "duckdb") -> list:
     from analysis.estimation import category_effects, platform_counterfactual, within_freelancer
 
     panels = build_panels(params["data_dir"], params["value_threshold_usd"], params["start"], params["end"],
-                          backend=backend)
+                          backend=backend, treatment_date=params["treatment_date"])
     focus = list(params["focus_categories"])
     controls = list(params["control_categories"]) or None
     kw = dict(treatment_date=params["treatment_date"], seed=params["seed"])

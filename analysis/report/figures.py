@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 BOOK_TITLE = "Generative AI and freelance work"
 FIG_ID_PATTERN = re.compile(r"^fig-[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -581,6 +582,49 @@ def tier_series(data: pd.DataFrame, treatment_date=None, *, x: str = "month", y:
     """
     return _lines(data, x=x, y=y, hue=hue, facet=facet, treatment_date=treatment_date, ylabel=ylabel,
                   hline=100.0 if "index" in ylabel else None)
+
+
+@_canonical_input
+def tier_distribution(data: pd.DataFrame, threshold: float | None = None, *, x: str = "threshold",
+                      estimate: str = "estimate_pp", low: str = "ci_low_pp", high: str = "ci_high_pp",
+                      facet: str = "category",
+                      xlabel: str = "contract value at or above (USD, log scale)",
+                      ylabel: str = "change in share (pp)") -> Figure:
+    """The distribution view of the tiers: DiD of the share above each threshold, with 95% intervals.
+
+    One panel per focus category, thresholds on a log axis, a dotted line at
+    the tier ``threshold``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy, as :func:`analysis.estimation.distribution.share_above_did`
+        returns it (one frame per category, concatenated): ``category``,
+        ``threshold``, ``estimate_pp``, ``ci_low_pp``, ``ci_high_pp``.
+    threshold : float, optional
+        The tier threshold (USD) to mark.
+    """
+    facets = list(dict.fromkeys(data[facet]))
+    with theme():
+        fig, axes = _new(1, max(len(facets), 1), height=3.0, sharey=True)
+        for i, f in enumerate(facets):
+            ax = axes[0, i]
+            d = data[data[facet] == f].sort_values(x)
+            colour = PALETTE[i % len(PALETTE)]
+            ax.fill_between(d[x], d[low], d[high], color=colour, alpha=0.18, lw=0)
+            ax.plot(d[x], d[estimate], color=colour, marker="o", ms=3, lw=1.2)
+            ax.axhline(0, color="black", lw=0.6)
+            if threshold is not None:
+                ax.axvline(float(threshold), color="black", lw=0.9, ls=":")
+            ax.set_xscale("log")
+            # plain dollar labels (the theme does not render mathtext exponents)
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+            ax.xaxis.set_minor_formatter(NullFormatter())
+            ax.text(0.02, 0.97, str(f), transform=ax.transAxes, va="top", ha="left", fontsize="small",
+                    fontweight="bold")
+            ax.set_xlabel(xlabel if i == len(facets) // 2 else "")
+        axes[0, 0].set_ylabel(ylabel)
+    return fig
 
 
 @_canonical_input

@@ -1,0 +1,195 @@
+"""Value tiers that do not split on the outcome (issue 12).
+
+* hand-computed tiers: by the post's budget, and by the per-category
+  pre-release quantile of earnings censored at the horizon (Ibis builder and
+  pandas reference alike);
+* the ``value-shift`` world (contract values shift up, nothing displaced)
+  gives no supported tier claim in the claim check, while tiers cut on
+  realised earnings would read the shift as "high up, low down";
+* the planted tier gap is recovered in a seeded default world;
+* the distribution curve (share above each threshold) covers its truth.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import claims as C
+from analysis.core.params import DEFAULT_PARAMS, TIER_HORIZON_DAYS
+from analysis.data import simulate as sim
+from analysis.data import worlds as W
+from analysis.data.panels import build_panels, build_panels_pandas
+from analysis.estimation import honest as H
+from analysis.estimation.did import tier_gap_did
+from analysis.estimation.distribution import DEFAULT_GRID, share_above_did
+from analysis.results import results_frame
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
+
+START, END = DEFAULT_PARAMS["start"], DEFAULT_PARAMS["end"]
+FOCUS = list(DEFAULT_PARAMS["focus_categories"])
+ROLES = C.roles_from_focus(FOCUS)
+PANELS = ("category_month", "category_tier_month", "category_level_month")
+TIER_IDS = [f"category.{s}.contracts.{k}" for s in ("writing", "translation")
+            for k in ("high_value", "low_value", "tier_gap")]
+
+
+# ---------------------------------------------------------------------------
+# Hand-computed tiers
+# ---------------------------------------------------------------------------
+
+def _hand_extract(with_budget: bool, with_end: bool):
+    """Two categories; A has pre-release earnings 100, 200, 300, 400 (median 250)."""
+    d = dt.date
+    posts = pd.DataFrame({
+        "job_id": [f"J{i}" for i in range(8)],
+        "posted_on": [d(2022, 1, 5), d(2022, 2, 5), d(2022, 3, 5), d(2022, 4, 5),
+                      d(2023, 1, 5), d(2023, 1, 6), d(2023, 6, 20), d(2022, 1, 5)],
+        "category": ["A"] * 7 + ["B"],
+        "contract_type": "fixed", "experience_level": "entry", "ai_related": False,
+    })
+    if with_budget:
+        posts["budget_usd"] = [900.0, 1100.0, 1000.0, 50.0, 5000.0, 999.99, 10.0, 2000.0]
+    contracts = pd.DataFrame({
+        "contract_id": [f"C{i}" for i in range(8)], "job_id": posts.job_id,
+        "freelancer_id": "F1", "started_on": posts.posted_on,
+        # J4: 900 earned over 360 days -> 225 in the first 90 days (pro-rated)
+        "earnings_usd": [100.0, 200.0, 300.0, 400.0, 900.0, 260.0, 5.0, 70.0],
+        "hours": np.nan, "feedback": np.nan,
+    })
+    if with_end:
+        ends = [d(2022, 1, 5), d(2022, 2, 5), d(2022, 3, 5), d(2022, 4, 5), d(2023, 12, 30), d(2023, 1, 6), None, None]
+        contracts["ended_on"] = ends
+    return posts, contracts
+
+
+def _tiers(panels) -> dict:
+    ctm = panels["category_tier_month"]
+    ctm = ctm[ctm.contracts > 0]
+    return {(r.category, r.month.strftime("%Y-%m"), r.tier): int(r.contracts) for r in ctm.itertuples()}
+
+
+def _both(tmp_path, posts, contracts, end="2023-07-31"):
+    """Tiers of the Ibis builder (from CSV files) after checking it equals the pandas reference."""
+    posts.to_csv(tmp_path / "job_posts.csv", index=False)
+    contracts.to_csv(tmp_path / "contracts.csv", index=False)
+    ibis_p = build_panels(tmp_path, 1000.0, "2022-01-01", end, panels=PANELS)
+    dates = {"posted_on", "started_on", "ended_on"}
+    p, c = (df.assign(**{k: pd.to_datetime(df[k]) for k in dates & set(df)}) for df in (posts, contracts))
+    ref = build_panels_pandas(p, c, 1000.0, "2022-01-01", end, panels=PANELS)
+    for name in PANELS:
+        pd.testing.assert_frame_equal(ibis_p[name], ref[name], check_dtype=False)
+    return _tiers(ibis_p)
+
+
+def test_budget_tiers_cut_the_posts_budget_not_the_earnings(tmp_path):
+    t = _both(tmp_path, *_hand_extract(with_budget=True, with_end=False))
+    assert t == {("A", "2022-01", "low"): 1, ("A", "2022-02", "high"): 1, ("A", "2022-03", "high"): 1,
+                 ("A", "2022-04", "low"): 1, ("A", "2023-01", "high"): 1, ("A", "2023-01", "low"): 1,
+                 ("A", "2023-06", "low"): 1, ("B", "2022-01", "high"): 1}
+
+
+def test_quantile_tiers_without_ended_on(tmp_path):
+    """Median of A's pre-release earnings is 250; B's only contract is its own median (high);
+    J6 starts within 90 days of the end and may still run: in no tier."""
+    assert TIER_HORIZON_DAYS == 90
+    t = _both(tmp_path, *_hand_extract(with_budget=False, with_end=False))
+    assert t == {("A", "2022-01", "low"): 1, ("A", "2022-02", "low"): 1, ("A", "2022-03", "high"): 1,
+                 ("A", "2022-04", "high"): 1, ("A", "2023-01", "high"): 2, ("B", "2022-01", "high"): 1}
+
+
+def test_quantile_tiers_censor_earnings_at_the_horizon(tmp_path):
+    """With ended_on, J4's 900 over 360 days is 225 in the first 90 days: low (below 250)."""
+    t = _both(tmp_path, *_hand_extract(with_budget=False, with_end=True))
+    assert t[("A", "2023-01", "low")] == 1 and t[("A", "2023-01", "high")] == 1
+    assert not any(k[1] == "2023-06" for k in t)  # J6: open and late
+
+
+# ---------------------------------------------------------------------------
+# Worlds
+# ---------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def _draw(name, seed=5, n_posts=200_000):
+    return W.draw(name, seed, n_posts)
+
+
+@functools.lru_cache(maxsize=None)
+def _check(name, drop_budget=False):
+    posts, contracts, world, _ = _draw(name)
+    if drop_budget:
+        posts = posts.drop(columns="budget_usd")
+    panels = build_panels_pandas(posts, contracts, 1000.0, START, END, panels=PANELS)
+    ids = [i for i in C.required_ids(ROLES) if i != "productivity.hourly_rate"]
+    est = results_frame(C.compute_estimates(panels, ROLES, ids, quick=True))
+    cf = H.contract_frame(posts, contracts, START, END)
+    chk = C.honest_check(panels, ROLES, est, contracts=cf)
+    return chk, W.truth(world), panels
+
+
+def test_value_shift_world_gives_no_supported_tier_claim():
+    chk, truth, _ = _check("value-shift")
+    assert all(truth[i] == 0 for i in TIER_IDS)
+    assert truth["category.writing.earnings_per_contract"] > 15  # values did shift up
+    rows = chk.drop_duplicates("estimate_id").set_index("estimate_id")
+    assert not (rows.loc[TIER_IDS, "verdict"] == "supported").any(), rows.loc[TIER_IDS, ["verdict", "reason"]]
+    assert C.claim_verdicts(chk).set_index("claim").loc["c4", "verdict"] != "supported"
+
+
+def test_value_shift_world_tiers_cut_on_earnings_would_split_on_the_outcome():
+    """The same world tiered on realised earnings (no budget: quantile rule) shows the spurious gap."""
+    _, _, by_budget = _check("value-shift")
+    posts, contracts, _, _ = _draw("value-shift")
+    by_earn = build_panels_pandas(posts.drop(columns="budget_usd"), contracts, 1000.0, START, END, panels=PANELS)
+    gap_b = tier_gap_did(by_budget["category_tier_month"], "Writing", inference="crv1").estimate_pct
+    gap_e = tier_gap_did(by_earn["category_tier_month"], "Writing", inference="crv1").estimate_pct
+    assert gap_e < -8 and gap_e < gap_b - 8, (gap_e, gap_b)
+
+
+def test_default_world_tier_gap_is_recovered_from_budget_tiers():
+    posts, contracts, world, _ = _draw("default")
+    truth = W.truth(world)
+    panels = build_panels_pandas(posts, contracts, 1000.0, START, END, panels=PANELS)
+    for cat, slug in (("Writing", "writing"), ("Translation", "translation")):
+        e = tier_gap_did(panels["category_tier_month"], cat, inference="crv1")
+        t = truth[f"category.{slug}.contracts.tier_gap"]
+        assert t < -20
+        assert e.ci_low_pct <= t <= e.ci_high_pct, (cat, e.estimate_pct, t)
+
+
+def test_distribution_curve_covers_its_truth_and_value_shift_leaves_budgets_alone():
+    for name in ("default", "value-shift"):
+        posts, contracts, world, _ = _draw(name)
+        c = contracts.merge(posts[["job_id", "category", "budget_usd"]], on="job_id")
+        c["month"] = pd.to_datetime(c.started_on).dt.to_period("M").dt.to_timestamp()
+        values = c[(c.started_on >= START) & (c.started_on <= END)]
+        truth = sim.true_share_above(world, DEFAULT_GRID, focus=FOCUS)["Writing"]
+        curve = share_above_did(values, "Writing", thresholds=DEFAULT_GRID)  # the book's inference
+        curve["truth"] = curve.threshold.map(truth)
+        inside = (curve.ci_low_pp <= curve.truth) & (curve.truth <= curve.ci_high_pp)
+        assert inside.mean() >= 8 / 9, curve
+        assert (curve.estimate_pp - curve.truth).abs().max() < 3, curve
+        if name == "default":  # displacement below the cut raises the share above it
+            assert truth[1000.0] > 4 and curve.set_index("threshold").loc[1000.0, "estimate_pp"] > 0
+        else:
+            assert all(v == 0 for v in truth.values())
+
+
+def test_threshold_check_reads_budgets_and_is_skipped_for_quantile_tiers():
+    from analysis.core.params import _tier_problems
+    from analysis.data.contract import Summary
+
+    rows = {c: [["2022-06", 5, 10.0, 500.0], ["2023-06", 5, 20.0, 800.0]] for c in ("A", "B", "C", "D")}
+    params = {**DEFAULT_PARAMS, "focus_categories": ["A"], "control_categories": []}
+    base = dict(folder="x", files={}, n_posts=1, n_contracts=1, first_date="2022-01-01", last_date="2023-12-31",
+                categories=["A", "B", "C", "D"], earnings_months=rows)
+    params = {**params, "start": "2022-01-01", "end": "2023-12-31", "value_threshold_usd": 900.0}
+    assert _tier_problems(params, Summary(**base)) == []  # no budget: quantile tiers, threshold unused
+    (p,) = _tier_problems(params, Summary(**base, budget_months=rows))
+    assert p.key == "value_threshold_usd" and "budget" in p.message and "reaches it" in p.message
+    assert _tier_problems({**params, "value_threshold_usd": 300.0}, Summary(**base, budget_months=rows)) == []
