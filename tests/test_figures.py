@@ -356,3 +356,21 @@ def test_exported_images_carry_title_source_licence_and_id(tmp_path):
     meta = json.loads((tmp_path / "figures" / "fig-test-stamp.json").read_text())
     assert meta["image_title"] == "Posts for $50 and $100 jobs"
     assert meta["image_footer"].startswith("Figure fig-test-stamp. Data: synthetic extract")
+
+
+def test_no_library_log_lines_reach_a_page_when_a_pdf_is_saved(tmp_path):
+    """pyfixest's import turned INFO logging on, and fontTools then printed hundreds of lines into chapters."""
+    import subprocess
+    import sys
+
+    code = ("from analysis.estimation.inference import pyfixest; pyfixest()\n"
+            "import pyfixest.estimation.models.feols_compressed_\n"
+            "import pandas as pd\n"
+            "from matplotlib.figure import Figure\n"
+            "from analysis.report import figures as F\n"
+            "fig = Figure(); fig.add_subplot().plot([0, 1], [0, 1])\n"
+            f"F.save_figure(fig, 'fig-a-b', pd.DataFrame({{'x': [1]}}), r'{tmp_path}', caption='A', alt='a')\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "INFO:" not in r.stderr and "fontTools" not in r.stderr
+    assert (tmp_path / "figures" / "fig-a-b.pdf").is_file()

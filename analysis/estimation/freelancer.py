@@ -263,9 +263,9 @@ def balanced_within_freelancer(panel: pd.DataFrame, outcome: str, exposed: Seque
     df["_y"] = df[outcome].astype("float64")
     vcov = {"CRV1": "exposure_category"}
     if BALANCED_OUTCOMES[outcome] == "ppml":
-        import pyfixest as pf
+        from .inference import pyfixest, quiet
 
-        from .inference import quiet
+        pf = pyfixest()
 
         with quiet(), warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "singleton fixed effects dropped": n_obs says so

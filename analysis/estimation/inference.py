@@ -84,8 +84,34 @@ def quiet():
         yield
 
 
-def feols(fml: str, data: pd.DataFrame, vcov):
+def pyfixest():
+    """The ``pyfixest`` module, imported without its side effect on logging.
+
+    pyfixest 0.60 calls ``logging.basicConfig(level=logging.INFO)`` when it is
+    imported, which made every library's INFO messages (fontTools subsetting
+    fonts whenever a PDF figure is saved) print into the chapters' pages. The
+    root logger's level and handlers are put back as they were.
+    """
+    import importlib
+    import logging
+
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
     import pyfixest as pf
+
+    try:  # the module with the basicConfig call, imported lazily by pyfixest: import it now, under our control
+        importlib.import_module("pyfixest.estimation.models.feols_compressed_")
+    except ImportError:  # pragma: no cover (another pyfixest layout)
+        pass
+    root.setLevel(level)
+    for h in list(root.handlers):
+        if h not in handlers:
+            root.removeHandler(h)
+    return pf
+
+
+def feols(fml: str, data: pd.DataFrame, vcov):
+    pf = pyfixest()
 
     # A tight demeaning tolerance: with the default (1e-8) two runs of the
     # alternating projections differ in the 9th digit, and the book promises
@@ -132,6 +158,7 @@ WEBB_POINTS = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, n
 
 
 def _demean(z: np.ndarray, fe_codes: np.ndarray) -> np.ndarray:
+    pyfixest()
     from pyfixest.estimation import demean
 
     z = np.ascontiguousarray(z, dtype=np.float64)
