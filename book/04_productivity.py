@@ -218,7 +218,7 @@ page.glue("bp_new_ai", roles.new_ai_work or "none")
 page.glue("bp_tiered", words.name_list(roles.tiered) if roles.tiered else "none")
 page.md("bp_sample", words.freelancer_sample_sentence(bp_sample))
 for (g, o), e in balanced.items():
-    page.say(f"bp_{g}_{o}", e, unit=" pp" if o == "any_contract" else "%")  # the LPM is in points
+    page.say(f"bp_{g}_{o}", e, unit=words.unit(e))
     page.glue(f"bp_{g}_{o}_p", e.p_value)
 for g in groups:  # clusters differ by group (the other focus group's freelancers are left out)
     page.glue(f"bp_{g}_inference", balanced[g, "contracts"].inference if (g, "contracts") in balanced else "none")

@@ -284,5 +284,7 @@ def balanced_within_freelancer(panel: pd.DataFrame, outcome: str, exposed: Seque
              f"categories; balanced freelancer-month panel with zeros (freelancer and month FE)")
     details = {"crv1": r, "model": model, "n_freelancers": int(df["freelancer_id"].nunique()),
                "n_no_exposure": n_no_exposure, "sample": sample, "group": group}
-    return estimate_from_fit(id, outcome, scope, r["coef"], r["ci"], r["p"], label, int(fit._N), r["se"], log,
-                             details)
+    # A linear probability model's effect is in percentage points: ``<outcome>_pp``, as the shares
+    # (analysis.estimation.shares), so tables give it its unit.
+    return estimate_from_fit(id, outcome if log else f"{outcome}_pp", scope, r["coef"], r["ci"], r["p"], label,
+                             int(fit._N), r["se"], log, details)

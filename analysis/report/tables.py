@@ -96,17 +96,22 @@ def display_estimates(estimates: Iterable, labels: dict | None = None, digits: i
     method (otherwise state it once in the text).
     """
     rows = []
+    estimates = list(estimates)
+    # Effects in percentage points (outcome ``<name>_pp``: shares, linear probability models) get a unit
+    # column; a table of percent changes only keeps the unit in its headers.
+    mixed = any(str(e.outcome).endswith("_pp") for e in estimates)
     for e in estimates:
         ci = ("" if any(math.isnan(v) for v in (e.ci_low_pct, e.ci_high_pct))
               else f"[{e.ci_low_pct:.{digits}f}, {e.ci_high_pct:.{digits}f}]")
         row = {
             ID_COLUMN: e.id,
             "Comparison": (labels or {}).get(e.id, e.scope),
-            "Effect (%)": f"{e.estimate_pct:.{digits}f}",
-            "95% interval (%)": ci,
-            "p-value": p_text(e.p_value),
-            "n": f"{e.n_obs:,}",
+            "Effect" if mixed else "Effect (%)": f"{e.estimate_pct:.{digits}f}",
+            "95% interval" if mixed else "95% interval (%)": ci,
         }
+        if mixed:
+            row["Unit"] = "pp" if str(e.outcome).endswith("_pp") else "%"
+        row.update({"p-value": p_text(e.p_value), "n": f"{e.n_obs:,}"})
         if inference:
             row["Inference"] = e.inference
         rows.append(row)

@@ -197,6 +197,17 @@ def pretrend_words(randomization_p: float, linear_p: float, alpha_randomization:
     return "give no evidence against" if ok else "cast doubt on"
 
 
+def unit(e) -> str:
+    """The unit an estimate's effect is in, as :func:`phrase` writes it: ``" pp"`` for outcomes in
+    percentage points (``<name>_pp``: shares, linear probability models), else ``"%"``.
+
+    >>> from types import SimpleNamespace as E
+    >>> unit(E(outcome="any_contract_pp")), unit(E(outcome="job_posts"))
+    (' pp', '%')
+    """
+    return " pp" if str(getattr(e, "outcome", "")).endswith("_pp") else "%"
+
+
 def name_list(names: Sequence[str], conj: str = "and") -> str:
     """``"A"``, ``"A and B"``, ``"A, B and C"``."""
     names = [str(n) for n in names]
