@@ -190,9 +190,16 @@ class Page:
 
     @property
     def controls(self) -> list[str]:
-        """Control categories: the parameter, or every category not in focus."""
+        """Control categories: the parameter, or every category not in focus, less those of :attr:`left_out`."""
         given = list(self.params["control_categories"])
-        return given or [c for c in self.categories if c not in self.params["focus_categories"]]
+        chosen = given or [c for c in self.categories if c not in self.params["focus_categories"]]
+        return [c for c in chosen if c not in self.left_out]
+
+    @cached_property
+    def left_out(self) -> list[str]:
+        """Categories without job posts before or after the release, left out of every comparison
+        (:func:`analysis.estimation.did.comparable_categories`)."""
+        return est.comparable_categories(self.panels["category_month"], self.treatment_date)[1]
 
     @property
     def treatment_date(self) -> str:

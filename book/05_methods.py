@@ -303,6 +303,7 @@ mc_claims, mc_est = load_world_results("claims"), load_world_results("estimates"
 targets = tables.world_targets(mc_claims, mc_est)
 page.glue("n_worlds", len(WORLDS))
 page.glue("world_draws", int(mc_claims["n"].min()))
+page.glue("n_mc_worlds", mc_claims["world"].nunique())
 page.glue("n_targets", len(targets))
 page.glue("n_targets_met", int(targets["met"].sum()))
 pre_months = periods.post_mask(cm["month"].drop_duplicates(), td)
@@ -310,8 +311,8 @@ page.glue("n_pre_months", int((~pre_months).sum()))
 page.glue("n_post_months", int(pre_months.sum()))
 
 # %% [markdown]
-# The generator of the synthetic extract has a library of {glue:text}`n_worlds:d` worlds (`analysis/data/worlds.py`), each with its truth written beside the data: the default world; no effect; no effect with a persistent platform shock and category sizes spanning thirty to one; a linear pre-trend in the new-AI-work category; a pre-trend in one low-value tier only; one huge contract; effects that spill over to the controls; and sparse categories.
-# The script `benchmarks/worlds.py` draws {glue:text}`world_draws:d` extracts of each world, runs the chapters' estimators and both claim checks on every draw, and writes the tables below; they are read here from its committed results, since that many draws do not belong in a book build.
+# The generator of the synthetic extract has a library of {glue:text}`n_worlds:d` worlds (`analysis/data/worlds.py`), each with its truth written beside the data: the default world; no effect; no effect with a persistent platform shock and category sizes spanning thirty to one; a linear pre-trend in the new-AI-work category; a pre-trend in one low-value tier only; one huge contract; effects that spill over to the controls; sparse categories; a category created after the release; and a treatment date in the middle of a month.
+# The script `benchmarks/worlds.py` draws {glue:text}`world_draws:d` extracts of each of the {glue:text}`n_mc_worlds:d` worlds in its committed tables, runs the chapters' estimators and both claim checks on every draw, and writes the tables below; they are read here from its committed results, since that many draws do not belong in a book build.
 # A verdict is *false* when it says supported or contradicted and the truth says otherwise.
 # Of the {glue:text}`n_targets:d` targets set for the check before it was built, {glue:text}`n_targets_met:d` are met.
 

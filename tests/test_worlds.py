@@ -27,7 +27,7 @@ def _panels(name, seed=5, n_posts=200_000):
 
 def test_library_and_default_world():
     assert W.world_names() == ["default", "no-effect", "ar1-sizes", "pretrend", "low-tier-pretrend",
-                               "huge-contract", "spillover", "sparse"]
+                               "huge-contract", "spillover", "sparse", "new-category", "mid-month"]
     assert W.make_world("default") == sim.World()
     assert W.make_world("no-effect", 3, 1000) == sim.World(seed=3, n_posts=1000, effects=False)
     # The new optional fields stay out of the bundled world's description.

@@ -573,6 +573,10 @@ class Summary:
     the lowest and highest ``earnings_usd``): enough for
     :func:`analysis.core.params.check_against_data` to tell whether a
     ``value_threshold_usd`` leaves a tier without contracts.
+
+    ``posts_months`` maps each category to the months (``YYYY-MM``) in which
+    it has job posts: enough to tell a category created after the release
+    (no pre-release posts) from one that can be compared.
     """
 
     folder: str
@@ -587,6 +591,7 @@ class Summary:
     contracts_outside: int = 0
     outside_examples: list[str] = field(default_factory=list)
     earnings_months: dict[str, list] = field(default_factory=dict)
+    posts_months: dict[str, list] = field(default_factory=dict)
 
     def notes(self) -> list[str]:
         """Things a valid extract holds that no analysis window can use."""
@@ -621,9 +626,13 @@ def _summary(con, folder: Path, files: dict[str, Path]) -> Summary:
     months: dict[str, list] = {}
     for cat, m, n, emin, emax in rows:
         months.setdefault(cat, []).append([m, int(n), float(emin), float(emax)])
+    posts_months: dict[str, list] = {}
+    for cat, m in con.execute("SELECT DISTINCT category, strftime(date_trunc('month', posted_on), '%Y-%m') "
+                              "FROM typed_job_posts ORDER BY 1, 2").fetchall():
+        posts_months.setdefault(cat, []).append(m)
     return Summary(str(folder), {t: str(p) for t, p in files.items()}, n_posts, n_con, str(lo), str(hi), cats,
                    contracts_first_date=str(lo2), contracts_last_date=str(hi2), contracts_outside=int(n_out),
-                   outside_examples=examples, earnings_months=months)
+                   outside_examples=examples, earnings_months=months, posts_months=posts_months)
 
 
 def validate(folder: str | Path) -> tuple[Summary | None, list[Violation]]:
