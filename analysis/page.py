@@ -99,6 +99,8 @@ class Page:
         self._glued: dict = {}
         self.md("data_note", self._data_note())
         self.glue("data_label", self.data_caption)
+        for key, text in words.release_words(full["treatment_date"], full["treatment_label"]).items():
+            self.glue(key, text)  # captions and sentences name the treatment by these, never by a fixed date
 
     # ------------------------------------------------------------------ data
 

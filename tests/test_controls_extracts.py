@@ -207,3 +207,40 @@ def test_leave_one_out_and_least_exposed(spillover):
     le = est.least_exposed_effects(panels, focus, ["Engineering & Architecture", "IT & Networking"])
     assert {e.id for e in le} == {f"{e.id}.least_exposed" for e in full}
     assert est.least_exposed_effects(panels, focus, []) == []
+
+
+FIXED = ("ChatGPT", "November", "December", "2022")
+
+
+def test_release_words_follow_the_parameters():
+    from analysis.report import words
+
+    w = words.release_words("2023-03-14", "GPT-4's release")
+    text = " ".join(w.values())
+    assert not [x for x in FIXED if x in text]
+    assert w["first_post_month"] == "April 2023" and w["treatment_day"] == "14 March 2023"
+    assert "March 2023, partly after it, is left out" in w["month_rule"]
+    d = words.release_words("2022-11-30", "ChatGPT's release")
+    assert d["first_post_month"] == "December 2022"
+    assert "40 categories" in words.p_floor_sentence(40) and "never" not in words.p_floor_sentence(40)
+    assert "never fall below 0.05" in words.p_floor_sentence(12)
+
+
+def test_no_caption_or_chapter_sentence_is_fixed_to_the_default_release():
+    """Captions and alt texts of every figure, and the chapters' prose outside the history chapter and
+    the sentences describing the re-created study, name the treatment only through glued words."""
+    import re
+
+    from analysis.core.paths import BOOK_DIR
+    from analysis.page import _figures_in
+
+    for src in sorted(BOOK_DIR.glob("*.md")):
+        for fig_id, meta in _figures_in(src.resolve(), src.stat().st_mtime_ns).items():
+            text = f"{meta.get('caption', '')} {meta.get('alt', '')}"
+            assert not [x for x in FIXED if x in text], (src.name, fig_id)
+    for name in ("02_platform.md", "03_categories.md", "04_productivity.md", "05_methods.md"):
+        prose = [ln for ln in (BOOK_DIR / name).read_text().splitlines()
+                 if not ln.startswith(("treatment_date", "treatment_label", "page.glue", "#"))
+                 and "re-creates" not in ln and "CPI-U" not in ln and "cpi_dec22" not in ln]
+        hits = [ln for ln in prose if re.search(r"ChatGPT|November|December 2022|about a dozen|two full years", ln)]
+        assert not hits, (name, hits)
