@@ -110,6 +110,7 @@ def test_new_category_is_left_out_and_named(new_category):
     assert not problems
     assert not check_against_data(full, summary)
     assert uncomparable(full, summary) == {W.NEW_CATEGORY: (False, True)}
+    assert summary.repeat_freelancers > 1000
     notes = data_notes(full, summary)
     assert len(notes) == 1 and "'AI Services'" in notes[0] and "before 2022-11-30" in notes[0]
     # as a focus category it is refused, naming it
@@ -244,3 +245,19 @@ def test_no_caption_or_chapter_sentence_is_fixed_to_the_default_release():
                  and "re-creates" not in ln and "CPI-U" not in ln and "cpi_dec22" not in ln]
         hits = [ln for ln in prose if re.search(r"ChatGPT|November|December 2022|about a dozen|two full years", ln)]
         assert not hits, (name, hits)
+
+
+def test_no_freelancer_with_two_months_is_a_data_problem(tmp_path):
+    posts, contracts, world, _ = W.draw("default", 3, 20_000)
+    contracts = contracts.copy()
+    contracts["freelancer_id"] = [f"f{i}" for i in range(len(contracts))]  # every freelancer seen once
+    folder = tmp_path / "once"
+    folder.mkdir()
+    posts.to_csv(folder / "job_posts.csv", index=False)
+    contracts.to_csv(folder / "contracts.csv", index=False)
+    summary, violations = validate(folder)
+    assert summary is not None and not violations, violations
+    assert summary.repeat_freelancers == 0
+    full, _ = check_schema({})
+    probs = [p for p in check_against_data(full, summary) if "two different months" in p.message]
+    assert len(probs) == 1 and probs[0].kind == "data"

@@ -603,6 +603,10 @@ def check_against_data(params: dict, summary, skip: set[str] | frozenset = froze
         if absent and list(given) != list(DEFAULT_PARAMS["least_exposed_controls"]):
             problems.append(ParamProblem("least_exposed_controls", f"{_names(absent)} not in the extract; valid "
                                          f"categories: {_names(cats)}"))
+    if getattr(summary, "repeat_freelancers", -1) == 0:
+        problems.append(ParamProblem("-", "no freelancer has contracts in two different months: the "
+                                     "within-freelancer regressions compare a freelancer's months with each "
+                                     "other and need freelancers seen in at least two", kind="data"))
     if not dates_ok:
         return problems
     if lists_ok:

@@ -574,6 +574,10 @@ class Summary:
     :func:`analysis.core.params.check_against_data` to tell whether a
     ``value_threshold_usd`` leaves a tier without contracts.
 
+    ``repeat_freelancers`` counts freelancers with contracts starting in at
+    least two distinct months (the within-freelancer regressions need them;
+    -1 when unknown).
+
     ``posts_months`` maps each category to the months (``YYYY-MM``) in which
     it has job posts: enough to tell a category created after the release
     (no pre-release posts) from one that can be compared.
@@ -592,6 +596,7 @@ class Summary:
     outside_examples: list[str] = field(default_factory=list)
     earnings_months: dict[str, list] = field(default_factory=dict)
     posts_months: dict[str, list] = field(default_factory=dict)
+    repeat_freelancers: int = -1
 
     def notes(self) -> list[str]:
         """Things a valid extract holds that no analysis window can use."""
@@ -630,9 +635,12 @@ def _summary(con, folder: Path, files: dict[str, Path]) -> Summary:
     for cat, m in con.execute("SELECT DISTINCT category, strftime(date_trunc('month', posted_on), '%Y-%m') "
                               "FROM typed_job_posts ORDER BY 1, 2").fetchall():
         posts_months.setdefault(cat, []).append(m)
+    repeat = con.execute("SELECT count(*) FROM (SELECT freelancer_id FROM typed_contracts GROUP BY 1 "
+                         "HAVING count(DISTINCT date_trunc('month', started_on)) >= 2)").fetchone()[0]
     return Summary(str(folder), {t: str(p) for t, p in files.items()}, n_posts, n_con, str(lo), str(hi), cats,
                    contracts_first_date=str(lo2), contracts_last_date=str(hi2), contracts_outside=int(n_out),
-                   outside_examples=examples, earnings_months=months, posts_months=posts_months)
+                   outside_examples=examples, earnings_months=months, posts_months=posts_months,
+                   repeat_freelancers=int(repeat))
 
 
 def validate(folder: str | Path) -> tuple[Summary | None, list[Violation]]:
