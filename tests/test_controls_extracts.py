@@ -261,3 +261,13 @@ def test_no_freelancer_with_two_months_is_a_data_problem(tmp_path):
     full, _ = check_schema({})
     probs = [p for p in check_against_data(full, summary) if "two different months" in p.message]
     assert len(probs) == 1 and probs[0].kind == "data"
+
+
+def test_categories_chapter_says_estimates_are_relative_and_shows_the_checks():
+    from analysis.core.paths import BOOK_DIR
+
+    text = (BOOK_DIR / "03_categories.md").read_text()
+    assert "Every estimate of this chapter is relative to the control categories" in text
+    assert "a change common to all categories is differenced away" in text
+    assert "est.leave_one_out(" in text and "est.least_exposed_effects(" in text
+    assert "{glue:text}`left_out_sentence`" in text and "{glue:text}`month_rule`" in text

@@ -37,7 +37,12 @@ Two layers of checks, each collecting *every* problem rather than the first:
     :data:`MIN_POST_MONTHS` after the treatment date, and a
     ``value_threshold_usd`` that leaves both contract tiers with contracts
     before and after the treatment date in every focus category and in the
-    control group (saying which thresholds would).
+    control group (saying which thresholds would); focus categories with job
+    posts both before and from the treatment date and with contracts in the
+    window; at least one control category with posts on both sides
+    (:func:`uncomparable`; other such controls are named by
+    :func:`data_notes` and left out of the comparisons); and at least one
+    freelancer with contracts in two months (a data problem otherwise).
 
 Each :class:`ParamProblem` says what would be valid. A problem is of kind
 ``"data"`` when no choice of parameters can fix it (an extract with fewer
