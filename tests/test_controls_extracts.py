@@ -269,5 +269,5 @@ def test_categories_chapter_says_estimates_are_relative_and_shows_the_checks():
     text = (BOOK_DIR / "03_categories.md").read_text()
     assert "Every estimate of this chapter is relative to the control categories" in text
     assert "a change common to all categories is differenced away" in text
-    assert "est.leave_one_out(" in text and "est.least_exposed_effects(" in text
+    assert "est.leave_one_out(" in text and "est.least_exposed_effects," in text
     assert "{glue:text}`left_out_sentence`" in text and "{glue:text}`month_rule`" in text
