@@ -160,7 +160,7 @@ tables.display_estimates(least_effects) if least_effects else None
 # ## New AI work: reinstatement
 
 # %% tags=["remove-cell"]
-ai_summary = frames.ai_share_summary(cm, page.categories, td)
+ai_summary = frames.ai_share_summary(cm, [c for c in page.categories if c not in page.left_out], td)
 top = ai_summary.loc[focus, "change_pp"].idxmax()
 page.glue("ai_top", top)
 page.glue("ai_top_before", float(ai_summary.loc[top, "share_before_pct"]))
