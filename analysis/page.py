@@ -146,6 +146,8 @@ class Page:
         self._glued: dict = {}
         self.md("data_note", self._data_note())
         self.glue("data_label", self.data_caption)
+        for key, text in words.release_words(full["treatment_date"], full["treatment_label"]).items():
+            self.glue(key, text)  # captions and sentences name the treatment by these, never by a fixed date
 
     def _check_against_data(self) -> None:
         """Validate the extract and check the parameters against it, as ``python -m analysis run`` does
@@ -251,9 +253,16 @@ class Page:
 
     @property
     def controls(self) -> list[str]:
-        """Control categories: the parameter, or every category not in focus."""
+        """Control categories: the parameter, or every category not in focus, less those of :attr:`left_out`."""
         given = list(self.params["control_categories"])
-        return given or [c for c in self.categories if c not in self.params["focus_categories"]]
+        chosen = given or [c for c in self.categories if c not in self.params["focus_categories"]]
+        return [c for c in chosen if c not in self.left_out]
+
+    @cached_property
+    def left_out(self) -> list[str]:
+        """Categories without job posts before or after the release, left out of every comparison
+        (:func:`analysis.estimation.did.comparable_categories`)."""
+        return est.comparable_categories(self.panels["category_month"], self.treatment_date)[1]
 
     @property
     def treatment_date(self) -> str:

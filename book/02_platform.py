@@ -23,7 +23,7 @@
 # This chapter looks at the whole platform before turning to single categories in {doc}`03_categories`.
 # It shows the monthly series of job posts, contracts and earnings per contract, separates their seasonal pattern from their trend, and compares what was observed after the release with a projection of the pre-release trend and season.
 # The gap between the two is the platform-wide change that the pre-release path does not explain.
-# It is not a causal effect of generative AI on its own: anything else that changed on the platform after November 2022 is in it too.
+# It is not a causal effect of generative AI on its own: anything else that changed on the platform after {glue:text}`treatment_day` is in it too.
 # The category comparisons of the next chapter address that.
 
 # %% tags=["parameters", "remove-cell"]
@@ -69,7 +69,7 @@ page.glue("contracts_word", words.direction(changes["contracts"]))
 page.glue("earnings_per_contract_change", abs(changes["earnings_per_contract"]))
 page.glue("earnings_per_contract_word", words.direction(changes["earnings_per_contract"]))
 
-# %% mystnb={"figure": {"caption": "Platform-wide job posts, contracts and earnings per contract by month, with the 12-month centred average; dashed line: ChatGPT's release. Data: {glue:text}`data_label`.", "name": "fig-platform-trends"}, "image": {"alt": "Three stacked line charts sharing a monthly time axis from the start to the end of the extract: job posts, contracts and earnings per contract, each as a thin monthly line with dots and a thick 12-month centred average, and a dashed vertical line at the release."}} tags=["remove-input"]
+# %% mystnb={"figure": {"caption": "Platform-wide job posts, contracts and earnings per contract by month, with the 12-month centred average; dashed line: {glue:text}`treatment_label`. Data: {glue:text}`data_label`.", "name": "fig-platform-trends"}, "image": {"alt": "Three stacked line charts sharing a monthly time axis from the start to the end of the extract: job posts, contracts and earnings per contract, each as a thin monthly line with dots and a thick 12-month centred average, and a dashed vertical line at the release."}} tags=["remove-input"]
 page.figure("fig-platform-trends", figures.platform_trends(trends, td), trends)
 
 # %% [markdown]
@@ -93,7 +93,7 @@ page.glue("season_trough_pct", abs(float(posts_season.min())))
 # Freelance demand is seasonal: clients post more work at the start of the year and less around the end-of-year holidays.
 # {numref}`fig-platform-seasonality` shows the classical seasonal factors, the average ratio of each month to its 12-month centred average.
 # Job posts are highest in {glue:text}`season_peak_month`, {glue:text}`season_peak_pct:.1f`% above trend, and lowest in {glue:text}`season_trough_month`, {glue:text}`season_trough_pct:.1f`% below it.
-# Because the release fell just before the seasonal low of December and the high of January, a comparison of the months just before and just after it would mistake the season for an effect; both the year-on-year comparison above and the projection below avoid that.
+# Because the platform's outcomes are seasonal, a comparison of the months just before and just after the release would mistake the season for an effect; both the year-on-year comparison above and the projection below avoid that.
 
 # %% mystnb={"figure": {"caption": "Seasonal pattern of platform-wide job posts and contracts: average deviation from the 12-month centred average by calendar month. Data: {glue:text}`data_label`.", "name": "fig-platform-seasonality"}, "image": {"alt": "Line chart with the twelve calendar months on the horizontal axis and the percent deviation from trend on the vertical axis, one line for job posts and one for contracts."}} tags=["remove-input"]
 page.figure("fig-platform-seasonality", figures.seasonal_profile(season), season)
@@ -125,7 +125,7 @@ cf = frames.counterfactual_long({"job_posts": posts_series, "contracts": contrac
 # To separate a change at the release from the path the platform was already on, each series is projected forward from the pre-release months.
 # The projection fits, to the logarithm of the series, a linear trend and one effect per calendar month on the {glue:text}`cf_n_fit:d` pre-release months (the first month of the extract is left out because contracts whose posts predate the extract are missing from it), and extends them over the post-release months.
 # The band around the projection comes from simulated forecast paths that draw both the parameters and the monthly noise, so it is a prediction interval for the series, not only for its mean.
-# With fewer than two full years before the release, a richer time-series model with a stochastic trend or season {cite:p}`harvey1989forecasting` could not be estimated reliably; the deterministic trend and month effects are the smallest model that removes the season.
+# The deterministic trend and month effects are the smallest model that removes the season; a richer time-series model with a stochastic trend or season {cite:p}`harvey1989forecasting` needs many years of pre-release data to be estimated reliably.
 
 # %% mystnb={"figure": {"caption": "Observed platform series and their projection from the pre-release trend and season, with the 95% band of the projection (left) and the gap after the release in percent (right). Data: {glue:text}`data_label`.", "name": "fig-platform-counterfactual"}, "image": {"alt": "Three rows, for job posts, contracts and earnings per contract. Left: the observed monthly series and the projected series with a shaded band. Right: bars of the percentage gap between observed and projected values after the release."}} tags=["remove-input"]
 page.figure("fig-platform-counterfactual", figures.counterfactual(cf, td), cf)
@@ -211,7 +211,7 @@ tables.display_frame(mix.parts(), {"USD per contract": "{:,.2f}", "% of pre-rele
 # - Against a projection of the pre-release trend and season, job posts after the release were {glue:text}`cf_job_posts` and earnings per contract were {glue:text}`cf_earnings_per_contract` ({numref}`fig-platform-counterfactual`; estimates `platform.job_posts` and `platform.earnings_per_contract`).
 # - In dollars of {glue:text}`cpi_base`, real earnings per contract were {glue:text}`cf_earnings_per_contract_real` (estimate `platform.earnings_per_contract_real`).
 # - From the year before the release to the year after, changes in pay within categories {glue:text}`ss_within_word` USD {glue:text}`ss_within_usd:,.2f` per contract and the shift of contracts between categories {glue:text}`ss_mix_word` USD {glue:text}`ss_mix_usd:,.2f` (shift-share table above).
-# - These platform-wide gaps are descriptive: they include every change after November 2022, not only generative AI; the category comparisons in {doc}`03_categories` hold platform-wide changes fixed.
+# - These platform-wide gaps are descriptive: they include every change after {glue:text}`treatment_day`, not only generative AI; the category comparisons in {doc}`03_categories` hold platform-wide changes fixed.
 #
 # ## References
 #

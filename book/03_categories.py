@@ -19,7 +19,7 @@
 #
 # ## Overview
 #
-# Platform-wide series mix the release of ChatGPT with everything else that changed after November 2022 ({doc}`02_platform`).
+# Platform-wide series mix {glue:text}`treatment_label` with everything else that changed after {glue:text}`treatment_day` ({doc}`02_platform`).
 # This chapter compares categories with each other instead: each focus category is set against control categories that generative AI affected less, before and after the release, in a difference-in-differences design.
 # Common shocks to the platform, such as the economy, the season or changes to fees, fall out of the comparison.
 #
@@ -28,15 +28,18 @@
 # Where it can do the work itself, as in Writing and Translation, small routine contracts should fall while larger ones, which still need a person, hold up or grow (*displacement at the low end*); platform studies of the first months after the release found falls in this kind of work {cite:p}`hui2024short,demirci2025who`.
 # The chapter first shows the effects for all categories in one figure, then follows each hypothesis, and ends with checks of the design: event studies with a test of pre-release trends, and placebo releases one year earlier.
 # In this run the focus categories are {glue:text}`focus_list` and the controls are {glue:text}`n_controls:d` other categories.
+# {glue:text}`left_out_sentence`
 
 # %% tags=["parameters", "remove-cell"]
 data_dir = ""
 start = "2021-01-01"
 end = "2024-06-30"
 treatment_date = "2022-11-30"
+treatment_label = "ChatGPT's release"
 value_threshold_usd = 1000.0
 focus_categories = ["Data Science & Analytics", "Writing", "Translation"]
 control_categories = []
+least_exposed_controls = ["Engineering & Architecture", "IT & Networking"]
 seed = 20240501
 max_freelancers = 25000
 output_dir = ""
@@ -59,6 +62,11 @@ focus = page.focus
 controls = page.controls
 page.glue("focus_list", words.name_list(focus))
 page.glue("n_controls", len(controls))
+left = page.left_out
+page.glue("left_out_sentence", "" if not left else
+          f"Left out of every comparison: {words.name_list(left)}, without job posts before or after "
+          f"{page.params['treatment_label']} (a category created later, or one that ended earlier, "
+          "cannot be compared before and after).")
 page.glue("threshold", float(page.params["value_threshold_usd"]))
 page.glue("tier_rule", words.tier_rule_text(tier_rule(page.contracts.columns), page.params["value_threshold_usd"],
                                             TIER_QUANTILE, TIER_HORIZON_DAYS))
@@ -75,12 +83,12 @@ page.glue("tier_rule", words.tier_rule_text(tier_rule(page.contracts.columns), p
 # ## How the effects are estimated
 #
 # Each effect is the coefficient of a two-way fixed-effects regression of the logarithm of a monthly outcome on an indicator for "focus category, after the release", with category and month fixed effects; it is reported as a percent change, $100\,(e^{b}-1)$.
-# A month counts as after the release when it starts on or after the treatment date, so December 2022 is the first.
+# {glue:text}`month_rule`
 # The contrast between low- and high-value contracts is a triple difference: low relative to high value, focus relative to control categories, after relative to before.
 #
-# With about a dozen categories and one treated category per comparison, cluster-robust standard errors are unreliable and the wild cluster bootstrap does not help {cite:p}`cameron2008bootstrap,mackinnon2018wild`.
+# With {glue:text}`n_units:d` categories and one treated category per comparison, cluster-robust standard errors are unreliable and the wild cluster bootstrap does not help {cite:p}`cameron2008bootstrap,mackinnon2018wild`.
 # The p-values are therefore from randomization inference: the treatment is placed on each category of the comparison in turn and the model refitted, and the p-value is the share of placements with an effect at least as large as the actual one {cite:p}`young2019channeling`.
-# With {glue:text}`n_units:d` categories in a comparison the smallest attainable p-value is {glue:text}`p_min:.3f`, so these p-values can never fall below conventional thresholds such as 0.05, however large the effect.
+# {glue:text}`p_floor`
 # The 95% intervals follow {cite:t}`conley2011inference`: the estimation error of the treated category is taken to be distributed like the placebo effects of the control categories.
 # The text reads an estimate as support for a hypothesis when its whole interval lies on the predicted side of zero.
 # {doc}`05_methods` sets out the estimators and their assumptions in full.
@@ -89,7 +97,7 @@ page.glue("tier_rule", words.tier_rule_text(tier_rule(page.contracts.columns), p
 effects = page.estimate(est.category_effects, page.panels, focus, controls)
 by_id = estimates_by_id(effects)
 page.glue("n_units", len(controls) + 1)
-page.glue("p_min", 1 / (len(controls) + 1))
+page.glue("p_floor", words.p_floor_sentence(len(controls) + 1))
 
 # %% [markdown]
 # ## All categories at once
@@ -118,10 +126,47 @@ page.figure("fig-categories-effects", figures.forest(forest_data, highlight=focu
 tables.display_estimates(effects)
 
 # %% [markdown]
+# ## Relative to which controls
+
+# %% tags=["remove-cell"]
+loo = est.leave_one_out(page.panels, focus, controls, effects, treatment_date=td, seed=page.seed)
+least = [c for c in page.params["least_exposed_controls"] if c in controls]
+least_effects = page.estimate(est.least_exposed_effects, page.panels, focus, least)
+page.glue("n_loo", len(loo))
+page.glue("n_loo_drives", words.count_where(loo["drives"]) if len(loo) else 0)
+page.glue("loo_max_shift", float(loo["shift_pct"].abs().max()) if len(loo) else float("nan"))
+page.glue("least_list", words.name_list(least) if least else "none of the named categories")
+page.glue("least_sentence", "" if least_effects else
+          "No least-exposed control category of the parameter least_exposed_controls is among this run's "
+          "controls, so there is no such row.")
+loo_table = frames.leave_one_out_table(loo)
+
+# %% [markdown]
+# Every estimate of this chapter is relative to the control categories: it is the focus category's change minus the controls' change.
+# If generative AI also touched the controls, as it may have touched Web, Mobile & Software Dev, Design & Creative or Sales & Marketing, a change common to all categories is differenced away: with every control up by 5% and a focus category up by 20%, the estimate is about 14% ($1.20/1.05 - 1$), the difference, not the focus category's own change.
+# A positive estimate therefore says the focus category gained more than the controls, not that it gained; a negative one that it gained less or lost more.
+#
+# Two checks show how much the choice of controls matters.
+# First, each focus estimate is re-estimated leaving out each control category in turn ({glue:text}`n_loo:d` refits, point estimates only); a single control *drives* an estimate when leaving it out moves the estimate outside the full estimate's 95% interval or flips its sign.
+# That happens in {glue:text}`n_loo_drives:d` of the refits, and the largest change of an estimate is {glue:text}`loo_max_shift:.1f` percentage points.
+# The table shows, for each focus estimate, the range of the estimates without one control.
+
+# %% tags=["remove-input"]
+tables.display_frame(loo_table, {c: "{:.1f}" for c in loo_table.columns if c.endswith("(%)")}, index=False)
+
+# %% [markdown]
+# Second, the focus categories are compared with the control categories least exposed to generative AI alone: {glue:text}`least_list` (parameter `least_exposed_controls`, a judgement from the exposure studies of {doc}`01_history`, not a measured ranking).
+# With so few controls the intervals are wide, so the row is a check of direction and size, not of significance.
+# {glue:text}`least_sentence`
+
+# %% tags=["remove-input"]
+tables.display_estimates(least_effects) if least_effects else None
+
+# %% [markdown]
 # ## New AI work: reinstatement
 
 # %% tags=["remove-cell"]
-ai_summary = frames.ai_share_summary(cm, page.categories, td)
+ai_summary = frames.ai_share_summary(cm, [c for c in page.categories if c not in page.left_out], td)
 top = ai_summary.loc[focus, "change_pp"].idxmax()
 page.glue("ai_top", top)
 page.glue("ai_top_before", float(ai_summary.loc[top, "share_before_pct"]))
@@ -146,7 +191,7 @@ ai_data = frames.ai_share_long(cm, focus, controls)
 # {numref}`fig-categories-ai-share` shows the share of job posts flagged as AI-related.
 # Among the focus categories, the share rose most in {glue:text}`ai_top`, from {glue:text}`ai_top_before:.1f`% of posts in the twelve months before the release to {glue:text}`ai_top_after:.1f`% in the twelve months after; in the control categories it changed by {glue:text}`ai_controls_change:.1f` percentage points on average.
 
-# %% mystnb={"figure": {"caption": "Share of job posts that are AI-related, by month, for each focus category and for the control categories pooled; dashed line: ChatGPT's release. Data: {glue:text}`data_label`.", "name": "fig-categories-ai-share"}, "image": {"alt": "Line chart of the monthly percentage of AI-related job posts, one coloured line per focus category and a grey line for the pooled control categories, with a dashed vertical line at the release."}} tags=["remove-input"]
+# %% mystnb={"figure": {"caption": "Share of job posts that are AI-related, by month, for each focus category and for the control categories pooled; dashed line: {glue:text}`treatment_label`. Data: {glue:text}`data_label`.", "name": "fig-categories-ai-share"}, "image": {"alt": "Line chart of the monthly percentage of AI-related job posts, one coloured line per focus category and a grey line for the pooled control categories, with a dashed vertical line at the release."}} tags=["remove-input"]
 page.figure("fig-categories-ai-share", figures.ai_share(ai_data, td, highlight=focus), ai_data)
 
 # %% [markdown]
@@ -183,7 +228,7 @@ tier_data = frames.tier_index_long(page.panels["category_tier_month"], focus, co
 # {numref}`fig-categories-tiers` splits each focus category's contracts into the two tiers and indexes both to their pre-release level.
 # The triple difference, low- relative to high-value contracts in a focus category relative to the same contrast in the controls, is negative in {glue:text}`n_gap_neg:d` of the {glue:text}`n_focus:d` focus categories, and its interval excludes zero in {glue:text}`n_gap_neg_excl:d` of them.
 
-# %% mystnb={"figure": {"caption": "Low- and high-value contracts (tiers as in Data used), by month, indexed to their pre-release mean (= 100), for each focus category and the control categories pooled; dashed line: ChatGPT's release. Data: {glue:text}`data_label`.", "name": "fig-categories-tiers"}, "image": {"alt": "Stacked line charts, one panel per focus category and one for the pooled control categories, each with two lines, low-value and high-value contracts, indexed to 100 before the release, and a dashed vertical line at the release."}} tags=["remove-input"]
+# %% mystnb={"figure": {"caption": "Low- and high-value contracts (tiers as in Data used), by month, indexed to their pre-release mean (= 100), for each focus category and the control categories pooled; dashed line: {glue:text}`treatment_label`. Data: {glue:text}`data_label`.", "name": "fig-categories-tiers"}, "image": {"alt": "Stacked line charts, one panel per focus category and one for the pooled control categories, each with two lines, low-value and high-value contracts, indexed to 100 before the release, and a dashed vertical line at the release."}} tags=["remove-input"]
 page.figure("fig-categories-tiers", figures.tier_series(tier_data, td), tier_data)
 
 # %% [markdown]
@@ -229,7 +274,7 @@ page.figure("fig-tier-distribution", figures.tier_distribution(curve, page.param
 # ## Event studies and pre-release trends
 
 # %% tags=["remove-cell"]
-studies = {cat: page.estimate(est.event_study, cm, "job_posts", cat, controls, window=(-12, 18), ref=-1)
+studies = {cat: page.estimate(est.event_study, cm, "job_posts", cat, controls, window=(-12, 18))
            for cat in focus}
 pretrends = [est.pretrend_estimate(es, f"category.{slugify(cat)}.job_posts.pretrend", "job_posts",
                                    f"{cat} vs {len(controls)} control categories, pre-release event-study months")

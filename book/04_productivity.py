@@ -108,7 +108,7 @@ rates = frames.measure_long(per_contract, {"hourly_rate": "Hourly rate (USD)"})
 # Average rates mix two things: what a given freelancer charges, and who is working.
 # The within-freelancer estimates at the end of the chapter separate them.
 
-# %% mystnb={"figure": {"caption": "Average hourly rate (hourly earnings over hours, over trailing three-month windows) for each focus category and the control categories pooled; dashed line: ChatGPT's release. Data: {glue:text}`data_label`.", "name": "fig-productivity-hourly-rates"}, "image": {"alt": "Line chart of the average hourly rate in US dollars over time, one coloured line per focus category and a grey line for the pooled control categories, with a dashed vertical line at the release."}} tags=["remove-input"]
+# %% mystnb={"figure": {"caption": "Average hourly rate (hourly earnings over hours, over trailing three-month windows) for each focus category and the control categories pooled; dashed line: {glue:text}`treatment_label`. Data: {glue:text}`data_label`.", "name": "fig-productivity-hourly-rates"}, "image": {"alt": "Line chart of the average hourly rate in US dollars over time, one coloured line per focus category and a grey line for the pooled control categories, with a dashed vertical line at the release."}} tags=["remove-input"]
 page.figure("fig-productivity-hourly-rates", figures.hourly_rates(rates, td, highlight=focus), rates)
 
 # %% [markdown]
@@ -128,7 +128,7 @@ page.glue("n_epc_up", words.count_where(epc_change[focus] > epc_change[frames.CO
 # Earnings per contract grew faster than in the control categories in {glue:text}`n_epc_up:d` of the {glue:text}`n_focus:d` focus categories over the year after the release; {doc}`03_categories` estimates these changes with inference.
 # Both measures are heavy-tailed, so single months move a lot; the regressions below use the logarithm of each freelancer's monthly average.
 
-# %% mystnb={"figure": {"caption": "Hours per hourly contract (top) and earnings per contract (bottom), over trailing three-month windows, for each focus category and the control categories pooled; dashed line: ChatGPT's release. Data: {glue:text}`data_label`.", "name": "fig-productivity-contract-size"}, "image": {"alt": "Two stacked line charts over time: hours per hourly contract and earnings per contract in US dollars, each with one coloured line per focus category and a grey line for the pooled control categories."}} tags=["remove-input"]
+# %% mystnb={"figure": {"caption": "Hours per hourly contract (top) and earnings per contract (bottom), over trailing three-month windows, for each focus category and the control categories pooled; dashed line: {glue:text}`treatment_label`. Data: {glue:text}`data_label`.", "name": "fig-productivity-contract-size"}, "image": {"alt": "Two stacked line charts over time: hours per hourly contract and earnings per contract in US dollars, each with one coloured line per focus category and a grey line for the pooled control categories."}} tags=["remove-input"]
 page.figure("fig-productivity-contract-size",
             figures.hourly_rates(size, td, facet="measure", highlight=focus, ylabel=""), size)
 
@@ -145,7 +145,7 @@ feedback = frames.measure_long(per_contract, {"mean_feedback": "Mean feedback (1
 # {numref}`fig-productivity-feedback` shows the mean rating; the within-freelancer estimate below tests for a change.
 # Ratings are a coarse measure of quality: they are given for only part of the contracts and cluster near the top of the scale.
 
-# %% mystnb={"figure": {"caption": "Mean client feedback (1 to 5), over trailing three-month windows, for each focus category and the control categories pooled; dashed line: ChatGPT's release. Data: {glue:text}`data_label`.", "name": "fig-productivity-feedback"}, "image": {"alt": "Line chart of the mean feedback rating over time, one coloured line per focus category and a grey line for the pooled control categories, with a dashed vertical line at the release."}} tags=["remove-input"]
+# %% mystnb={"figure": {"caption": "Mean client feedback (1 to 5), over trailing three-month windows, for each focus category and the control categories pooled; dashed line: {glue:text}`treatment_label`. Data: {glue:text}`data_label`.", "name": "fig-productivity-feedback"}, "image": {"alt": "Line chart of the mean feedback rating over time, one coloured line per focus category and a grey line for the pooled control categories, with a dashed vertical line at the release."}} tags=["remove-input"]
 page.figure("fig-productivity-feedback",
             figures.hourly_rates(feedback, td, highlight=focus, ylabel="mean feedback (1-5)"), feedback)
 

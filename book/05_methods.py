@@ -20,8 +20,8 @@
 # ## Overview
 #
 # This chapter sets out the estimators behind every number in the book, how their uncertainty is measured, and how they are checked.
-# The estimators are difference-in-differences designs in the tradition of the textbook treatment by {cite:t}`wooldridge2020introductory`: categories of work exposed to generative AI are compared with categories that are not, before and after ChatGPT's release.
-# The platform has only about a dozen top-level categories, and most comparisons have a single treated category, so the usual cluster-robust standard errors cannot be trusted; the chapter explains what is used instead and why.
+# The estimators are difference-in-differences designs in the tradition of the textbook treatment by {cite:t}`wooldridge2020introductory`: categories of work exposed to generative AI are compared with categories that are not, before and after {glue:text}`treatment_label`.
+# The extract has only {glue:text}`n_categories:d` top-level categories, and most comparisons have a single treated category, so the usual cluster-robust standard errors cannot be trusted; the chapter explains what is used instead and why.
 # Four checks follow, each computed when this page runs: a Monte Carlo with known effects, the replication of two textbook examples, the comparison of this run's estimates with the true effects when the data are the synthetic extract, and a placebo release date.
 # The estimators are implemented in the package `analysis/estimation/`, which cites each step; this chapter states what they do, not how the code does it.
 
@@ -56,7 +56,6 @@ page.glue("n_categories", len(page.categories))
 page.glue("n_controls", len(controls))
 page.glue("n_units", len(controls) + 1)
 page.glue("p_min", 1 / (len(controls) + 1))
-page.glue("first_post_month", periods.first_post_month(td).strftime("%B %Y"))
 page.glue("n_focus", len(focus))
 
 # %% [markdown]
@@ -70,7 +69,7 @@ page.glue("n_focus", len(focus))
 # ## Difference in differences with category and month fixed effects
 #
 # For category $c$ and month $m$, let $y_{cm}$ be a monthly outcome (job posts, earnings per contract, contracts of a value tier) and $D_{cm} = 1$ when $c$ is the treated category and $m$ is a post month.
-# A month is post when it starts on or after the treatment date, so the first post month is {glue:text}`first_post_month`.
+# {glue:text}`month_rule`
 # The estimate comes from the two-way fixed-effects regression
 #
 # $$
@@ -303,6 +302,7 @@ mc_claims, mc_est = load_world_results("claims"), load_world_results("estimates"
 targets = tables.world_targets(mc_claims, mc_est)
 page.glue("n_worlds", len(WORLDS))
 page.glue("world_draws", int(mc_claims["n"].min()))
+page.glue("n_mc_worlds", mc_claims["world"].nunique())
 page.glue("n_targets", len(targets))
 page.glue("n_targets_met", int(targets["met"].sum()))
 pre_months = periods.post_mask(cm["month"].drop_duplicates(), td)
@@ -310,8 +310,8 @@ page.glue("n_pre_months", int((~pre_months).sum()))
 page.glue("n_post_months", int(pre_months.sum()))
 
 # %% [markdown]
-# The generator of the synthetic extract has a library of {glue:text}`n_worlds:d` worlds (`analysis/data/worlds.py`), each with its truth written beside the data: the default world; no effect; no effect with a persistent platform shock and category sizes spanning thirty to one; a linear pre-trend in the new-AI-work category; a pre-trend in one low-value tier only; one huge contract; effects that spill over to the controls; and sparse categories.
-# The script `benchmarks/worlds.py` draws {glue:text}`world_draws:d` extracts of each world, runs the chapters' estimators and both claim checks on every draw, and writes the tables below; they are read here from its committed results, since that many draws do not belong in a book build.
+# The generator of the synthetic extract has a library of {glue:text}`n_worlds:d` worlds (`analysis/data/worlds.py`), each with its truth written beside the data: the default world; no effect; no effect with a persistent platform shock and category sizes spanning thirty to one; a linear pre-trend in the new-AI-work category; a pre-trend in one low-value tier only; one huge contract; effects that spill over to the controls; sparse categories; a category created after the release; and a treatment date in the middle of a month.
+# The script `benchmarks/worlds.py` draws {glue:text}`world_draws:d` extracts of each of the {glue:text}`n_mc_worlds:d` worlds in its committed tables, runs the chapters' estimators and both claim checks on every draw, and writes the tables below; they are read here from its committed results, since that many draws do not belong in a book build.
 # A verdict is *false* when it says supported or contradicted and the truth says otherwise.
 # Of the {glue:text}`n_targets:d` targets set for the check before it was built, {glue:text}`n_targets_met:d` are met.
 

@@ -103,6 +103,9 @@ page.glue("min_categories", params.MIN_CATEGORIES)
 # A chapter checks its parameters against the extract when it starts, with the messages of `run`, so a category missing from the extract stops it in its first cells; a relative `DIR` is read from the current folder.
 #
 # The extract must be able to answer the questions: at least {glue:text}`min_categories:d` categories, at least {glue:text}`min_pre:d` months before the treatment date and {glue:text}`min_post:d` after it, and the focus and control categories present.
+# Each focus category needs job posts both before and from the treatment date and contracts in the window, and `value_threshold_usd` must leave both contract tiers with contracts; the check refuses the run otherwise, naming the category or the threshold (exit code 2).
+# A control category without job posts before or after the treatment date (one created after the release, say) is left out of every comparison: the run's log and the categories chapter name it.
+# A treatment date in the middle of a month (GPT-4's release, 14 March 2023) leaves that month partly treated: when more than a week of it is on or after the date, the month is left out of every estimate and the month before it is the event studies' reference; name the treatment with `treatment_label` (e.g. `--set "treatment_label=GPT-4's release"`), which every caption and sentence uses.
 #
 # ## Parameters
 

@@ -27,7 +27,8 @@ def _panels(name, seed=5, n_posts=200_000):
 
 def test_library_and_default_world():
     assert W.world_names() == ["default", "no-effect", "ar1-sizes", "pretrend", "low-tier-pretrend",
-                               "huge-contract", "spillover", "sparse", "late-effects", "value-shift"]
+                               "huge-contract", "spillover", "sparse", "late-effects", "value-shift",
+                               "new-category", "mid-month"]
     assert W.make_world("default") == sim.World()
     assert W.make_world("no-effect", 3, 1000) == sim.World(seed=3, n_posts=1000, effects=False)
     # The new optional fields stay out of the bundled world's description.

@@ -1085,7 +1085,9 @@ def run(args) -> int:
     s = inputs.summary
     say(f"inputs: {s.n_posts:,} job posts, {s.n_contracts:,} contracts, {s.first_date} to {s.last_date}, "
         f"{len(s.categories)} categories; parameters valid")
-    for note in s.notes():
+    from analysis.core.params import data_notes
+
+    for note in s.notes() + data_notes(inputs.params, s):
         say(note)
 
     from analysis.data.extract import extract_checksum

@@ -37,7 +37,12 @@ Two layers of checks, each collecting *every* problem rather than the first:
     :data:`MIN_POST_MONTHS` after the treatment date, and a
     ``value_threshold_usd`` that leaves both contract tiers with contracts
     before and after the treatment date in every focus category and in the
-    control group (saying which thresholds would).
+    control group (saying which thresholds would); focus categories with job
+    posts both before and from the treatment date and with contracts in the
+    window; at least one control category with posts on both sides
+    (:func:`uncomparable`; other such controls are named by
+    :func:`data_notes` and left out of the comparisons); and at least one
+    freelancer with contracts in two months (a data problem otherwise).
 
 Each :class:`ParamProblem` says what would be valid. A problem is of kind
 ``"data"`` when no choice of parameters can fix it (an extract with fewer
@@ -63,6 +68,18 @@ import yaml
 
 #: Date of ChatGPT's public release, the default treatment date.
 RELEASE_DATE = "2022-11-30"
+
+
+#: Default least-exposed control categories (parameter ``least_exposed_controls``).
+#: A judgement from the literature cited in the history chapter, not a
+#: measured ranking: the exposure and platform studies single out writing,
+#: translation, coding and software, image creation and design, marketing
+#: copy, customer support (Brynjolfsson, Li and Raymond), clerical text work
+#: and text-heavy professions such as law, accounting and tax preparation
+#: (Eloundou et al.; Hui, Reshef and Zhou; Demirci, Hannane and Zhu). Of the
+#: bundled categories, the two whose core work is none of these (physical
+#: systems and drawings; networks and hardware) remain.
+LEAST_EXPOSED_CONTROLS = ("Engineering & Architecture", "IT & Networking")
 
 
 @dataclass(frozen=True)
@@ -115,6 +132,9 @@ PARAMS: tuple[Param, ...] = (
           "2023: the year the study measured), against every pre-release month; `all`: every post month up "
           "to `end`. The chapters always use every post month, and the summary shows the verdicts of the "
           "other window beside its answers."),
+    Param("treatment_label", "ChatGPT's release", "text",
+          "Name of the treatment in the book's sentences, captions and labels (e.g. \"GPT-4's release\" "
+          "with treatment_date 2023-03-14). At most 80 characters, one line."),
     Param("value_threshold_usd", 1000.0, "number",
           "Budget at posting (USD, the posts' `budget_usd`) separating low-value (below) from high-value "
           "(at or above) contracts. An extract without `budget_usd` is tiered per category at the "
@@ -124,6 +144,12 @@ PARAMS: tuple[Param, ...] = (
           "& Analytics), the others its tiered roles (Writing, Translation)."),
     Param("control_categories", [], "list of text",
           "Categories the focus categories are compared with. Empty: every category not in focus."),
+    Param("least_exposed_controls", list(LEAST_EXPOSED_CONTROLS), "list of text",
+          "Control categories least exposed to generative AI, for a robustness row of the categories "
+          "chapter that compares each focus category with these alone. Default: the bundled categories "
+          "whose work the exposure studies cited in the history chapter do not single out (see "
+          "`analysis.core.params.LEAST_EXPOSED_CONTROLS`); names absent from the extract are left out "
+          "when the default is used, and refused when given."),
     Param("seed", 20240501, "integer",
           "Seed of every random draw (randomization inference samples, bootstraps, forecast paths)."),
     Param("max_freelancers", 25000, "integer",
@@ -160,6 +186,8 @@ DATE_KEYS = ("start", "end", "treatment_date")
 #: Values of ``claim_window`` (the rule behind each: :func:`analysis.core.periods.claim_window_end`).
 CLAIM_WINDOWS = ("first_year", "all")
 LIST_KEYS = ("focus_categories", "control_categories")
+#: Parameters that are lists of category names (checked alike by :func:`check_schema`).
+CATEGORY_LIST_KEYS = LIST_KEYS + ("least_exposed_controls",)
 
 
 #: Limits of any YAML the run reads (parameters file, sweep file, ``--set``
@@ -467,7 +495,7 @@ def check_schema(params: dict) -> tuple[dict, list[ParamProblem]]:
                                      f"or an integer of at least 100, e.g. {DEFAULT_PARAMS['max_freelancers']}"))
 
     lists_ok = True
-    for key in LIST_KEYS:
+    for key in CATEGORY_LIST_KEYS:
         v = full[key]
         if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
             lists_ok = False
@@ -484,6 +512,10 @@ def check_schema(params: dict) -> tuple[dict, list[ParamProblem]]:
         if both:
             problems.append(ParamProblem("control_categories", f"{both} are also focus categories: a category "
                                          "is either in focus or a control, not both"))
+        both = sorted(set(full["focus_categories"]) & set(full["least_exposed_controls"]))
+        if both:
+            problems.append(ParamProblem("least_exposed_controls", f"{both} are also focus categories: the "
+                                         "least-exposed controls must be controls"))
 
     if not isinstance(full["data_dir"], str):
         problems.append(ParamProblem("data_dir", f"{_show(full['data_dir'])} is not a folder path (text)"))
@@ -505,6 +537,13 @@ def check_schema(params: dict) -> tuple[dict, list[ParamProblem]]:
                                          "CPI-U table"))
     else:
         full["cpi_file"] = ""
+    tl = full["treatment_label"]
+    if not isinstance(tl, str) or not tl.strip() or len(tl) > MAX_LABEL_CHARS or any(ch in tl for ch in "\r\n\t"):
+        problems.append(ParamProblem("treatment_label", f"{_show(tl)} is not a one-line text of 1 to "
+                                     f"{MAX_LABEL_CHARS} characters, e.g. \"GPT-4's release\""))
+        full["treatment_label"] = DEFAULT_PARAMS["treatment_label"]
+    else:
+        full["treatment_label"] = tl.strip()
     label = full["data_label"]
     if not isinstance(label, str) or len(label) > MAX_LABEL_CHARS or any(ch in label for ch in "\r\n\t"):
         problems.append(ParamProblem("data_label", f"{_show(label)} is not a one-line text of at most "
@@ -592,8 +631,36 @@ def check_against_data(params: dict, summary, skip: set[str] | frozenset = froze
             problems.append(ParamProblem("control_categories", "the control group is empty: every category of "
                                          "the extract is in focus_categories; leave at least one category out "
                                          f"of focus (categories: {_names(cats)})"))
+        given = params.get("least_exposed_controls", [])
+        absent = [c for c in given if c not in cats]
+        if absent and list(given) != list(DEFAULT_PARAMS["least_exposed_controls"]):
+            problems.append(ParamProblem("least_exposed_controls", f"{_names(absent)} not in the extract; valid "
+                                         f"categories: {_names(cats)}"))
+    if getattr(summary, "repeat_freelancers", -1) == 0:
+        problems.append(ParamProblem("-", "no freelancer has contracts in two different months: the "
+                                     "within-freelancer regressions compare a freelancer's months with each "
+                                     "other and need freelancers seen in at least two", kind="data"))
     if not dates_ok:
         return problems
+    if lists_ok:
+        for c, (pre, post) in uncomparable(params, summary).items():
+            if c in params["focus_categories"]:
+                problems.append(ParamProblem("focus_categories", f"{c!r} has no job posts {_gap_words(params, pre, post)} "
+                                             "within the window: it cannot be compared before and after; "
+                                             "choose another focus category or another window"))
+        earn = getattr(summary, "earnings_months", None) or {}
+        lo, hi = params["start"][:7], params["end"][:7]
+        for c in [c for c in params["focus_categories"] if c in cats]:
+            if earn and not any(lo <= r[0] <= hi for r in earn.get(c, [])):
+                problems.append(ParamProblem("focus_categories", f"{c!r} has no contracts within {params['start']} "
+                                             f"to {params['end']}: its earnings and contract tiers cannot be "
+                                             "estimated; choose another focus category"))
+        bad = uncomparable(params, summary)
+        controls = params["control_categories"] or [c for c in cats if c not in params["focus_categories"]]
+        if controls and all(c in bad for c in controls):
+            problems.append(ParamProblem("control_categories", f"no control category has job posts both before "
+                                         f"and from {params['treatment_date']} within the window "
+                                         f"({_names(controls)}): the comparisons have no controls"))
     n_pre, n_post = window_months(params, first, last)
     if n_pre < MIN_PRE_MONTHS:
         problems.append(ParamProblem("treatment_date", f"only {n_pre} month(s) of data before "
@@ -608,6 +675,73 @@ def check_against_data(params: dict, summary, skip: set[str] | frozenset = froze
     if lists_ok and "value_threshold_usd" not in skip and n_pre and n_post:
         problems += _tier_problems(params, summary)
     return problems
+
+
+def _first_post(params: dict) -> str:
+    """First post month (``YYYY-MM``) by the post rule (:func:`analysis.core.periods.first_post_month`)."""
+    first_post = _month(params["treatment_date"])
+    if first_post < pd.Timestamp(params["treatment_date"]):
+        first_post = first_post + pd.offsets.MonthBegin(1)
+    return first_post.strftime("%Y-%m")
+
+
+def _gap_words(params: dict, pre: bool, post: bool) -> str:
+    td = params["treatment_date"]
+    return (f"before or from {td}" if not (pre or post) else f"before {td}" if not pre else f"from {td}")
+
+
+def uncomparable(params: dict, summary) -> dict[str, tuple[bool, bool]]:
+    """Categories without job posts before, or without job posts from, the treatment date (within the window).
+
+    Such a category (one created after the release, or one that ended
+    before it) cannot be compared before and after: its fixed effect
+    absorbs its whole treatment indicator, and pyfixest stops with "All
+    variables are collinear". The chapters leave it out of every
+    comparison (:func:`analysis.estimation.did.comparable_categories`
+    applies the same rule to the panels) and :func:`check_against_data`
+    refuses it as a focus category; :func:`data_notes` names it when it
+    would have been a control.
+
+    Parameters
+    ----------
+    params : dict
+        Schema-valid parameters.
+    summary : analysis.data.contract.Summary
+        Uses ``posts_months``; an empty mapping (an old summary) finds nothing.
+
+    Returns
+    -------
+    dict
+        ``{category: (has_pre_posts, has_post_posts)}`` for the categories lacking either.
+    """
+    months = getattr(summary, "posts_months", None) or {}
+    lo, hi, fp = params["start"][:7], params["end"][:7], _first_post(params)
+    out = {}
+    for c in summary.categories:
+        ms = [m for m in months.get(c, []) if lo <= m <= hi]
+        if not months:
+            continue
+        pre, post = any(m < fp for m in ms), any(m >= fp for m in ms)
+        if not (pre and post):
+            out[c] = (pre, post)
+    return out
+
+
+def data_notes(params: dict, summary) -> list[str]:
+    """Notes for the run's log on valid parameters: the control categories left out of the comparisons.
+
+    Returns
+    -------
+    list of str
+        One note per category of :func:`uncomparable` that is not in focus
+        (a control, given or implied).
+    """
+    notes = []
+    for c, (pre, post) in uncomparable(params, summary).items():
+        if c not in params["focus_categories"]:
+            notes.append(f"note: category {c!r} has no job posts {_gap_words(params, pre, post)} within the window: "
+                         "left out of the control categories")
+    return notes
 
 
 def _tier_problems(params: dict, summary) -> list[ParamProblem]:
@@ -632,10 +766,7 @@ def _tier_problems(params: dict, summary) -> list[ParamProblem]:
         return []
     thr = float(params["value_threshold_usd"])
     lo, hi = params["start"][:7], params["end"][:7]
-    first_post = _month(params["treatment_date"])
-    if first_post < pd.Timestamp(params["treatment_date"]):
-        first_post = first_post + pd.offsets.MonthBegin(1)
-    first_post = first_post.strftime("%Y-%m")
+    first_post = _first_post(params)
     focus = list(params["focus_categories"])
     controls = list(params["control_categories"]) or [c for c in summary.categories if c not in focus]
     groups = [(repr(c), [c]) for c in focus] + [(f"the control group ({len(controls)} categories)", controls)]

@@ -604,6 +604,14 @@ class Summary:
     the lowest and highest ``earnings_usd``): enough for
     :func:`analysis.core.params.check_against_data` to tell whether a
     ``value_threshold_usd`` leaves a tier without contracts.
+
+    ``repeat_freelancers`` counts freelancers with contracts starting in at
+    least two distinct months (the within-freelancer regressions need them;
+    -1 when unknown).
+
+    ``posts_months`` maps each category to the months (``YYYY-MM``) in which
+    it has job posts: enough to tell a category created after the release
+    (no pre-release posts) from one that can be compared.
     """
 
     folder: str
@@ -623,6 +631,8 @@ class Summary:
     #: extract has no ``budget_usd`` column. Value tiers are then cut on the
     #: budget, so the threshold check reads these rows instead.
     budget_months: dict[str, list] = field(default_factory=dict)
+    posts_months: dict[str, list] = field(default_factory=dict)
+    repeat_freelancers: int = -1
 
     def notes(self) -> list[str]:
         """Things a valid extract holds that no analysis window can use."""
@@ -664,9 +674,16 @@ def _summary(con, folder: Path, files: dict[str, Path]) -> Summary:
                 "min(p.budget_usd), max(p.budget_usd) FROM typed_contracts c "
                 "JOIN typed_job_posts p ON c.job_id = p.job_id GROUP BY 1, 2 ORDER BY 1, 2").fetchall():
             budgets.setdefault(cat, []).append([m, int(n), float(bmin), float(bmax)])
+    posts_months: dict[str, list] = {}
+    for cat, m in con.execute("SELECT DISTINCT category, strftime(date_trunc('month', posted_on), '%Y-%m') "
+                              "FROM typed_job_posts ORDER BY 1, 2").fetchall():
+        posts_months.setdefault(cat, []).append(m)
+    repeat = con.execute("SELECT count(*) FROM (SELECT freelancer_id FROM typed_contracts GROUP BY 1 "
+                         "HAVING count(DISTINCT date_trunc('month', started_on)) >= 2)").fetchone()[0]
     return Summary(str(folder), {t: str(p) for t, p in files.items()}, n_posts, n_con, str(lo), str(hi), cats,
                    contracts_first_date=str(lo2), contracts_last_date=str(hi2), contracts_outside=int(n_out),
-                   outside_examples=examples, earnings_months=months, budget_months=budgets)
+                   outside_examples=examples, earnings_months=months, budget_months=budgets,
+                   posts_months=posts_months, repeat_freelancers=int(repeat))
 
 
 def validate(folder: str | Path) -> tuple[Summary | None, list[Violation]]:

@@ -36,7 +36,19 @@ name                        what is planted
                             budget at full ramp (``value_shift``); tiers cut
                             on realised earnings would show "high up, low
                             down", tiers cut on the budget show nothing
+``new-category``            default effects; a thirteenth category, ``AI
+                            Services`` (no planted effect), whose job posts
+                            start in January 2023: no pre-release data
+``mid-month``               default effects planted from April 2023 on, the
+                            first whole month after a treatment date of
+                            14 March 2023 (GPT-4's release); March 2023 is
+                            partly treated
 ==========================  ====================================================
+
+The ``spillover`` world is also the "all categories treated a little" case
+of issue 12: every control gains 5% and Data Science & Analytics 20%, so the
+estimate against the controls recovers the difference (the truth), not the
+focus category's own change (:func:`absolute_effects`).
 
 Truth
 -----
@@ -203,6 +215,37 @@ def late_effect_start(release: str = sim.RELEASE_DATE) -> str:
 
 def _late_effects(seed: int, n_posts: int) -> sim.World:
     return sim.World(seed=seed, n_posts=n_posts, effect_start=late_effect_start())
+#: The category of the ``new-category`` world and the first day of its job posts.
+NEW_CATEGORY = "AI Services"
+NEW_CATEGORY_FROM = "2023-01-01"
+#: Treatment date of the ``mid-month`` world (GPT-4's release).
+MID_MONTH_DATE = "2023-03-14"
+
+
+def _new_category(seed: int, n_posts: int) -> sim.World:
+    extra = sim.CategorySpec(NEW_CATEGORY, 0.03, 6.4, sim.GROWTH, 0.5, 3.6)
+    return sim.World(seed=seed, n_posts=n_posts, categories=sim.DEFAULT_CATEGORIES + (extra,))
+
+
+def new_category(posts: pd.DataFrame, contracts: pd.DataFrame, world: sim.World
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Drop the job posts of :data:`NEW_CATEGORY` dated before :data:`NEW_CATEGORY_FROM`, with their contracts.
+
+    Returns
+    -------
+    posts, contracts : DataFrame
+    info : dict
+        ``category``, ``first_day``, ``posts_dropped``.
+    """
+    old = (posts["category"] == NEW_CATEGORY) & (pd.to_datetime(posts["posted_on"]) < pd.Timestamp(NEW_CATEGORY_FROM))
+    gone = set(posts.loc[old, "job_id"])
+    out_p = posts[~old].reset_index(drop=True)
+    out_c = contracts[~contracts["job_id"].isin(gone)].reset_index(drop=True)
+    return out_p, out_c, dict(category=NEW_CATEGORY, first_day=NEW_CATEGORY_FROM, posts_dropped=int(old.sum()))
+
+
+def _mid_month(seed: int, n_posts: int) -> sim.World:
+    return sim.World(seed=seed, n_posts=n_posts, release=MID_MONTH_DATE)
 
 
 def huge_contract(posts: pd.DataFrame, contracts: pd.DataFrame, world: sim.World,
@@ -278,6 +321,10 @@ WORLDS: dict[str, WorldSpec] = {w.name: w for w in (
                               "release: none in the year after it", _late_effects),
     WorldSpec("value-shift", "no displacement; contracts in the focus categories earn 30% more than their budget "
                              "at full ramp (values shift up, no work moves between tiers)", _value_shift),
+    WorldSpec("new-category", f"default effects; a category '{NEW_CATEGORY}' (no planted effect) whose job posts "
+                              f"start on {NEW_CATEGORY_FROM}, after the release", _new_category, new_category),
+    WorldSpec("mid-month", f"default effects, treatment date {MID_MONTH_DATE} (mid-month): planted from the "
+                           "first whole month after it", _mid_month),
 )}
 
 
@@ -444,7 +491,14 @@ def write_world(name: str, out_dir: str | Path, seed: int = sim.DEFAULT_SEED,
         posts = pq.read_table(out / "job_posts.parquet")
         table = pq.read_table(out / "contracts.parquet")
         p_df, c_df = posts.to_pandas(), table.to_pandas()
-        _, c_new, info = spec.postprocess(p_df, c_df, world)
+        p_new, c_new, info = spec.postprocess(p_df, c_df, world)
+        if len(p_new) != len(p_df) or len(c_new) != len(c_df):  # rows dropped: write both tables anew
+            pq.write_table(pa.Table.from_pandas(p_new, schema=posts.schema, preserve_index=False),
+                           out / "job_posts.parquet", compression="zstd")
+            pq.write_table(pa.Table.from_pandas(c_new, schema=table.schema, preserve_index=False),
+                           out / "contracts.parquet", compression="zstd")
+            c_new = None
+    if spec.postprocess is not None and c_new is not None:
         col = table.schema.get_field_index("earnings_usd")
         table = table.set_column(col, table.schema.field(col),
                                  pa.array(c_new["earnings_usd"].to_numpy(), pa.float64()))

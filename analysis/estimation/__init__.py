@@ -22,8 +22,11 @@ from .did import (  # noqa: F401
                   DiD2x2,
                   all_category_effects,
                   category_effects,
+                  comparable_categories,
                   did_2x2,
                   did_panel,
+                  least_exposed_effects,
+                  leave_one_out,
                   placebo_did,
                   tier_gap_did,
 )

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from ..core.periods import post_mask
+from ..core.periods import estimation_mask, post_mask
 from ..results import Estimate
 from .did import TREATMENT_DATE
 from .inference import DEFAULT_SEED
@@ -80,7 +80,7 @@ def platform_counterfactual(category_month: pd.DataFrame, outcome: str,
     t = np.arange(len(months)) / 12.0
     moy = pd.get_dummies(pd.Categorical(months.month, categories=range(1, 13)), drop_first=True)
     x = np.column_stack([np.ones(len(months)), t, moy.to_numpy(dtype="float64")])
-    fit_rows = ~post & (np.arange(len(months)) >= skip_first) & (y.to_numpy() > 0)
+    fit_rows = ~post & estimation_mask(months, treatment_date) & (np.arange(len(months)) >= skip_first) & (y.to_numpy() > 0)
     seen = set(months[fit_rows].month)
     # Drop dummies of calendar months absent from the fit (not estimable).
     keep_cols = [0, 1] + [2 + j for j, m in enumerate(range(2, 13)) if m in seen]

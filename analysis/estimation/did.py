@@ -22,7 +22,7 @@ import pandas as pd
 import statsmodels.formula.api as smf
 
 from ..core.params import RELEASE_DATE
-from ..core.periods import post_mask
+from ..core.periods import drop_partial_month, post_mask
 from ..core.text import slugify
 from ..results import Estimate, estimates_by_id
 from ..results.convert import estimate_from_fit
@@ -164,7 +164,9 @@ def did_panel(panel: pd.DataFrame, outcome: str, treated, controls: Sequence[str
     """Two-way fixed-effects DiD of a (log) outcome on a unit x month panel.
 
     Fits ``log(y) ~ D | unit + month`` (pyfixest ``feols``) on the rows of the
-    treated and control units, with ``D = treated unit & post month``.
+    treated and control units, with ``D = treated unit & post month``. The
+    partly treated month of a mid-month treatment date
+    (:func:`analysis.core.periods.partial_month`) is left out.
 
     Parameters
     ----------
@@ -204,7 +206,7 @@ def did_panel(panel: pd.DataFrame, outcome: str, treated, controls: Sequence[str
         randomization inference, the placebo estimates and assignments.
     """
     treated, controls = resolve_units(panel, unit, treated, controls)
-    df = prepare(panel, outcome, treated + controls, unit, log)
+    df = prepare(drop_partial_month(panel, treatment_date, time), outcome, treated + controls, unit, log)
     post = post_mask(df[time], treatment_date)
     if post.all() or not post.any():
         raise ValueError("the sample needs both pre and post months")
@@ -268,6 +270,7 @@ def tier_gap_did(category_tier_month: pd.DataFrame, treated: str, controls: Sequ
     """
     treated_l, controls = resolve_units(category_tier_month, unit, treated, controls)
     panel = category_tier_month[category_tier_month[tier].astype("str").isin([low, high])]
+    panel = drop_partial_month(panel, treatment_date, time)
     df = prepare(panel, outcome, treated_l + controls, unit, log=True)
     post = post_mask(df[time], treatment_date)
     is_low = (df[tier].astype("str") == low).to_numpy()
@@ -423,7 +426,7 @@ def placebo_did(panel: pd.DataFrame, outcome: str, treated, controls: Sequence[s
     if pd.Timestamp(placebo_date) >= pd.Timestamp(treatment_date):
         raise ValueError("placebo_date must precede treatment_date")
     time = kwargs.get("time", "month")
-    pre = panel[~post_mask(panel[time], treatment_date)]
+    pre = drop_partial_month(panel[~post_mask(panel[time], treatment_date)], treatment_date, time)
     if "id" not in kwargs:
         tr = [treated] if isinstance(treated, str) else list(treated)
         kwargs["id"] = f"did.{'+'.join(slugify(t) for t in sorted(tr))}.{outcome}.placebo"
@@ -463,4 +466,113 @@ def all_category_effects(category_month: pd.DataFrame, focus: Sequence[str], con
             out.append(did_panel(category_month, o, c, others, treatment_date=treatment_date, seed=seed,
                                  id=f"category.{slugify(c)}.{o}",
                                  scope=f"{c} vs {len(others)} other control categories"))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Which categories can be compared; how much each control matters
+# ---------------------------------------------------------------------------
+
+
+def comparable_categories(category_month: pd.DataFrame, treatment_date: str = TREATMENT_DATE,
+                          outcome: str = "job_posts") -> tuple[list[str], list[str]]:
+    """Split the categories into those with ``outcome`` before and after the release, and the rest.
+
+    A category with no positive ``outcome`` in any pre month (one created
+    after the release) or in any post month (one that ended before it) has
+    a fixed effect that absorbs its whole treatment indicator: as a treated
+    unit (in randomization inference every control is one) pyfixest stops
+    with "All variables are collinear". The chapters leave such categories
+    out of every comparison and say so; the parameter check
+    (:func:`analysis.core.params.uncomparable`) applies the same rule to the
+    extract's job posts. The partly treated month
+    (:func:`analysis.core.periods.partial_month`) counts for neither side.
+
+    Returns
+    -------
+    kept, dropped : list of str
+        Sorted category names.
+    """
+    df = drop_partial_month(category_month, treatment_date)
+    y = pd.to_numeric(df[outcome], errors="coerce")
+    has = df.assign(_pos=y.gt(0).to_numpy(), _post=post_mask(df["month"], treatment_date))
+    seen = has[has["_pos"]].groupby(has["category"].astype("str"))["_post"].agg(["min", "max"])
+    cats = sorted(df["category"].astype("str").unique())
+    kept = [c for c in cats if c in seen.index and not seen.loc[c, "min"] and seen.loc[c, "max"]]
+    return kept, [c for c in cats if c not in kept]
+
+
+#: Outcomes of :func:`category_effects`, as id suffixes, in its order.
+CATEGORY_OUTCOMES = ("job_posts", "earnings_per_contract", "contracts.low_value", "contracts.high_value",
+                     "contracts.tier_gap")
+
+
+def leave_one_out(panels: dict, focus: Sequence[str], controls: Sequence[str], full: Iterable,
+                  treatment_date: str = TREATMENT_DATE, seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """Every focus estimate of :func:`category_effects` re-estimated without each control in turn.
+
+    Only the point estimates matter here, so the refits use CRV1 inference
+    (no randomization); a control *drives* an estimate when leaving it out
+    moves the point estimate outside the full estimate's 95% interval or
+    flips its sign (``drives``). With fewer than three controls there is
+    nothing to leave out (an empty frame).
+
+    Parameters
+    ----------
+    panels : dict
+        Panels as for :func:`category_effects`.
+    focus, controls : sequence of str
+        The chapter's focus and control categories.
+    full : iterable of Estimate
+        The estimates with every control (ids ``category.<slug>.<outcome>``).
+    treatment_date, seed
+        As in :func:`category_effects`.
+
+    Returns
+    -------
+    DataFrame
+        One row per focus category, outcome and left-out control: ``category``,
+        ``outcome`` (id suffix), ``left_out``, ``estimate_pct`` (without it),
+        ``full_pct``, ``full_ci_low_pct``, ``full_ci_high_pct``, ``shift_pct``
+        (without minus full) and ``drives`` (bool).
+    """
+    by_id = estimates_by_id(full)
+    controls = list(controls)
+    rows = []
+    if len(controls) < 3:
+        return pd.DataFrame(columns=["category", "outcome", "left_out", "estimate_pct", "full_pct",
+                                     "full_ci_low_pct", "full_ci_high_pct", "shift_pct", "drives"])
+    for c in controls:
+        others = [x for x in controls if x != c]
+        for e in category_effects(panels, focus, others, treatment_date=treatment_date, seed=seed, inference="crv1"):
+            cat_slug, outcome = e.id.split(".", 2)[1:]
+            f = by_id[e.id]
+            cat = next(x for x in focus if slugify(x) == cat_slug)
+            drives = (not f.ci_low_pct <= e.estimate_pct <= f.ci_high_pct) or (np.sign(e.estimate_pct)
+                                                                                != np.sign(f.estimate_pct))
+            rows.append(dict(category=cat, outcome=outcome, left_out=c, estimate_pct=e.estimate_pct,
+                             full_pct=f.estimate_pct, full_ci_low_pct=f.ci_low_pct, full_ci_high_pct=f.ci_high_pct,
+                             shift_pct=e.estimate_pct - f.estimate_pct, drives=bool(drives)))
+    return pd.DataFrame(rows)
+
+
+def least_exposed_effects(panels: dict, focus: Sequence[str], least_exposed: Sequence[str],
+                          treatment_date: str = TREATMENT_DATE, seed: int = DEFAULT_SEED) -> list[Estimate]:
+    """The estimates of :func:`category_effects` against the least-exposed controls alone.
+
+    Ids are those of :func:`category_effects` with ``.least_exposed``
+    appended. Every DiD estimate is relative to its controls; if the usual
+    controls were touched by generative AI too, an effect common to all
+    categories is differenced away and the estimates understate the focus
+    categories' own change. Controls less exposed to it bound that concern
+    (parameter ``least_exposed_controls``). Empty when no least-exposed
+    control is given.
+    """
+    least_exposed = [c for c in least_exposed if c not in focus]
+    if not least_exposed:
+        return []
+    out = category_effects(panels, focus, least_exposed, treatment_date=treatment_date, seed=seed)
+    for e in out:
+        e.id = f"{e.id}.least_exposed"
+        e.scope = f"{e.scope.split(' vs ')[0]} vs the {len(least_exposed)} least-exposed control categories"
     return out

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..core.periods import first_post_month
+from ..core.periods import drop_partial_month, first_post_month, reference_month
 from ..results.convert import pct
 from .common import prepare, resolve_units
 from .did import TREATMENT_DATE
@@ -47,7 +47,7 @@ class EventStudy:
 
 
 def event_study(panel: pd.DataFrame, outcome: str, treated, controls: Sequence[str] | None = None,
-                treatment_date: str = TREATMENT_DATE, window: tuple[int, int] = (-12, 18), ref: int = -1,
+                treatment_date: str = TREATMENT_DATE, window: tuple[int, int] = (-12, 18), ref: int | None = None,
                 log: bool = True, unit: str = "category", time: str = "month",
                 seed: int = DEFAULT_SEED, max_enumerate: int = MAX_ENUMERATE) -> EventStudy:
     """Event-study DiD with unit and month fixed effects.
@@ -73,8 +73,11 @@ def event_study(panel: pd.DataFrame, outcome: str, treated, controls: Sequence[s
         As in :func:`did_panel`.
     window : (int, int)
         First and last relative month shown (end bins).
-    ref : int
-        Omitted reference relative month.
+    ref : int, optional
+        Omitted reference relative month. Default: the last whole pre month
+        (:func:`analysis.core.periods.reference_month`: -1, or -2 when the
+        month before the first post month is partly treated; that month is
+        left out of the sample and cannot be the reference).
     max_enumerate : int
         Enumeration limit of the placements.
 
@@ -83,7 +86,12 @@ def event_study(panel: pd.DataFrame, outcome: str, treated, controls: Sequence[s
     EventStudy
     """
     treated, controls = resolve_units(panel, unit, treated, controls)
-    df = prepare(panel, outcome, treated + controls, unit, log)
+    df = prepare(drop_partial_month(panel, treatment_date, time), outcome, treated + controls, unit, log)
+    if ref is None:
+        ref = reference_month(treatment_date)
+    elif ref > reference_month(treatment_date) and ref < 0:
+        raise ValueError(f"ref {ref} is the partly treated month of {treatment_date}: use "
+                         f"{reference_month(treatment_date)}")
     lo, hi = window
     if not lo <= ref <= hi:
         raise ValueError("ref must lie inside the window")
@@ -136,17 +144,17 @@ def event_study(panel: pd.DataFrame, outcome: str, treated, controls: Sequence[s
     return EventStudy(tab, p_pre, method, len(df))
 
 
-def pretrend_estimate(study, id: str, outcome: str, scope: str, ref: int = -1):
+def pretrend_estimate(study, id: str, outcome: str, scope: str):
     """The pre-trend test of an event study as an :class:`~analysis.results.Estimate` for the results table.
 
     ``estimate_pct`` is the mean of the pre-release coefficients other than
-    the reference month (percent), ``p_value`` the joint test of
+    the reference month (the row without a standard error; percent), ``p_value`` the joint test of
     :func:`analysis.estimation.event_study`; there is no interval.
     """
     from analysis.results import Estimate
 
     t = study.table
-    pre = t[(t["rel_month"] < 0) & (t["rel_month"] != ref)]
+    pre = t[(t["rel_month"] < 0) & t["se"].notna()]
     return Estimate(id=id, outcome=outcome, scope=scope, estimate_pct=float(pre["coef_pct"].mean()),
                     ci_low_pct=math.nan, ci_high_pct=math.nan, p_value=float(study.pretrend_p),
                     inference=f"joint pre-trend test: {study.pretrend_method}", n_obs=int(study.n_obs))

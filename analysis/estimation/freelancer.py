@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..core.params import DEFAULT_PARAMS
 from ..data.panels import draw_freelancers
-from ..core.periods import post_mask
+from ..core.periods import drop_partial_month, post_mask
 from ..results import Estimate
 from ..results.convert import estimate_from_fit
 from .common import prepare
@@ -148,7 +148,7 @@ def within_freelancer(freelancer_month: pd.DataFrame, outcome: str, exposed: Seq
     exposed = sorted(set(map(str, exposed)))
     if not cats.isin(exposed).any() or cats.isin(exposed).all():
         raise ValueError("need exposed and non-exposed categories")
-    df = prepare(fm, outcome, sorted(cats.unique()), "category", log)
+    df = prepare(drop_partial_month(fm, treatment_date), outcome, sorted(cats.unique()), "category", log)
     df["freelancer_id"] = df["freelancer_id"].astype("str")
     df = _drop_singletons(df, ["freelancer_id", "month"])
     post = post_mask(df["month"], treatment_date)

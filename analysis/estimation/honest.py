@@ -58,7 +58,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from analysis.core.periods import post_mask
+from analysis.core.periods import drop_partial_month, estimation_mask, post_mask
 from analysis.estimation.did import TREATMENT_DATE
 from analysis.results.verdict import verdict as sign_verdict  # the claim check's rule
 
@@ -233,7 +233,7 @@ class _Panel:
 
 def _panel(df: pd.DataFrame, units: Sequence[str], unit: str, time: str, outcome: str, log: bool,
            treatment_date: str) -> _Panel:
-    d = df[df[unit].astype("str").isin(list(units))]
+    d = drop_partial_month(df[df[unit].astype("str").isin(list(units))], treatment_date, time)
     y = pd.to_numeric(d[outcome], errors="coerce").astype("float64").to_numpy()
     keep = np.isfinite(y) & ((y > 0) if log else True)
     d, y = d[keep], y[keep]
@@ -530,7 +530,7 @@ def platform_counterfactual_ar1(category_month: pd.DataFrame, outcome: str,
     post = post_mask(months, treatment_date)
     obs = y.to_numpy()
     idx = np.arange(len(months))
-    fit_rows = ~post & (idx >= skip_first) & (obs > 0)
+    fit_rows = ~post & estimation_mask(months, treatment_date) & (idx >= skip_first) & (obs > 0)
     fit_idx = np.flatnonzero(fit_rows)
     if len(fit_idx) and not np.all(np.diff(fit_idx) == 1):
         raise ValueError("the pre months used in the fit must be consecutive")
@@ -911,7 +911,7 @@ def event_study_cov(panel: pd.DataFrame, outcome: str, treated: str, size: str,
     """
     cats = sorted(panel[unit].astype("str").unique())
     controls = [c for c in (controls or []) if c != treated] or [c for c in cats if c != treated]
-    d = panel[panel[unit].astype("str").isin([treated] + controls)].copy()
+    d = drop_partial_month(panel[panel[unit].astype("str").isin([treated] + controls)], treatment_date, time).copy()
     y = pd.to_numeric(d[outcome], errors="coerce").astype(float)
     d["_y"] = np.log(y.where(y > 0)) if log else y
     wide = d.pivot_table(index=time, columns=d[unit].astype("str"), values="_y", aggfunc="first").sort_index()

@@ -451,3 +451,29 @@ def pretrend_frame(studies: dict, outcome: str) -> pd.DataFrame:
                          "Joint pre-trend p-value": [s.pretrend_p for s in studies.values()],
                          "Method": [s.pretrend_method for s in studies.values()]},
                         columns=["Category", "Outcome", "Joint pre-trend p-value", "Method"])
+
+
+#: Row labels of the estimates of :func:`analysis.estimation.did.category_effects`, by id suffix.
+CATEGORY_OUTCOME_LABELS = {"job_posts": "Job posts", "earnings_per_contract": "Earnings per contract",
+                           "contracts.low_value": "Low-value contracts", "contracts.high_value": "High-value contracts",
+                           "contracts.tier_gap": "Low relative to high value"}
+
+
+def leave_one_out_table(loo: pd.DataFrame) -> pd.DataFrame:
+    """One row per focus estimate of :func:`analysis.estimation.did.leave_one_out`.
+
+    Columns: ``Category``, ``Estimate``, ``All controls (%)``, ``Lowest
+    without one (%)``, ``Highest without one (%)``, ``Moves it most`` (the
+    control whose removal changes the estimate most) and ``Driven by`` (the
+    controls that drive it, if any).
+    """
+    rows = []
+    for (cat, outcome), g in loo.groupby(["category", "outcome"], sort=False):
+        most = g.loc[g["shift_pct"].abs().idxmax(), "left_out"]
+        rows.append({"Category": cat, "Estimate": CATEGORY_OUTCOME_LABELS.get(outcome, outcome),
+                     "All controls (%)": float(g["full_pct"].iloc[0]),
+                     "Lowest without one (%)": float(g["estimate_pct"].min()),
+                     "Highest without one (%)": float(g["estimate_pct"].max()),
+                     "Moves it most": most,
+                     "Driven by": ", ".join(g.loc[g["drives"], "left_out"]) or "none"})
+    return pd.DataFrame(rows)

@@ -397,3 +397,86 @@ def tier_sentences(check: pd.DataFrame, digits: int = 1) -> Markdown:
     # One paragraph: the text is pasted inline into a list item of the
     # summary, where a Markdown list would not render as a list.
     return Markdown(" ".join(lines))
+
+
+def day_text(date) -> str:
+    """A date as the book prints it.
+
+    Examples
+    --------
+    >>> day_text("2023-03-14")
+    '14 March 2023'
+    """
+    ts = pd.Timestamp(date)
+    return f"{ts.day} {ts:%B %Y}"
+
+
+def month_text(month) -> str:
+    """A month as the book prints it.
+
+    Examples
+    --------
+    >>> month_text("2022-12-01")
+    'December 2022'
+    """
+    return f"{pd.Timestamp(month):%B %Y}"
+
+
+def release_words(treatment_date: str, label: str) -> dict[str, str]:
+    """The words every page uses for the treatment: its name, its day, and the month rule.
+
+    Nothing here is fixed to a date or a model: everything comes from the
+    parameters ``treatment_date`` and ``treatment_label``
+    (:mod:`analysis.core.periods` for the month rule).
+
+    Returns
+    -------
+    dict
+        ``treatment_label``; ``treatment_day`` (e.g. ``30 November 2022``);
+        ``first_post_month`` (e.g. ``December 2022``); ``month_rule``: the
+        sentence stating the post rule and what happens to a partly treated
+        month.
+
+    Examples
+    --------
+    >>> w = release_words("2023-03-14", "GPT-4's release")
+    >>> w["first_post_month"]
+    'April 2023'
+    >>> w["month_rule"]
+    "A month counts as after GPT-4's release when it starts on or after 14 March 2023, so April 2023 is the first; March 2023, partly after it, is left out of every estimate (it is neither before nor after)."
+    >>> release_words("2022-11-30", "ChatGPT's release")["month_rule"]
+    "A month counts as after ChatGPT's release when it starts on or after 30 November 2022, so December 2022 is the first; November 2022, with 1 day after it, counts as before."
+    """
+    from analysis.core import periods
+
+    ts = pd.Timestamp(treatment_date)
+    first = periods.first_post_month(treatment_date)
+    rule = (f"A month counts as after {label} when it starts on or after {day_text(ts)}, "
+            f"so {month_text(first)} is the first")
+    part = periods.partial_month(treatment_date)
+    if part is not None:
+        rule += f"; {month_text(part)}, partly after it, is left out of every estimate (it is neither before nor after)."
+    elif ts != ts.to_period("M").to_timestamp():
+        n = ts.days_in_month - ts.day + 1
+        rule += f"; {month_text(ts)}, with {n} day{'s' if n != 1 else ''} after it, counts as before."
+    else:
+        rule += "."
+    return {"treatment_label": label, "treatment_day": day_text(ts), "first_post_month": month_text(first),
+            "month_rule": rule}
+
+
+def p_floor_sentence(n_units: int, alpha: float = 0.05) -> str:
+    """What the number of categories in a comparison does to randomization p-values.
+
+    Examples
+    --------
+    >>> p_floor_sentence(12)
+    'With 12 categories in a comparison the smallest attainable p-value is 0.083, so these p-values can never fall below 0.05, however large the effect.'
+    >>> p_floor_sentence(40)
+    'With 40 categories in a comparison the smallest attainable p-value is 0.025, below 0.05, so a large enough effect can reach conventional thresholds.'
+    """
+    p = 1 / n_units
+    head = f"With {n_units} categories in a comparison the smallest attainable p-value is {p:.3f}"
+    if p > alpha:
+        return f"{head}, so these p-values can never fall below {alpha:g}, however large the effect."
+    return f"{head}, below {alpha:g}, so a large enough effect can reach conventional thresholds."

@@ -1,0 +1,273 @@
+"""Issue 12: controls that are treated too, and extracts the book meets in practice.
+
+* a mid-month treatment date: the partly treated month is left out of
+  estimation and is never the event study's reference month (hand-built panel);
+* a category created after the release is left out of the comparisons
+  (it crashed chapter 3 with pyfixest's "All variables are collinear") and
+  the parameter check names it;
+* a focus category with no contracts is refused, naming it;
+* every control treated a little (``spillover`` world): the estimate recovers
+  the difference from the controls, not the focus category's own change;
+* leave-one-control-out and least-exposed controls.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import estimation as est
+from analysis.core import periods
+from analysis.core.params import check_against_data, check_schema, data_notes, uncomparable
+from analysis.data import simulate as sim
+from analysis.data import worlds as W
+from analysis.data.contract import validate
+from analysis.data.panels import build_panels_pandas
+from analysis.estimation import honest
+
+START, END = "2021-01-01", "2024-06-30"
+GPT4 = "2023-03-14"
+
+
+def _hand_panel(effect=0.2, march_junk=1.0, n_units=6):
+    """Exact two-way panel: log y = unit + month + effect * D (u0, from April 2023), plus junk in March 2023."""
+    months = pd.date_range("2022-01-01", "2023-12-01", freq="MS")
+    rng = np.random.default_rng(3)
+    a, g = rng.normal(0, 1, n_units), rng.normal(0, 0.3, len(months))
+    rows = []
+    for i in range(n_units):
+        for t, m in enumerate(months):
+            ly = 5 + a[i] + g[t] + rng.normal(0, 0.01 if i else 0.0)
+            if i == 0 and m >= pd.Timestamp("2023-04-01"):
+                ly += effect
+            if i == 0 and m == pd.Timestamp("2023-03-01"):
+                ly += march_junk  # the partly treated month: anything may happen in it
+            rows.append(dict(category=f"u{i}", month=m, y=math.exp(ly)))
+    return pd.DataFrame(rows)
+
+
+def test_partial_month_rule():
+    assert periods.partial_month(GPT4) == pd.Timestamp("2023-03-01")
+    assert periods.partial_month("2022-11-30") is None  # one exposed day: counts as pre
+    assert periods.partial_month("2023-03-25") is None  # 7 days: pre
+    assert periods.reference_month(GPT4) == -2
+    lab = periods.around_release(pd.date_range("2022-01-01", "2024-01-01", freq="MS"), GPT4, n=12)
+    assert lab[list(pd.date_range("2022-01-01", "2024-01-01", freq="MS")).index(pd.Timestamp("2023-03-01"))] == ""
+    assert (lab == "before").sum() == 12 and (lab == "after").sum() == 10
+
+
+def test_partial_month_rule_exposed_days():
+    # 24 March: 8 days on or after it, more than a week: partly treated
+    assert periods.partial_month("2023-03-24") == pd.Timestamp("2023-03-01")
+
+
+def test_mid_month_date_drops_the_partly_treated_month():
+    panel = _hand_panel()
+    e = est.did_panel(panel, "y", "u0", treatment_date=GPT4, inference="crv1")
+    # the junk of March 2023 would bias it by about +1/10 log points if kept
+    assert math.log1p(e.estimate_pct / 100) == pytest.approx(0.2, abs=0.01)
+    kept = est.did_panel(panel, "y", "u0", treatment_date="2023-03-25", inference="crv1")  # March counts as pre
+    assert abs(math.log1p(kept.estimate_pct / 100) - 0.2) > 0.03
+    es = est.event_study(panel, "y", "u0", treatment_date=GPT4, window=(-6, 6))
+    t = es.table.set_index("rel_month")
+    assert -1 not in t.index  # March 2023 is not in the sample
+    assert t.loc[-2, "coef"] == 0 and math.isnan(t.loc[-2, "se"])  # February is the reference
+    assert t.loc[3, "coef"] == pytest.approx(0.2, abs=0.03)
+    with pytest.raises(ValueError, match="partly treated"):
+        est.event_study(panel, "y", "u0", treatment_date=GPT4, ref=-1)
+    cov = honest.event_study_cov(panel, "y", "u0", "y", None, GPT4)
+    assert cov is not None
+
+
+def test_mid_month_world_is_estimated_by_the_post_rule():
+    posts, contracts, world, _ = W.draw("mid-month", 5, 150_000)
+    assert world.release == GPT4
+    panels = build_panels_pandas(posts, contracts, 1000.0, START, END, panels=("category_month",))
+    cm = panels["category_month"]
+    truth = sim.true_effects(world, focus=list(W.FOCUS))
+    e = est.did_panel(cm, "job_posts", "Data Science & Analytics",
+                      [c for c in cm.category.unique() if c not in W.FOCUS], treatment_date=GPT4)
+    t = truth["category.data-science-analytics.job_posts"]
+    assert e.ci_low_pct <= t <= e.ci_high_pct
+
+
+@pytest.fixture(scope="module")
+def new_category(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("newcat")
+    meta = W.write_world("new-category", folder, seed=5, n_posts=60_000)
+    summary, violations = validate(folder)
+    assert summary is not None and not violations
+    return folder, summary, meta
+
+
+def test_new_category_is_left_out_and_named(new_category):
+    folder, summary, meta = new_category
+    assert meta["postprocess"]["posts_dropped"] > 0
+    full, problems = check_schema({"data_dir": str(folder)})
+    assert not problems
+    assert not check_against_data(full, summary)
+    assert uncomparable(full, summary) == {W.NEW_CATEGORY: (False, True)}
+    assert summary.repeat_freelancers > 1000
+    notes = data_notes(full, summary)
+    assert len(notes) == 1 and "'AI Services'" in notes[0] and "before 2022-11-30" in notes[0]
+    # as a focus category it is refused, naming it
+    full2, _ = check_schema({"focus_categories": [W.NEW_CATEGORY, "Writing"]})
+    probs = check_against_data(full2, summary)
+    assert any(p.key == "focus_categories" and "'AI Services' has no job posts before 2022-11-30" in p.message
+               for p in probs)
+
+
+def test_new_category_no_longer_crashes_the_comparisons(new_category):
+    folder, summary, _ = new_category
+    from analysis.data.panels import build_panels
+
+    panels = build_panels(folder, 1000.0, START, END)
+    cm = panels["category_month"]
+    kept, dropped = est.comparable_categories(cm)
+    assert dropped == [W.NEW_CATEGORY]
+    focus = list(W.FOCUS)
+    everyone = [c for c in cm.category.unique() if c not in focus]
+    with pytest.raises(ValueError):  # the crash of issue 12, with the new category as a control
+        est.all_category_effects(cm, focus, everyone, [])
+    controls = [c for c in kept if c not in focus]
+    out = est.all_category_effects(cm, focus, controls, [])
+    assert len(out) == 2 * len(controls)
+    assert honest.event_study_cov(cm, "job_posts", focus[0], "job_posts", controls, "2022-11-30") is not None
+
+
+def test_focus_category_without_contracts_is_refused(new_category):
+    folder, summary, _ = new_category
+    import dataclasses
+
+    s = dataclasses.replace(summary, earnings_months={k: v for k, v in summary.earnings_months.items()
+                                                      if k != "Writing"})
+    full, _ = check_schema({})
+    probs = check_against_data(full, s)
+    assert [p.key for p in probs] == ["focus_categories"]
+    assert "'Writing' has no contracts" in probs[0].message
+
+
+def test_least_exposed_controls_parameter():
+    full, probs = check_schema({"least_exposed_controls": ["Writing"]})
+    assert [p.key for p in probs] == ["least_exposed_controls"]
+    full, probs = check_schema({"least_exposed_controls": "Legal"})
+    assert [p.key for p in probs] == ["least_exposed_controls"]
+    full, probs = check_schema({"treatment_label": "a\nb"})
+    assert [p.key for p in probs] == ["treatment_label"]
+
+
+def test_least_exposed_controls_absent_refused_only_when_given(new_category):
+    _, summary, _ = new_category
+    s = __import__("dataclasses").replace(summary, categories=[c for c in summary.categories
+                                                                if c != "IT & Networking"])
+    full, _ = check_schema({})
+    assert not [p for p in check_against_data(full, s) if p.key == "least_exposed_controls"]
+    full, _ = check_schema({"least_exposed_controls": ["IT & Networking"]})
+    assert [p.key for p in check_against_data(full, s) if p.key == "least_exposed_controls"] == \
+        ["least_exposed_controls"]
+
+
+@pytest.fixture(scope="module")
+def spillover():
+    posts, contracts, world, _ = W.draw("spillover", 7, 200_000)
+    panels = build_panels_pandas(posts, contracts, 1000.0, START, END, panels=("category_month", "category_tier_month"))
+    return panels, world
+
+
+def test_all_treated_a_little_recovers_the_difference(spillover):
+    panels, world = spillover
+    cm = panels["category_month"]
+    controls = sorted(c for c in cm.category.unique() if c not in W.FOCUS)
+    e = est.did_panel(cm, "job_posts", "Data Science & Analytics", controls)
+    tr = W.truth(world)["category.data-science-analytics.job_posts"]
+    own = W.absolute_effects(world, sim.realised_shocks(world))["category.data-science-analytics.job_posts"]
+    assert tr == pytest.approx(9.95, abs=0.01) and own == pytest.approx(18.79, abs=0.01)
+    assert e.ci_low_pct <= tr <= e.ci_high_pct
+    assert abs(e.estimate_pct - tr) < 4 and abs(e.estimate_pct - own) > 4  # the difference, not the own change
+
+
+def test_leave_one_out_and_least_exposed(spillover):
+    panels, world = spillover
+    focus = list(W.FOCUS)
+    controls = sorted(c for c in panels["category_month"].category.unique() if c not in focus)
+    full = est.category_effects(panels, focus, controls, inference="crv1")
+    loo = est.leave_one_out(panels, focus, controls, full)
+    assert len(loo) == len(focus) * len(controls) * len(est.did.CATEGORY_OUTCOMES)
+    assert set(loo["left_out"]) == set(controls)
+    # leaving a control out of a symmetric control group moves an estimate a little
+    posts = loo[(loo.category == focus[0]) & (loo.outcome == "job_posts")]
+    assert posts["shift_pct"].abs().max() < 3
+    # a hand check of one row
+    row = posts.iloc[0]
+    again = est.did_panel(panels["category_month"], "job_posts", focus[0],
+                          [c for c in controls if c != row.left_out], inference="crv1")
+    assert again.estimate_pct == pytest.approx(row.estimate_pct, abs=1e-9)
+    le = est.least_exposed_effects(panels, focus, ["Engineering & Architecture", "IT & Networking"])
+    assert {e.id for e in le} == {f"{e.id}.least_exposed" for e in full}
+    assert est.least_exposed_effects(panels, focus, []) == []
+
+
+FIXED = ("ChatGPT", "November", "December", "2022")
+
+
+def test_release_words_follow_the_parameters():
+    from analysis.report import words
+
+    w = words.release_words("2023-03-14", "GPT-4's release")
+    text = " ".join(w.values())
+    assert not [x for x in FIXED if x in text]
+    assert w["first_post_month"] == "April 2023" and w["treatment_day"] == "14 March 2023"
+    assert "March 2023, partly after it, is left out" in w["month_rule"]
+    d = words.release_words("2022-11-30", "ChatGPT's release")
+    assert d["first_post_month"] == "December 2022"
+    assert "40 categories" in words.p_floor_sentence(40) and "never" not in words.p_floor_sentence(40)
+    assert "never fall below 0.05" in words.p_floor_sentence(12)
+
+
+def test_no_caption_or_chapter_sentence_is_fixed_to_the_default_release():
+    """Captions and alt texts of every figure, and the chapters' prose outside the history chapter and
+    the sentences describing the re-created study, name the treatment only through glued words."""
+    import re
+
+    from analysis.core.paths import BOOK_DIR
+    from analysis.page import _figures_in
+
+    for src in sorted(BOOK_DIR.glob("*.md")):
+        for fig_id, meta in _figures_in(src.resolve(), src.stat().st_mtime_ns).items():
+            text = f"{meta.get('caption', '')} {meta.get('alt', '')}"
+            assert not [x for x in FIXED if x in text], (src.name, fig_id)
+    for name in ("02_platform.md", "03_categories.md", "04_productivity.md", "05_methods.md"):
+        prose = [ln for ln in (BOOK_DIR / name).read_text().splitlines()
+                 if not ln.startswith(("treatment_date", "treatment_label", "page.glue", "#"))
+                 and "re-creates" not in ln and "CPI-U" not in ln and "cpi_dec22" not in ln]
+        hits = [ln for ln in prose if re.search(r"ChatGPT|November|December 2022|about a dozen|two full years", ln)]
+        assert not hits, (name, hits)
+
+
+def test_no_freelancer_with_two_months_is_a_data_problem(tmp_path):
+    posts, contracts, world, _ = W.draw("default", 3, 20_000)
+    contracts = contracts.copy()
+    contracts["freelancer_id"] = [f"f{i}" for i in range(len(contracts))]  # every freelancer seen once
+    folder = tmp_path / "once"
+    folder.mkdir()
+    posts.to_csv(folder / "job_posts.csv", index=False)
+    contracts.to_csv(folder / "contracts.csv", index=False)
+    summary, violations = validate(folder)
+    assert summary is not None and not violations, violations
+    assert summary.repeat_freelancers == 0
+    full, _ = check_schema({})
+    probs = [p for p in check_against_data(full, summary) if "two different months" in p.message]
+    assert len(probs) == 1 and probs[0].kind == "data"
+
+
+def test_categories_chapter_says_estimates_are_relative_and_shows_the_checks():
+    from analysis.core.paths import BOOK_DIR
+
+    text = (BOOK_DIR / "03_categories.md").read_text()
+    assert "Every estimate of this chapter is relative to the control categories" in text
+    assert "a change common to all categories is differenced away" in text
+    assert "est.leave_one_out(" in text and "est.least_exposed_effects," in text
+    assert "{glue:text}`left_out_sentence`" in text and "{glue:text}`month_rule`" in text
