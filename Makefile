@@ -34,11 +34,11 @@ book: deps
 	$(PY) -m analysis run $(if $(DATA),--data $(DATA)) $(if $(PARAMS),--params $(PARAMS)) $(if $(JOBS),--jobs $(JOBS)) --out $(OUT)
 
 test: deps
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -n 2 --dist loadgroup --no-loadscope-reorder
 
 # The unit layer only (no book builds, no Spark, no browser): under 90 s on 2 cores.
 test-fast: deps
-	$(PY) -m pytest -n 2 --dist loadgroup -m "not slow and not spark and not browser"
+	$(PY) -m pytest -n 2 --dist loadgroup --no-loadscope-reorder -m "not slow and not spark and not browser"
 
 clean:
 	rm -rf $(OUT) .pytest_cache

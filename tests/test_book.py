@@ -24,7 +24,6 @@ import pandas as pd
 import pytest
 
 from analysis.build.publish import project_version
-from analysis.core.params import DEFAULT_PARAMS
 from analysis.core.paths import PROJECT_ROOT, SYNTHETIC_DIR
 from analysis.results import read_results
 
@@ -40,14 +39,27 @@ TOLERANCE_PCT = 1e-4
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    """One build of the book on the bundled data and default parameters."""
+def book_run(tmp_path_factory):
+    """One build of the book on the bundled data and default parameters, two chapters at a time.
+
+    It is the suite's only build of the bundled book: the checks of the site
+    use it, and :func:`test_nbval_serial_reexecution_matches_the_parallel_build`
+    re-executes its chapters one after another and compares every output file
+    with this parallel build's (the determinism check, once per suite).
+    """
     root = tmp_path_factory.mktemp("book")
     out = root / "out"
     r = subprocess.run([sys.executable, "-m", "analysis", "run", "--out", str(out), "--cache-dir",
-                        str(root / "cache")], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=1500)
+                        str(root / "cache"), "--jobs", "2"],
+                       capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=1500)
     assert r.returncode == 0, f"the book build failed:\n{r.stdout[-2000:]}\n{r.stderr[-4000:]}"
-    return out
+    return {"out": out, "cache": root / "cache", "stdout": r.stdout}
+
+
+@pytest.fixture(scope="module")
+def book(book_run):
+    """The output folder of :func:`book_run`."""
+    return book_run["out"]
 
 
 def _chapters(out: Path) -> list[str]:
@@ -64,9 +76,48 @@ def test_every_chapter_is_executed_and_rendered(book):
     assert (book / "results" / "estimates.csv").is_file() and (book / "manifest.json").is_file()
 
 
-def test_nbval_reexecution_matches(book, tmp_path):
-    notebooks = sorted(glob.glob(str(book / "executed" / "*.ipynb")))
-    assert len(notebooks) == len(_chapters(book)) >= 2
+def test_parallel_build_ran_two_chapters_side_by_side(book_run):
+    lines = [ln for ln in book_run["stdout"].splitlines() if ln.startswith("[")]
+    first_done = next(k for k, ln in enumerate(lines) if ": done in " in ln)
+    assert any(ln.startswith("[2/") and ": running" in ln for ln in lines[:first_done]), book_run["stdout"]
+    assert json.loads((book_run["out"] / "manifest.json").read_text())["jobs"] == 2
+
+
+def _chapter_outputs(cache: Path) -> dict[str, bytes]:
+    """Every file the chapters wrote into their cache entries' output folders (figures, results)."""
+    files = {}
+    for entry in sorted((cache / "chapters").glob("*/*/out")):
+        for p in sorted(entry.rglob("*")):
+            if p.is_file() and p.name != "run-context.json":
+                files[str(p.relative_to(cache / "chapters"))] = p.read_bytes()
+    return files
+
+
+def test_nbval_serial_reexecution_matches_the_parallel_build(book_run, tmp_path):
+    """Re-executing every chapter one after another (nbval) gives the same cell outputs, and the same
+    figure files, estimates and panels byte for byte as the build that ran two chapters at a time.
+
+    The re-executed notebooks write into the build's own chapter folders (their
+    injected ``output_dir``). Before they run, the figures and results of every
+    chapter that reads nothing of the others are deleted, so each is written
+    afresh, and the panel cache is deleted, so the panels are built again
+    serially; the pages of ``LAST`` keep what the run seeded them with (the
+    other chapters' results and figures).
+    """
+    from analysis.build.run import LAST
+
+    cache = book_run["cache"]
+    notebooks = sorted(glob.glob(str(book_run["out"] / "executed" / "*.ipynb")))
+    assert len(notebooks) == len(_chapters(book_run["out"])) >= 2
+    parallel = _chapter_outputs(cache)
+    assert any("/figures/fig-" in k for k in parallel) and any(k.endswith("/results/estimates.csv") for k in parallel)
+    panels = {str(p.relative_to(cache)): p.read_bytes() for p in sorted((cache / "panels").rglob("*.parquet"))}
+    assert panels, "the build cached no panels"
+    for entry in (cache / "chapters").glob("*/*/out"):
+        if entry.parent.parent.name not in LAST:
+            for sub in ("figures", "results"):
+                shutil.rmtree(entry / sub, ignore_errors=True)
+    shutil.rmtree(cache / "panels")
     # Not with pytest-xdist: it hands one notebook's cells to different kernels (NameError in later cells).
     r = subprocess.run([sys.executable, "-m", "pytest", "--nbval", *notebooks, "--nbval-sanitize-with",
                         str(SANITIZE), "-q", "-p", "no:cacheprovider", "-o", "addopts=",
@@ -74,6 +125,12 @@ def test_nbval_reexecution_matches(book, tmp_path):
                        capture_output=True, text=True, cwd=tmp_path, timeout=1200)
     assert r.returncode == 0, r.stdout[-6000:]
     assert re.search(r"\d+ passed", r.stdout)
+    serial = _chapter_outputs(cache)
+    assert sorted(serial) == sorted(parallel), set(serial) ^ set(parallel)
+    differ = [k for k in parallel if serial[k] != parallel[k]]
+    assert not differ, f"files differ between the parallel build and the serial re-execution: {differ}"
+    again = {str(p.relative_to(cache)): p.read_bytes() for p in sorted((cache / "panels").rglob("*.parquet"))}
+    assert sorted(again) == sorted(panels) and all(again[k] == panels[k] for k in panels), "panels differ"
 
 
 def test_headline_estimator_matches_reference():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from ..core.periods import estimation_mask, post_mask
 from ..results import Estimate
@@ -92,6 +91,8 @@ def platform_counterfactual(category_month: pd.DataFrame, outcome: str,
     n_fit, k = int(fit_rows.sum()), x.shape[1]
     if n_fit <= k + 2:
         raise ValueError(f"too few pre months ({n_fit}) for trend + seasonal dummies ({k} parameters)")
+    import statsmodels.api as sm  # here, not at the top: it is half of a page's import time
+
     ols = sm.OLS(ly[fit_rows], x[fit_rows]).fit()
     beta, s2, dof = ols.params, ols.scale, n_fit - k
     xtx_inv = np.linalg.inv(x[fit_rows].T @ x[fit_rows])

@@ -19,7 +19,6 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.formula.api as smf
 
 from ..core.params import RELEASE_DATE
 from ..core.periods import drop_partial_month, post_mask
@@ -126,6 +125,8 @@ def did_2x2(df: pd.DataFrame, y: str, group: str, post: str,
     cols = [y, group, post] + [c for c in (controls or []) if c in df.columns]
     data = df.dropna(subset=cols)
     rhs = [group, post, f"{group}:{post}"] + list(controls or [])
+    import statsmodels.formula.api as smf  # here, not at the top: it is half of a page's import time
+
     res = smf.ols(f"{y} ~ " + " + ".join(rhs), data=data).fit(cov_type=cov_type)
     term = f"{group}:{post}"
     return DiD2x2(coef=float(res.params[term]), se=float(res.bse[term]), n=int(res.nobs),
