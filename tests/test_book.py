@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 
 from analysis.build.publish import project_version
-from analysis.core.paths import PROJECT_ROOT, SYNTHETIC_DIR
+from analysis.core.paths import INPUTS_CHECKED_ENV, PROJECT_ROOT, SYNTHETIC_DIR
 from analysis.results import read_results
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
@@ -122,7 +122,8 @@ def test_nbval_serial_reexecution_matches_the_parallel_build(book_run, tmp_path)
     r = subprocess.run([sys.executable, "-m", "pytest", "--nbval", *notebooks, "--nbval-sanitize-with",
                         str(SANITIZE), "-q", "-p", "no:cacheprovider", "-o", "addopts=",
                         "-W", "ignore::DeprecationWarning"],
-                       capture_output=True, text=True, cwd=tmp_path, timeout=1200)
+                       capture_output=True, text=True, cwd=tmp_path, timeout=1200,
+                       env={**os.environ, INPUTS_CHECKED_ENV: "1"})  # the run checked the inputs once
     assert r.returncode == 0, r.stdout[-6000:]
     assert re.search(r"\d+ passed", r.stdout)
     serial = _chapter_outputs(cache)
@@ -409,3 +410,14 @@ def test_site_offline_in_chromium(book, tmp_path):
                     bad.append(f"index.html: BibTeX title {title!r}")
     assert typeset >= 20, f"only {typeset} formulas typeset on the whole site"
     assert not bad, "\n".join(bad)
+
+
+def test_estimate_ids_are_anchors_on_the_pages(book):
+    """A report links to an estimate's row: ``a4_figures.html#<id>`` (every id of the results table there)."""
+    html = book / "html"
+    index = next(html.rglob("a4_figures.html")).read_text(encoding="utf-8")
+    ids = read_results(book / "results" / "estimates.csv")["id"]
+    missing = [i for i in ids if f'id="{i}"' not in index]
+    assert not missing, missing[:5]
+    chapter3 = next(html.rglob("03_categories.html")).read_text(encoding="utf-8")
+    assert 'id="category.writing.contracts.low_value"' in chapter3
