@@ -190,7 +190,7 @@ def test_metadata_and_citation(tmp_path):
     assert meta["alt"] == "Dots and lines." and meta["source_note"] == "synthetic"
     assert sha == __import__("hashlib").sha256(F.data_csv_bytes(data)).hexdigest()
     assert cite == (f"Effects by category. Figure fig-test-meta, in *Generative AI and freelance work* "
-                    f"v{F.version()}, figure data SHA-256 {sha[:12]}.")
+                    f"v{F.project_version()}, figure data SHA-256 {sha[:12]}.")
     assert meta["how_to_cite"] == cite
 
 
@@ -351,7 +351,7 @@ def test_exported_images_carry_title_source_licence_and_id(tmp_path):
     svg = _html.unescape((tmp_path / "figures" / "fig-test-stamp.svg").read_text())
     assert "Posts for $50 and $100 jobs" in svg and "Shaded: a band" not in svg  # first sentence, literal $
     assert "Figure fig-test-stamp." in svg and "synthetic extract (illustrative)" in svg
-    assert f"Licence {F.FIGURE_LICENCE}." in svg and f"version {F.version()}" in svg
+    assert f"Licence {F.FIGURE_LICENCE}." in svg and f"version {F.project_version()}" in svg
     assert len(fig.texts) == n_texts  # the stamp is removed after saving
     meta = json.loads((tmp_path / "figures" / "fig-test-stamp.json").read_text())
     assert meta["image_title"] == "Posts for $50 and $100 jobs"

@@ -160,3 +160,6 @@ def test_changelog_and_citation_carry_the_version_of_pyproject():
     first = next(line for line in (PROJECT_ROOT / "CHANGELOG.md").read_text(encoding="utf-8").splitlines()
                  if line.startswith("## "))
     assert first.split()[1] == v, f"CHANGELOG.md's first release heading {first!r} is not version {v}"
+    from analysis.report.figures import BOOK_TITLE
+
+    assert yaml.safe_load((PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))["title"] == BOOK_TITLE

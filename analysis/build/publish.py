@@ -31,7 +31,6 @@ import pandas as pd
 from analysis.build.run import EXIT_BUILD, RunError
 from analysis.core.paths import PROJECT_ROOT
 from analysis.core.paths import project_version
-from analysis.report.figures import version
 
 #: Site folders of the published downloads (relative to ``html/``).
 FIGURES_DIR = "figures"
@@ -112,7 +111,7 @@ def published_table(table: pd.DataFrame, checksum: str) -> pd.DataFrame:
     """
     out = table.copy()
     out.insert(0, "extract_sha256", checksum)
-    out.insert(0, "book_version", version())
+    out.insert(0, "book_version", project_version())
     return out
 
 

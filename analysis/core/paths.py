@@ -32,9 +32,3 @@ def project_version(root: Path = PROJECT_ROOT) -> str:
 
     return tomllib.loads((Path(root) / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 
-
-def book_title(root: Path = PROJECT_ROOT) -> str:
-    """The book's title as the site shows it (``_config.yml``; ``CITATION.cff`` is checked against it)."""
-    import yaml
-
-    return str(yaml.safe_load((Path(root) / "_config.yml").read_text(encoding="utf-8"))["title"])

@@ -28,8 +28,11 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+
+from analysis.core.paths import project_version
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
+#: The book's title as the site shows it (``_config.yml``; checked by tests/test_publish.py).
 BOOK_TITLE = "Generative AI and freelance work"
 FIG_ID_PATTERN = re.compile(r"^fig-[a-z0-9]+(?:-[a-z0-9]+)*$")
 FORMATS = ("svg", "png", "pdf")
@@ -80,13 +83,6 @@ def theme() -> contextlib.AbstractContextManager:
 def use_theme() -> None:
     """Apply the book's theme globally (for interactive work outside the plot functions)."""
     mpl.rcParams.update(THEME)
-
-
-def version() -> str:
-    """Version of the book (:func:`analysis.core.paths.project_version`, from ``pyproject.toml``)."""
-    from analysis.core.paths import project_version
-
-    return project_version()
 
 
 def validate_fig_id(fig_id: str) -> str:
@@ -153,7 +149,7 @@ def how_to_cite(caption: str, fig_id: str, data_sha256: str) -> str:
     >>> how_to_cite("Job posts. Data: x, extract SHA-256 0123", "fig-a-b", "ab" * 32).split(", ")[-1]
     'figure data SHA-256 abababababab.'
     """
-    return (f"{caption.strip().rstrip('.')}. Figure {fig_id}, in *{BOOK_TITLE}* v{version()}, "
+    return (f"{caption.strip().rstrip('.')}. Figure {fig_id}, in *{BOOK_TITLE}* v{project_version()}, "
             f"figure data SHA-256 {data_sha256[:12]}.")
 
 
@@ -212,12 +208,10 @@ def image_footer(fig_id: str, source_note: str) -> str:
     >>> image_footer("fig-a-b", "Data: synthetic extract (illustrative).")[:60]
     'Figure fig-a-b. Data: synthetic extract (illustrative). Gene'
     """
-    from analysis.core.paths import book_title
-
     note = source_note.strip()
     note = (note if note.endswith(".") else note + ".") if note else ""
     return " ".join(x for x in (f"Figure {fig_id}.", note,
-                                f"{book_title()}, version {version()}. Licence {FIGURE_LICENCE}.") if x)
+                                f"{BOOK_TITLE}, version {project_version()}. Licence {FIGURE_LICENCE}.") if x)
 
 
 @contextlib.contextmanager
@@ -304,7 +298,7 @@ def save_figure(fig: Figure, fig_id: str, data: pd.DataFrame, out_dir: str | Pat
         "caption": caption,
         "alt": alt,
         "source_note": source_note,
-        "version": version(),
+        "version": project_version(),
         "data_file": f"{fig_id}.csv",
         "data_sha256": data_sha,
         "data_columns": [str(c) for c in data.columns],

@@ -287,7 +287,7 @@ def month_span(first, last) -> str:
     >>> month_span("2022-12-01", "2023-12-31")
     'December 2022 to December 2023'
     """
-    return f"{pd.Timestamp(first):%B %Y} to {pd.Timestamp(last):%B %Y}"
+    return f"{month_text(first)} to {month_text(last)}"
 
 
 def claim_window_sentence(window: str, first_month, end, all_end) -> Markdown:
@@ -314,7 +314,7 @@ def claim_window_sentence(window: str, first_month, end, all_end) -> Markdown:
         return Markdown.trusted(
             f"The answers use the post months from {month_span(first_month, end)}: the calendar year after the "
             "release, which is what the study measured (run parameter `claim_window: first_year`), against "
-            f"every pre-release month. The chapters use every post month, to {all_end:%B %Y}; the verdicts on "
+            f"every pre-release month. The chapters use every post month, to {month_text(all_end)}; the verdicts on "
             "those months are given beside these at the end of the next section.")
     if window == "all":
         why = "as the chapters do (run parameter `claim_window: all`)"
