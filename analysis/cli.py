@@ -39,17 +39,18 @@ def _simulate(args) -> int:
     from analysis.data.simulate import DEFAULT_CATEGORIES, World, categories_from_names, write_extract
 
     cats = categories_from_names(args.categories) if args.categories else DEFAULT_CATEGORIES
-    world = World(seed=args.seed, n_posts=int(float(args.posts)), start=args.start, end=args.end,
-                  categories=cats, effects=not args.no_effects)
+    given = {k: v for k, v in (("seed", args.seed), ("start", args.start), ("end", args.end)) if v is not None}
+    n_posts = int(float(args.posts)) if args.posts is not None else World.n_posts
+    world = World(n_posts=n_posts, categories=cats, effects=not args.no_effects, **given)
     write_extract(world, args.out, fmt=args.format)
-    print(f"wrote {args.out} ({args.format}, seed {args.seed}, {int(float(args.posts)):,} posts expected)")
+    print(f"wrote {args.out} ({args.format}, seed {world.seed}, {n_posts:,} posts expected)")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
-    from analysis.data.simulate import DEFAULT_N_POSTS, DEFAULT_SEED, World
-
+    # The simulate options' defaults are the generator's (analysis.data.simulate.World), filled in by
+    # _simulate: importing the generator here would cost every command its imports (numpy, pandas, scipy).
     p = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="cmd", required=True)
     v = sub.add_parser("validate", help="check an extract against the data contract")
@@ -57,10 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     v.set_defaults(func=_validate)
     s = sub.add_parser("simulate", help="write a synthetic extract")
     s.add_argument("out")
-    s.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    s.add_argument("--posts", default=str(DEFAULT_N_POSTS), help="scale: expected job posts (e.g. 1e6)")
-    s.add_argument("--start", default=World.start)
-    s.add_argument("--end", default=World.end)
+    s.add_argument("--seed", type=int, help="random seed (default: the bundled extract's)")
+    s.add_argument("--posts", help="scale: expected job posts (e.g. 1e6; default: the bundled extract's)")
+    s.add_argument("--start", help="first day, YYYY-MM-DD (default: the bundled extract's)")
+    s.add_argument("--end", help="last day, YYYY-MM-DD (default: the bundled extract's)")
     s.add_argument("--categories", nargs="+", help="category names (first: new AI work; 2nd, 3rd: tiered)")
     s.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     s.add_argument("--no-effects", action="store_true", help="the world with no planted effects")

@@ -1,12 +1,20 @@
 """Bad input to ``python -m analysis run``: a catalogue of broken extracts and parameter files.
 
-Every case runs the real command in a subprocess against an output folder
-that already holds a sentinel tree, and checks that the run
+Every case runs ``python -m analysis run`` against an output folder that
+already holds a sentinel tree, and checks that the run
 
 * exits non-zero (1 for data problems, 2 for parameter problems),
 * says on one screen (at most 25 lines) which file, column and rule (or
   which parameter) is wrong, with example rows where the rule is row-based,
 * leaves the output folder byte-identical.
+
+A few cases of each kind (:data:`SUBPROCESS_CASES`, and the ``--set`` and
+missing-folder case) run the real command in a subprocess, so the process's
+exit code and its stderr are what is checked; the others call
+``analysis.cli.main`` in-process with the same arguments, which returns the
+same exit code and writes the same message, without paying about five
+seconds of interpreter start and imports per case (the suite's time budget,
+issue 16).
 
 Accepted-by-design inputs (a UTF-8 byte-order mark, category names with HTML
 or quotes) are checked to validate.
@@ -192,15 +200,40 @@ def test_broken_extract_is_refused(case, base, tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     make(data, *base)
-    _assert_refused(["--data", str(data)], tmp_path, code, words, row_based)
+    _assert_refused(["--data", str(data)], tmp_path, code, words, row_based,
+                    subprocess_run=case in SUBPROCESS_CASES)
 
 
-def _assert_refused(args, tmp_path, code, words, row_based=False, env=None):
+#: Cases run in a subprocess (the rest in-process): one per exit code and kind of input.
+SUBPROCESS_CASES = frozenset({"negative earnings", "truncated parquet", "several problems at once", "not YAML"})
+
+
+def _main_in_process(args: list[str]) -> tuple[int, str]:
+    """``python -m analysis run ARGS`` as ``analysis.cli.main``: exit code and stderr."""
+    import contextlib
+    import io
+
+    from analysis.cli import main
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            code = main(["run", *args])
+        except SystemExit as e:  # argparse's own errors
+            code = e.code if isinstance(e.code, int) else 1
+    return code, err.getvalue()
+
+
+def _assert_refused(args, tmp_path, code, words, row_based=False, subprocess_run=True, cache=None):
     out = sentinel_out(tmp_path)
     before = tree_hash(out)
-    r = run_cli(*args, "--out", str(out), cache=tmp_path / "cache", env=env)
-    msg = r.stderr
-    assert r.returncode == code, f"exit {r.returncode}, expected {code}\n{msg}"
+    cache = cache or tmp_path / "cache"
+    if subprocess_run:
+        r = run_cli(*args, "--out", str(out), cache=cache)
+        got, msg = r.returncode, r.stderr
+    else:
+        got, msg = _main_in_process([*args, "--out", str(out), "--cache-dir", str(cache)])
+    assert got == code, f"exit {got}, expected {code}\n{msg}"
     for w in words:
         assert w in msg, f"{w!r} not in the message:\n{msg}"
     assert len(msg.strip().splitlines()) <= 25, msg
@@ -221,7 +254,7 @@ def _assert_refused(args, tmp_path, code, words, row_based=False, env=None):
 def test_no_post_period_data(tmp_path):
     data = tmp_path / "data"
     write_extract(World(n_posts=3_000, seed=12, start="2021-01-01", end="2022-10-31"), data, fmt="csv")
-    msg = _assert_refused(["--data", str(data)], tmp_path, 2, ["end", "2022-10", "0 month(s) of data from"])
+    msg = _assert_refused(["--data", str(data)], tmp_path, 2, ["end", "2022-10", "0 month(s) of data from"], subprocess_run=False)
     assert "need at least 6" in msg
 
 
@@ -229,13 +262,13 @@ def test_too_short_pre_period(tmp_path):
     data = tmp_path / "data"
     write_extract(World(n_posts=3_000, seed=13, start="2022-06-01", end="2024-06-30"), data, fmt="csv")
     _assert_refused(["--data", str(data), "--set", "start=2022-06-01"], tmp_path, 2,
-                    ["treatment_date", "only 6 month(s) of data before", "need at least 12"])
+                    ["treatment_date", "only 6 month(s) of data before", "need at least 12"], subprocess_run=False)
 
 
 def test_window_outside_data_lists_every_problem(tmp_path):
     data = tmp_path / "data"
     write_extract(World(n_posts=3_000, seed=14, start="2022-01-01", end="2023-12-31"), data, fmt="csv")
-    msg = _assert_refused(["--data", str(data)], tmp_path, 2, ["start", "end", "2022-01", "2023-12"])
+    msg = _assert_refused(["--data", str(data)], tmp_path, 2, ["start", "end", "2022-01", "2023-12"], subprocess_run=False)
     assert "2 problems" in msg or "3 problems" in msg
 
 
@@ -265,15 +298,22 @@ PARAM_CASES = {
 }
 
 
+@pytest.fixture(scope="module")
+def bundled_cache(tmp_path_factory):
+    """One run cache for the parameter cases: the bundled extract is validated once, not per case."""
+    return tmp_path_factory.mktemp("bundled_cache")
+
+
 @pytest.mark.parametrize("case", sorted(PARAM_CASES))
-def test_bad_parameters_are_refused(case, tmp_path):
+def test_bad_parameters_are_refused(case, tmp_path, bundled_cache):
     text, words = PARAM_CASES[case]
     if text is None:  # every category of the bundled extract in focus
         cats = validate(PROJECT_ROOT / "data" / "synthetic")[0].categories
         text = "focus_categories:\n" + "".join(f"  - {c!r}\n" for c in cats)
     pfile = tmp_path / "params.yaml"
     pfile.write_text(text)
-    msg = _assert_refused(["--params", str(pfile)], tmp_path, 2, words)
+    msg = _assert_refused(["--params", str(pfile)], tmp_path, 2, words, subprocess_run=case in SUBPROCESS_CASES,
+                          cache=bundled_cache)
     if case not in ("not a mapping", "not YAML"):
         assert "problem" in msg and "params.yaml" in msg
 
@@ -288,7 +328,7 @@ def test_bad_set_option_and_missing_folder(tmp_path):
 def test_bad_sweep_file_is_refused_before_running(tmp_path):
     sweep = tmp_path / "sweep.yaml"
     sweep.write_text("- {value_threshold_usd: 500}\n- {treatment_date: 2023-02-30}\n")
-    _assert_refused(["--sweep", str(sweep)], tmp_path, 2, ["sweep set 2", "treatment_date", "2023-02-30"])
+    _assert_refused(["--sweep", str(sweep)], tmp_path, 2, ["sweep set 2", "treatment_date", "2023-02-30"], subprocess_run=False)
 
 
 # ---------------------------------------------------------------------------
