@@ -296,9 +296,10 @@ event_data = frames.event_frame(studies)
 # A difference-in-differences design assumes that, without the release, the focus categories would have moved in parallel with the controls.
 # The event study replaces the single after-release indicator with one coefficient per month relative to the release, so that the months before the release show whether the categories were already drifting apart.
 # Months more than twelve before or eighteen after the first post-release month are pooled into the end points.
+# Each coefficient is measured from the average of the pre-release months rather than from one month, so that one unusual month before the release does not shift the whole curve; a steady pre-release trend shows as points climbing or falling through zero before the dashed line.
 # The joint test that every pre-release coefficient is zero is by randomization over categories, like the p-values above.
 
-# %% mystnb={"figure": {"caption": "Event-study estimates of job posts relative to control categories, by month relative to the first month after the release (the month before the release is the reference), with 95% intervals. Data: {glue:text}`data_label`.", "name": "fig-categories-event-study"}, "image": {"alt": "One panel per focus category: points joined by a line, one per month from twelve months before to eighteen months after the release, with a shaded 95% band, a horizontal line at zero and a dashed vertical line between the last month before and the first month after the release."}} tags=["remove-input"]
+# %% mystnb={"figure": {"caption": "Event-study estimates of job posts relative to control categories, by month relative to the first month after the release, each measured from the mean of the pre-release months, with 95% intervals. Data: {glue:text}`data_label`.", "name": "fig-categories-event-study"}, "image": {"alt": "One panel per focus category: points joined by a line, one per month from twelve months before to eighteen months after the release, with a shaded 95% band, a horizontal line at zero and a dashed vertical line between the last month before and the first month after the release."}} tags=["remove-input"]
 page.figure("fig-categories-event-study", figures.event_study(event_data), event_data)
 
 # %% [markdown]

@@ -89,7 +89,9 @@ page.glue("n_focus", len(focus))
 # \log y_{cm} = \alpha_c + \gamma_m + \sum_{k \neq -1} \beta_k \, \mathbf{1}[c \text{ treated}, \; m - m_0 = k] + \varepsilon_{cm},
 # $$
 #
-# with $k$ from $-12$ to $18$ (earlier and later months binned into the end points) and $k = -1$ as reference.
+# with $k$ from $-12$ to $18$ (earlier and later months binned into the end points) and $k = -1$ omitted.
+# The figures show $\tilde\beta_k = \beta_k - \bar\beta_{\text{pre}}$, each coefficient measured from the mean of the pre-release coefficients ($\beta_{-1} = 0$ included): one reference month would carry its own noise into every coefficient.
+# The same linear map is applied to every placebo vector and to the covariance, so the intervals are those of $\tilde\beta_k$; the test below does not depend on the baseline.
 # The pre-release coefficients $\beta_{-12}, \dots, \beta_{-2}$ should be close to zero.
 # They are tested jointly with the statistic $W = \sum_{k<-1} (\hat\beta_k / s_k)^2$, where $s_k$ is the spread of $\hat\beta_k$ when the treatment is placed on each category in turn; the p-value is the share of placements with a $W$ at least as large as the actual one.
 # A cluster-robust Wald test is not possible here: it would need more categories than pre-release coefficients.

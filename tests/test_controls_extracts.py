@@ -71,7 +71,7 @@ def test_mid_month_date_drops_the_partly_treated_month():
     assert math.log1p(e.estimate_pct / 100) == pytest.approx(0.2, abs=0.01)
     kept = est.did_panel(panel, "y", "u0", treatment_date="2023-03-25", inference="crv1")  # March counts as pre
     assert abs(math.log1p(kept.estimate_pct / 100) - 0.2) > 0.03
-    es = est.event_study(panel, "y", "u0", treatment_date=GPT4, window=(-6, 6))
+    es = est.event_study(panel, "y", "u0", treatment_date=GPT4, window=(-6, 6), baseline="ref")
     t = es.table.set_index("rel_month")
     assert -1 not in t.index  # March 2023 is not in the sample
     assert t.loc[-2, "coef"] == 0 and math.isnan(t.loc[-2, "se"])  # February is the reference

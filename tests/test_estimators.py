@@ -348,7 +348,7 @@ def test_randomization_p_values_uniform_in_no_effect_worlds(null_worlds):
 
 def test_event_study_structure_and_pretrend_test():
     flat = _synthetic_panel(n_units=10, n_months=42, effect=0.3, seed=1, start="2021-01-01", noise=0.01)
-    es = E.event_study(flat, "y", "u00", window=(-12, 18), ref=-1)
+    es = E.event_study(flat, "y", "u00", window=(-12, 18), ref=-1, baseline="ref")
     t = es.table
     assert list(t["rel_month"]) == list(range(-12, 19))
     ref = t.loc[t.rel_month == -1].iloc[0]
@@ -360,6 +360,31 @@ def test_event_study_structure_and_pretrend_test():
     # A treated unit drifting before treatment is flagged (smallest p = 1/10).
     drift = _synthetic_panel(n_units=10, n_months=42, pre_trend=0.02, seed=1, start="2021-01-01", noise=0.01)
     assert E.event_study(drift, "y", "u00").pretrend_p == pytest.approx(0.1)
+
+
+def test_event_study_pre_mean_baseline_recentres_estimate_and_intervals():
+    """Issue 11: coefficients relative to the pre-release mean; same fit, re-centred by hand."""
+    flat = _synthetic_panel(n_units=10, n_months=42, effect=0.3, seed=1, start="2021-01-01", noise=0.01)
+    ref = E.event_study(flat, "y", "u00", window=(-6, 6), baseline="ref").table
+    pm = E.event_study(flat, "y", "u00", window=(-6, 6)).table
+    assert list(pm["rel_month"]) == list(range(-6, 7)) and (pm["coef_ref"] == ref["coef"]).all()
+    pre_mean = ref.loc[ref.rel_month < 0, "coef"].mean()  # six pre months, the omitted -1 (zero) included
+    assert np.allclose(pm["coef"], ref["coef"] - pre_mean, atol=1e-12)
+    assert pm.loc[pm.rel_month < 0, "coef"].mean() == pytest.approx(0, abs=1e-12)
+    # Conley-Taber: each control's placebo vector is re-centred the same way, so -1 gets an interval too.
+    assert pm["se"].notna().all() and math.isnan(ref.loc[ref.rel_month == -1, "se"].iloc[0])
+    assert (pm.loc[pm.rel_month >= 0, "coef_pct"] - 100 * math.expm1(0.3)).abs().max() < 6
+    # The pre-trend test and the pretrend estimate do not depend on the baseline.
+    a = E.pretrend_estimate(E.event_study(flat, "y", "u00"), "x", "y", "s")
+    b = E.pretrend_estimate(E.event_study(flat, "y", "u00", baseline="ref"), "x", "y", "s")
+    assert (a.p_value, a.estimate_pct) == (b.p_value, b.estimate_pct)
+    # A steady pre-release drift shows as a line through zero, not as a curve hanging from month -1.
+    drift = _synthetic_panel(n_units=10, n_months=42, pre_trend=0.02, seed=1, start="2021-01-01", noise=0.01)
+    d = E.event_study(drift, "y", "u00", window=(-6, 6)).table
+    pre = d[d.rel_month < 0]
+    assert pre["coef"].iloc[0] < 0 < pre["coef"].iloc[-1] or pre["coef"].iloc[0] > 0 > pre["coef"].iloc[-1]
+    with pytest.raises(ValueError, match="baseline"):
+        E.event_study(flat, "y", "u00", baseline="first")
 
 
 def test_event_study_bins_beyond_window(effect_world):

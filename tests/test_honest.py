@@ -274,7 +274,7 @@ def test_flci_m0_is_unbiased_under_a_linear_trend():
 def test_event_study_cov_coefficients_equal_the_books_event_study(small_panels):
     cm = small_panels["category_month"]
     es = H.event_study_cov(cm, "job_posts", "Writing", "job_posts")
-    ref = event_study(cm, "job_posts", "Writing", window=(-23, 18))
+    ref = event_study(cm, "job_posts", "Writing", window=(-23, 18), baseline="ref")
     tab = ref.table[ref.table["rel_month"] != -1]
     assert tab["rel_month"].tolist() == es["rel_months"].tolist()
     assert np.abs(tab["coef"].to_numpy() - es["betahat"]).max() < 1e-10

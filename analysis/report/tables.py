@@ -127,7 +127,7 @@ def display_frame(df: pd.DataFrame, formats: dict | None = None, index: bool = T
 def pretrend_table(studies: dict):
     """Display table of the pre-trend tests, one row per category."""
     rows = [{"Category": c, "Pre-release months tested": int(((es.table["rel_month"] < 0)
-                                                               & es.table["se"].notna()).sum()),
+                                                               & (es.table["rel_month"] != es.ref)).sum()),
              "Joint p-value": p_text(es.pretrend_p)} for c, es in studies.items()]
     return styled(pd.DataFrame(rows)).hide(axis="index")
 
