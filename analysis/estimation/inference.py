@@ -236,7 +236,6 @@ def wild_cluster_bootstrap(y: np.ndarray, x: np.ndarray, fe_codes: np.ndarray, c
     xx = float(xt @ xt)
     b = float(xt @ yt) / xx
     u_unr = yt - xt * b  # unrestricted residuals (in the M space)
-    u_res = yt  # restricted residuals (b = 0)
     xx_g = np.bincount(cl, weights=xt * xt, minlength=n_cl)
 
     def scores(u):
