@@ -26,7 +26,10 @@ Panels
     freelancer_id, category, month: ``contracts``, ``earnings``,
     ``earnings_per_contract``, ``hourly_contracts``, ``hourly_earnings``,
     ``hours``, ``hourly_rate``, ``feedback_sum``, ``n_feedback``,
-    ``mean_feedback``, ``mean_hours`` (hours per hourly contract).
+    ``mean_feedback``, ``mean_hours`` (hours per hourly contract), and
+    ``exposure_category``: the freelancer's main pre-release category
+    (:func:`main_category_expr`, the same in every row of a freelancer; null
+    for a freelancer without a pre-release contract).
 
 Posts are dated by ``posted_on``; contracts by ``started_on`` and take the
 category, contract type and experience level of their post. Rows outside
@@ -288,8 +291,15 @@ def panel_exprs(posts, contracts, value_threshold_usd: float = 1000.0,
         "posts_fine": p.group_by(["category", "experience_level", "month"]).aggregate(
             job_posts=_.count(), ai_posts=ibis.ifelse(_.ai_related, 1, 0).sum()),
         "contracts_fine": c.group_by(["category", "experience_level", "tier", "month"]).aggregate(**con_aggs),
-        "freelancer_month": c.group_by(["freelancer_id", "category", "month"]).aggregate(**con_aggs),
+        "freelancer_month": _with_exposure(
+            c.group_by(["freelancer_id", "category", "month"]).aggregate(**con_aggs),
+            main_category_expr(c, treatment_date)),
     }
+
+
+def _with_exposure(fm, main):
+    """``fm`` with each freelancer's ``exposure_category`` (null without pre-release contracts)."""
+    return fm.left_join(main, "freelancer_id").select(fm, main.exposure_category)
 
 
 _COUNTS = ("job_posts", "ai_posts", "expert_posts", "contracts", "hourly_contracts", "n_feedback")
@@ -415,7 +425,14 @@ def finish_freelancer_month(fm: pd.DataFrame, normalised: bool = False, presorte
     fm["mean_feedback"] = _ratio(fm["feedback_sum"], fm["n_feedback"])
     fm["mean_hours"] = _ratio(fm["hours"], fm["hourly_contracts"])
     fm["month"] = fm["month"].astype("datetime64[ns]")
+    if "exposure_category" in fm.columns:
+        fm["exposure_category"] = _exposure_column(fm["exposure_category"])
     return fm
+
+
+def _exposure_column(s: pd.Series) -> pd.Series:
+    """``exposure_category`` as text, ``None`` where a freelancer has no pre-release contract."""
+    return s.where(s.notna(), None).astype("object")
 
 
 # ---------------------------------------------------------------------------
@@ -472,6 +489,28 @@ def freelancer_months(start, end, first_contract, last_contract) -> pd.DatetimeI
     return pd.date_range(lo.to_period("M").to_timestamp(), hi.to_period("M").to_timestamp(), freq="MS")
 
 
+def main_category_expr(c, treatment_date: str):
+    """Each freelancer's main pre-release category (the *Exposure* rule of
+    :func:`freelancer_panel_expr`), from joined contracts ``c`` with ``month``
+    and ``category``: ``freelancer_id``, ``exposure_category``, one row per
+    freelancer with a pre-release contract. The one definition used by both
+    freelancer panels (``freelancer_month`` and the balanced panel)."""
+    pre = c.filter(c.month < ibis.date(_first_post(treatment_date).date().isoformat()))
+    pre = pre.group_by(["freelancer_id", "category"]).aggregate(n=_.count())
+    rank = ibis.row_number().over(group_by="freelancer_id", order_by=[ibis.desc("n"), "category"])
+    return pre.mutate(r=rank).filter(_.r == 0).select("freelancer_id", exposure_category=_.category)
+
+
+def main_category_pandas(c: pd.DataFrame, treatment_date: str) -> pd.Series:
+    """:func:`main_category_expr` in pandas (the reference implementations): a
+    Series from ``freelancer_id`` to ``exposure_category``."""
+    pre = c[c["month"] < _first_post(treatment_date)].groupby(["freelancer_id", "category"]).size()
+    pre = pre.rename("n").reset_index()
+    pre["key"] = pre["category"].map(lambda s: s.encode("utf-8"))  # binary order, as the engine
+    return pre.sort_values(["freelancer_id", "n", "key"], ascending=[True, False, True]).drop_duplicates(
+        "freelancer_id").set_index("freelancer_id")["category"]
+
+
 def freelancer_panel_expr(posts, contracts, treatment_date: str, months, start: str | None = None,
                           end: str | None = None, ids=None):
     """Ibis expression of the balanced freelancer x month panel.
@@ -526,10 +565,7 @@ def freelancer_panel_expr(posts, contracts, treatment_date: str, months, start: 
     span = agg.group_by("freelancer_id").aggregate(first=_.month.min(), last=_.month.max())
     grid = span.cross_join(months)
     grid = grid.filter((grid.month >= grid.first) & (grid.month <= grid.last)).select("freelancer_id", "month")
-    pre = c.filter(c.month < ibis.date(_first_post(treatment_date).date().isoformat()))
-    pre = pre.group_by(["freelancer_id", "category"]).aggregate(n=_.count())
-    rank = ibis.row_number().over(group_by="freelancer_id", order_by=[ibis.desc("n"), "category"])
-    main = pre.mutate(r=rank).filter(_.r == 0).select("freelancer_id", exposure_category=_.category)
+    main = main_category_expr(c, treatment_date)
     out = grid.left_join(agg, ["freelancer_id", "month"]).select(grid.freelancer_id, grid.month,
                                                                 *[agg[k] for k in FREELANCER_SUMS])
     out = out.left_join(main, "freelancer_id").select(out.freelancer_id, out.month, main.exposure_category,
@@ -544,7 +580,7 @@ def finish_freelancer_panel(df: pd.DataFrame) -> pd.DataFrame:
     contracts or hours)."""
     exposure = df["exposure_category"]
     df = _normalise(df.drop(columns="exposure_category"))
-    df["exposure_category"] = exposure.where(exposure.notna(), None).astype("object")
+    df["exposure_category"] = _exposure_column(exposure)
     df = df.sort_values(["freelancer_id", "month"], ignore_index=True)
     df["any_contract"] = (df["contracts"] > 0).astype("int64")
     df["earnings_per_contract"] = _ratio(df["earnings"], df["contracts"])
@@ -634,12 +670,7 @@ def freelancer_panel_pandas(posts: pd.DataFrame, contracts: pd.DataFrame, treatm
     rows = [(f, m) for f, (a, b) in span.iterrows() for m in months if a <= m <= b]
     grid = pd.DataFrame(rows, columns=["freelancer_id", "month"])
     out = grid.merge(agg, on=["freelancer_id", "month"], how="left")
-    pre = c[c["month"] < _first_post(treatment_date)].groupby(["freelancer_id", "category"]).size()
-    pre = pre.rename("n").reset_index()
-    pre["key"] = pre["category"].map(lambda s: s.encode("utf-8"))  # binary order, as the engine
-    main = pre.sort_values(["freelancer_id", "n", "key"], ascending=[True, False, True]).drop_duplicates(
-        "freelancer_id").set_index("freelancer_id")["category"]
-    out["exposure_category"] = out["freelancer_id"].map(main)
+    out["exposure_category"] = out["freelancer_id"].map(main_category_pandas(c, treatment_date))
     for k in FREELANCER_SUMS:
         out[k] = out[k].fillna(0)
     info = {"n_freelancers": int(n_all), "n_sampled": int(len(kept)), "sampled": sampled,
@@ -806,7 +837,10 @@ def build_panels_pandas(posts: pd.DataFrame, contracts: pd.DataFrame, value_thre
             hourly_earnings=("hourly_earnings", "sum"), hours=("hourly_hours", "sum")),
     }
     if "freelancer_month" in panels:
-        raw["freelancer_month"] = c.groupby(["freelancer_id", "category", "month"], as_index=False).agg(**con_aggs)
+        fm = c.groupby(["freelancer_id", "category", "month"], as_index=False).agg(**con_aggs)
+        fm["exposure_category"] = fm["freelancer_id"].astype("str").map(
+            main_category_pandas(c.assign(freelancer_id=c["freelancer_id"].astype("str")), treatment_date))
+        raw["freelancer_month"] = fm
     out = finish_panels(raw, start, end)
     return {k: out[k] for k in PANELS if k in panels}
 
