@@ -47,7 +47,6 @@ output_dir = ""
 # %% tags=["remove-cell"]
 from analysis import estimation as est
 from analysis.estimation import honest
-from analysis.core.params import TIER_HORIZON_DAYS, TIER_QUANTILE
 from analysis.core.periods import placebo_date
 from analysis.data.panels import tier_rule
 from analysis.core.text import slugify
@@ -69,7 +68,7 @@ page.glue("left_out_sentence", "" if not left else
           "cannot be compared before and after).")
 page.glue("threshold", float(page.params["value_threshold_usd"]))
 page.glue("tier_rule", words.tier_rule_text(tier_rule(page.contracts.columns), page.params["value_threshold_usd"],
-                                            TIER_QUANTILE, TIER_HORIZON_DAYS))
+                                            page.params["tier_quantile"], page.params["tier_horizon_days"]))
 
 # %% [markdown]
 # ## Data used

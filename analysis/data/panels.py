@@ -47,13 +47,13 @@ show as "high-value up, low-value down" with no displacement. So
     fixed before the contract exists), a contract is ``low`` when its post's
     budget is below ``value_threshold_usd``, ``high`` otherwise.
 ``quantile``
-    Otherwise the threshold is set per category: the
-    :data:`analysis.core.params.TIER_QUANTILE` quantile (linear
+    Otherwise the threshold is set per category: the ``tier_quantile``
+    run parameter's quantile (default 0.5; linear
     interpolation, as DuckDB's ``quantile_cont`` and pandas' default) of
     *censored earnings* of the category's contracts started in the window
     before ``treatment_date``; ``value_threshold_usd`` is not used. Censored
-    earnings are earnings over the first
-    :data:`analysis.core.params.TIER_HORIZON_DAYS` days: with
+    earnings are earnings over the first ``H`` days (the
+    ``tier_horizon_days`` run parameter, default 90): with
     ``contracts.ended_on``, earnings times ``min(1, H / d)`` with ``d`` the
     contract's days (``ended_on - started_on + 1``; a null ``ended_on`` runs
     to the window's ``end``), i.e. earnings pro-rated as if paid evenly over
@@ -708,7 +708,8 @@ def declare_categories(posts) -> list[str]:
 def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
                  start: str | None = None, end: str | None = None,
                  backend: str = "duckdb", con=None, panels=PANELS,
-                 treatment_date: str = RELEASE_DATE) -> dict[str, pd.DataFrame]:
+                 treatment_date: str = RELEASE_DATE, tier_quantile: float = TIER_QUANTILE,
+                 tier_horizon_days: int = TIER_HORIZON_DAYS) -> dict[str, pd.DataFrame]:
     """Build the panels of an extract.
 
     Parameters
@@ -730,6 +731,11 @@ def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
         come from one pass over the posts and one over the joined contracts;
         ``freelancer_month`` (about half as many rows as contracts) is a
         further pass, so leave it out when it is not needed.
+    treatment_date : str
+        Pre-release contracts set the quantile tiers and the freelancers'
+        main pre-release category.
+    tier_quantile, tier_horizon_days : float, int
+        The quantile tier rule's run parameters (module docstring).
 
     Returns
     -------
@@ -746,7 +752,8 @@ def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
     con = con if con is not None else connect(backend)
     posts, contracts = read_extract(con, data_dir)
     declare_categories(posts)
-    exprs = panel_exprs(posts, contracts, value_threshold_usd, start, end, treatment_date)
+    exprs = panel_exprs(posts, contracts, value_threshold_usd, start, end, treatment_date, tier_quantile,
+                        tier_horizon_days)
     out = {}
     if set(panels) & set(CATEGORY_PANELS):
         out = finish_panels({"posts_fine": _execute(exprs["posts_fine"]),
@@ -895,9 +902,9 @@ class PanelStore(Mapping):
     data_dir : str or Path
     value_threshold_usd : float
     start, end : str or None
-    treatment_date : str
-        As in :func:`build_panels` (the treatment date sets the quantile
-        tier thresholds).
+    treatment_date, tier_quantile, tier_horizon_days
+        As in :func:`build_panels` (they set the quantile tier thresholds;
+        part of the cache key).
     checksum : str or callable, optional
         The extract's checksum (or a function returning it); needed only with
         a cache.
@@ -906,9 +913,11 @@ class PanelStore(Mapping):
     """
 
     def __init__(self, data_dir, value_threshold_usd: float = 1000.0, start: str | None = None,
-                 end: str | None = None, checksum=None, cache_dir=None, treatment_date: str = RELEASE_DATE):
+                 end: str | None = None, checksum=None, cache_dir=None, treatment_date: str = RELEASE_DATE,
+                 tier_quantile: float = TIER_QUANTILE, tier_horizon_days: int = TIER_HORIZON_DAYS):
         self.data_dir = Path(data_dir)
         self.args = (float(value_threshold_usd), start, end)
+        self.tiers = (float(tier_quantile), int(tier_horizon_days))
         self.treatment_date = str(treatment_date)
         self._checksum = checksum
         self.cache_dir = Path(cache_dir) if cache_dir else None
@@ -935,8 +944,11 @@ class PanelStore(Mapping):
             from analysis.data.extract import extract_checksum
 
             checksum = extract_checksum(self.data_dir)
-        blob = json.dumps({"extract": checksum, "args": self.args, "treatment_date": self.treatment_date,
-                           "code": builder_fingerprint()}, sort_keys=True)
+        key = {"extract": checksum, "args": self.args, "treatment_date": self.treatment_date,
+               "code": builder_fingerprint()}
+        if self.tiers != (TIER_QUANTILE, TIER_HORIZON_DAYS):  # (default tiers: the key of earlier caches)
+            key["tiers"] = self.tiers
+        blob = json.dumps(key, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:24]
 
     def _load_or_build(self, group) -> dict[str, pd.DataFrame]:
@@ -955,7 +967,8 @@ class PanelStore(Mapping):
                 return frames
             except (OSError, KeyError, ValueError):  # removed meanwhile by another run's pruning: build instead
                 pass
-        frames = build_panels(self.data_dir, *self.args, panels=group, treatment_date=self.treatment_date)
+        frames = build_panels(self.data_dir, *self.args, panels=group, treatment_date=self.treatment_date,
+                              tier_quantile=self.tiers[0], tier_horizon_days=self.tiers[1])
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
             cats = json.dumps(declared_categories(), ensure_ascii=False).encode("utf-8")
