@@ -98,7 +98,7 @@ tables.contract_table(contract.OPTIONAL, "contracts").pipe(tables.styled).hide(a
 
 # %% [markdown]
 # They decide how contracts are split into value tiers (claim 4, {doc}`03_categories`), so that a tier is never cut on a contract's own realised earnings: with `budget_usd`, by the post's budget against `value_threshold_usd`; without it, per category at the {glue:text}`tier_quantile_word` of pre-release earnings censored at {glue:text}`tier_horizon:d` days (run parameters `tier_quantile` and `tier_horizon_days`), pro-rated with `ended_on` where present, and contracts started in the last {glue:text}`tier_horizon:d` days of the window that may still be running left out of both tiers.
-# The bundled synthetic extract has `budget_usd` (each post's latent value, rounded to cents) and no `ended_on`.
+# The bundled synthetic extract has both: `budget_usd` (each post's latent value, rounded to cents), which sets its tiers, and `ended_on` (about three weeks for a USD 1,000 contract, longer for larger ones; null for a contract still running at the extract's end), which the quantile rule would use on a copy without `budget_usd`.
 # `data/README.md` states the rule in full.
 #
 # Beyond the contract, a run checks that the extract can answer the questions: at least three categories, enough months before and after the treatment date, and the focus and control categories present.

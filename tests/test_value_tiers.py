@@ -230,3 +230,31 @@ def test_threshold_check_reads_budgets_and_is_skipped_for_quantile_tiers():
     (p,) = _tier_problems(params, Summary(**base, budget_months=rows))
     assert p.key == "value_threshold_usd" and "budget" in p.message and "reaches it" in p.message
     assert _tier_problems({**params, "value_threshold_usd": 300.0}, Summary(**base, budget_months=rows)) == []
+
+
+def test_bundled_extract_exercises_the_horizon_censoring(tmp_path):
+    """The generator writes ended_on (issue 12): on a copy of the bundled extract without budget_usd
+    the quantile rule censors at the horizon, so contracts of the last 90 days that have ended are
+    tiered (without ended_on they may still be running and are in no tier), and long contracts are
+    pro-rated (some move from high to low)."""
+    from analysis.core.paths import SYNTHETIC_DIR
+
+    posts = pd.read_parquet(SYNTHETIC_DIR / "job_posts.parquet").drop(columns="budget_usd")
+    contracts = pd.read_parquet(SYNTHETIC_DIR / "contracts.parquet")
+    ended = pd.to_datetime(contracts["ended_on"])
+    assert 0.005 < ended.isna().mean() < 0.05  # still running at the end of the extract
+    assert (ended.dropna() >= pd.to_datetime(contracts.loc[ended.notna(), "started_on"])).all()
+    got = {}
+    for name, c in (("with", contracts), ("without", contracts.drop(columns="ended_on"))):
+        folder = tmp_path / name
+        folder.mkdir()
+        posts.to_parquet(folder / "job_posts.parquet", index=False)
+        c.to_parquet(folder / "contracts.parquet", index=False)
+        got[name] = build_panels(folder, 1000.0, START, END, panels=("category_tier_month",))["category_tier_month"]
+    late = pd.Timestamp(END) - pd.Timedelta(days=90)
+    n_late = lambda df: int(df.loc[df.month >= late.to_period("M").to_timestamp() + pd.offsets.MonthBegin(1),  # noqa: E731
+                                   "contracts"].sum())
+    assert n_late(got["without"]) == 0  # whole months after end - 90 days: every contract may be running
+    assert n_late(got["with"]) > 1000  # those that ended are tiered
+    low = {k: int(v.loc[v.tier == "low", "contracts"].sum()) for k, v in got.items()}
+    assert low["with"] != low["without"]

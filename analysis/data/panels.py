@@ -431,8 +431,9 @@ def finish_freelancer_month(fm: pd.DataFrame, normalised: bool = False, presorte
 
 
 def _exposure_column(s: pd.Series) -> pd.Series:
-    """``exposure_category`` as text, ``None`` where a freelancer has no pre-release contract."""
-    return s.where(s.notna(), None).astype("object")
+    """``exposure_category`` as text (pandas' string dtype, as ``category`` and as a Parquet
+    round trip gives it), missing where a freelancer has no pre-release contract."""
+    return s.astype("str")
 
 
 # ---------------------------------------------------------------------------

@@ -62,11 +62,21 @@ Contracts
     A share ``hourly_share`` of posts are hourly; an hourly contract's rate is
     :math:`\\exp(\\rho_c + u_f + \\delta^{rate}_c r(m) + 0.15 Z)` and its
     hours are earnings divided by rate. Fixed contracts have no hours.
+Contract end
+    A contract runs :math:`D = \\max(1, \\text{round}(\\exp(\\log 21 +
+    0.4 \\log(V / 1000) + 0.6 Z)))` days (``DURATION_*``: about three weeks
+    for a USD 1,000 contract, longer for larger ones), so ``ended_on`` is
+    ``started_on + D - 1``; it is null when that day is after ``end`` (still
+    running when the extract was cut). :math:`Z` comes from a seed stream of
+    its own (a child of the month's), so every other column is the same bits
+    as before ``ended_on`` was written.
 Freelancers
     Each category has a pool of freelancers with persistent skill
     :math:`u_f \\sim N(0, 0.3^2)`, an entry month (uniform from two years
     before ``start`` to ``end``) and a geometric career (mean 18 months).
-    A contract goes to a freelancer active in its category that month.
+    A contract goes to a freelancer active in its category that month
+    (with ``World.switch_share``, a share of the focus categories' contracts
+    after the release goes to freelancers of other categories instead).
 Feedback
     :math:`\\text{clip}(4.5 + 0.3 u_f + N(0, 0.4^2), 1, 5)` rounded to one
     decimal, missing for 20% of contracts; generative AI has no effect on it.
@@ -114,6 +124,10 @@ SIGMA_VALUE = 1.1
 CONTRACT_RATE = 0.4
 FEEDBACK_MISSING = 0.2
 CAREER_MONTHS = 18.0
+#: Contract duration (days): median at a USD 1,000 value, elasticity to value, log-scale s.d.
+DURATION_DAYS_AT_1000 = 21.0
+DURATION_VALUE_ELASTICITY = 0.4
+DURATION_SIGMA = 0.6
 DEFAULT_SEED = 20240501
 DEFAULT_N_POSTS = 200_000
 #: Yearly growth of posts, common to all categories so that the synthetic
@@ -768,6 +782,7 @@ def iter_month_tables(world: World):
         hours = np.where(is_hourly, np.round(earnings / np.exp(rate_log), 2), np.nan)
         fb = np.clip(np.round(4.5 + 0.3 * skill + 0.4 * rng.standard_normal(m), 1), 1.0, 5.0)
         fb[rng.random(m) < FEEDBACK_MISSING] = np.nan
+        ended = _ended_on(w, t, started, value[idx], end)
         contracts = pa.table({
             "contract_id": _id_strings("C", np.arange(contract_counter, contract_counter + m), 9),
             "job_id": pc.take(posts["job_id"], pa.array(idx)),
@@ -776,9 +791,20 @@ def iter_month_tables(world: World):
             "earnings_usd": pa.array(earnings, pa.float64()),
             "hours": pa.array(hours, pa.float64(), from_pandas=True),
             "feedback": pa.array(fb, pa.float64(), from_pandas=True),
+            "ended_on": ended,
         })
         contract_counter += m
         yield posts, contracts
+
+
+def _ended_on(w: World, t: int, started: np.ndarray, value: np.ndarray, end: pd.Timestamp) -> pa.Array:
+    """``ended_on`` of month ``t``'s contracts (module docstring, *Contract end*): from the
+    first child of the month's seed sequence, so the month's own draws are unchanged."""
+    z = np.random.default_rng(np.random.SeedSequence(w.seed, spawn_key=(t + 2, 0))).standard_normal(len(started))
+    days = np.maximum(1, np.round(np.exp(np.log(DURATION_DAYS_AT_1000) + DURATION_VALUE_ELASTICITY
+                                         * np.log(value / 1000.0) + DURATION_SIGMA * z))).astype("int64")
+    ended = started + (days - 1).astype("timedelta64[D]")
+    return pa.array(ended, pa.date32(), mask=ended > np.datetime64(end.date(), "D"))
 
 
 def realised_shocks(world: World) -> np.ndarray:
