@@ -101,6 +101,19 @@ tables.contract_table(contract.OPTIONAL, "contracts").pipe(tables.styled).hide(a
 # The bundled synthetic extract has both: `budget_usd` (each post's latent value, rounded to cents), which sets its tiers, and `ended_on` (about three weeks for a USD 1,000 contract, longer for larger ones; null for a contract still running at the extract's end), which the quantile rule would use on a copy without `budget_usd`.
 # `data/README.md` states the rule in full.
 #
+# ### Freelancer panels
+
+# %% tags=["remove-cell"]
+from analysis.data import panels
+
+page.md("freelancer_rules", Markdown.trusted(docs.rst_to_myst(docs.docstring_section(panels.__doc__,
+                                                                                     "Freelancer panels"))))
+
+# %% [markdown]
+# The within-freelancer regressions of {doc}`04_productivity` use two panels built from the contracts; the rules below are rendered from `analysis/data/panels.py`, and `data/README.md` carries the same text.
+#
+# {glue:md}`freelancer_rules:myst`
+#
 # Beyond the contract, a run checks that the extract can answer the questions: at least three categories, enough months before and after the treatment date, and the focus and control categories present.
 #
 # ## The synthetic data-generating process

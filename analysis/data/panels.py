@@ -66,6 +66,44 @@ show as "high-value up, low-value down" with no displacement. So
 
 Tier ``none`` rows are counted in every other panel but not in
 ``category_tier_month`` (whose grid has only ``low`` and ``high``).
+
+Freelancer panels
+-----------------
+Two panels follow freelancers: ``freelancer_month`` (a row per freelancer,
+category and month with a contract; the hourly-rate, contract-size and
+feedback regressions) and the balanced panel of
+:func:`build_freelancer_panel` (a row per freelancer and month; the work
+volume regressions). Their rules:
+
+Main pre-release category
+    A freelancer's exposure is their main category before the release: the
+    category with most of their contracts starting before the first post
+    month, ties broken by the category name in binary (UTF-8) order. It is
+    the same in every month, also after the freelancer moves to work in
+    another category, so no one can choose their group in response to the
+    release; the work they move into counts as theirs.
+Freelancers without pre-release work
+    A freelancer with no contract starting before the first post month has
+    no exposure and is left out of both designs (each estimate reports how
+    many): they cannot be compared with themselves before the release, and
+    the category they start in is the choice the design must not condition
+    on.
+Balanced span
+    In the balanced panel each freelancer has a row for every month from the
+    month of their first to the month of their last contract in the window.
+    The extract does not say when a freelancer joined or left the platform,
+    so months before the first and after the last contract are not in it.
+Zeros
+    A month of the span without a contract is a row with zero contracts,
+    earnings and hours (and ``any_contract`` 0), so idle months count in
+    the Poisson regressions and the extensive margin; ``freelancer_month``
+    has no such rows.
+Sample
+    Above ``max_freelancers`` freelancers a simple random sample of that
+    many is drawn with ``seed`` from the sorted ids of every freelancer with
+    a contract in the window (:func:`draw_freelancers`), the same draw for
+    both panels; the balanced panel is then built in the engine for the
+    sampled freelancers only, so its cost does not grow with those left out.
 """
 
 from __future__ import annotations
@@ -491,8 +529,8 @@ def freelancer_months(start, end, first_contract, last_contract) -> pd.DatetimeI
 
 
 def main_category_expr(c, treatment_date: str):
-    """Each freelancer's main pre-release category (the *Exposure* rule of
-    :func:`freelancer_panel_expr`), from joined contracts ``c`` with ``month``
+    """Each freelancer's main pre-release category (module docstring, *Freelancer
+    panels*; first post month: :func:`analysis.core.periods.first_post_month`), from joined contracts ``c`` with ``month``
     and ``category``: ``freelancer_id``, ``exposure_category``, one row per
     freelancer with a pre-release contract. The one definition used by both
     freelancer panels (``freelancer_month`` and the balanced panel)."""
@@ -516,24 +554,13 @@ def freelancer_panel_expr(posts, contracts, treatment_date: str, months, start: 
                           end: str | None = None, ids=None):
     """Ibis expression of the balanced freelancer x month panel.
 
-    Rules (the same in :func:`freelancer_panel_pandas`):
-
-    * **Span.** Each freelancer has one row per month from the first to the
-      last month in which a contract of theirs starts (in the window), with
-      zero counts and sums in the months between without a contract. Months
-      before the first and after the last contract are not in the panel: the
-      extract does not say when a freelancer joined or left the platform.
-      The calendar runs from ``start``'s month to ``end``'s month, or
-      (without them) from the first to the last month with a contract.
-    * **Exposure.** ``exposure_category`` is the freelancer's main category
-      before the release: the category with most contracts starting before
-      the first post month (:func:`analysis.core.periods.first_post_month`),
-      ties broken by the category name in binary (UTF-8) order. It is the
-      same in every month, also when the freelancer later works in another
-      category; it is null for a freelancer without a pre-release contract
-      (not in the exposure design).
-    * **Sample.** With ``ids`` only those freelancers' contracts are
-      aggregated (a join on a table of the ids; see :func:`draw_freelancers`).
+    Rules: the module docstring's *Freelancer panels* (the same in
+    :func:`freelancer_panel_pandas`). ``exposure_category`` comes from
+    :func:`main_category_expr` (null without a pre-release contract); the
+    calendar runs from ``start``'s month to ``end``'s month, or (without
+    them) from the first to the last month with a contract; with ``ids``
+    only those freelancers' contracts are aggregated (a join on a table of
+    the ids).
 
     Parameters
     ----------
