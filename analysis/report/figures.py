@@ -735,8 +735,8 @@ def leave_one_out(data: pd.DataFrame, *, label: str = "estimate", estimate: str 
             d = data.assign(_y=data[label].map(ypos))
             first = d.drop_duplicates(label)
             ax.hlines(first["_y"], first[low], first[high], color=PALETTE[0], lw=1.6)
-            ax.scatter(first[full], first["_y"], color=PALETTE[0], marker="D", s=36, zorder=3,
-                       label="all controls (95% interval)")
+            ax.scatter(first[full], first["_y"], facecolors="white", edgecolors=PALETTE[0], linewidths=1.4,
+                       marker="D", s=40, zorder=3, label="all controls (95% interval)")
             out = d[~d[drives].astype(bool)]
             ax.scatter(out[estimate], out["_y"], color=GREY, s=14, zorder=4, alpha=0.8,
                        label="one control left out")
@@ -745,9 +745,9 @@ def leave_one_out(data: pd.DataFrame, *, label: str = "estimate", estimate: str 
                 ax.scatter(drv[estimate], drv["_y"], color=PALETTE[3], marker="x", s=30, zorder=5,
                            label="left out, moves it outside")
             ax.set_yticks(list(ypos.values()), list(ypos.keys()))
-            ax.set_ylim(-0.7, len(order) - 0.3)
+            ax.set_ylim(-0.7, len(order) + 0.6)  # a free row on top for the legend
             ax.grid(axis="y", visible=False)
-            ax.legend(loc="lower right", fontsize="x-small", frameon=False)
+            ax.legend(loc="upper right", fontsize="x-small", frameon=False, ncol=3)
         ax.axvline(0, color="black", lw=0.7)
         ax.set_xlabel(xlabel)
     return fig
