@@ -211,7 +211,8 @@ CLAIMS: tuple[Claim, ...] = (
            Evidence("category.{slug}.contracts.low_value", -1, "tiered", "low-value contracts"),
            Evidence("category.{slug}.contracts.tier_gap", -1, "tiered", "low- relative to high-value contracts"))),
     Claim("c5", "Work shifted toward complex, specialised, better-paid tasks.",
-          "Hourly rates within freelancers of the focus categories against other freelancers, and the "
+          "Hourly rates within freelancers whose main pre-release category is a focus category against "
+          "other freelancers, and the "
           "expert-level share of job posts in the focus categories against the controls.",
           (Evidence("productivity.hourly_rate", +1, "focus", "hourly rate within freelancers"),
            Evidence("productivity.expert_share", +1, "focus", "expert-level share of job posts", "pp"))),
@@ -394,7 +395,9 @@ def compute_estimates(panels: dict, roles, ids: Sequence[str], controls: Sequenc
     chapter 3), platform ids from
     :func:`analysis.estimation.platform_counterfactual` (as chapter 2),
     ``productivity.hourly_rate`` from
-    :func:`analysis.estimation.within_freelancer` (as chapter 4), and the
+    :func:`analysis.estimation.within_freelancer` (as chapter 4: exposure
+    fixed at each freelancer's main pre-release category, freelancers
+    without pre-release contracts left out), and the
     shares from :func:`ai_share_did` and :func:`expert_share_did`.
 
     Parameters

@@ -221,7 +221,8 @@ class Page:
         p = self.params
         return PanelStore(self.data_dir, p["value_threshold_usd"], p["start"], p["end"],
                           checksum=lambda: self.checksum, cache_dir=self.run_context.get("panel_cache"),
-                          treatment_date=p["treatment_date"])
+                          treatment_date=p["treatment_date"], tier_quantile=p["tier_quantile"],
+                          tier_horizon_days=p["tier_horizon_days"])
 
     @cached_property
     def contracts(self) -> pd.DataFrame:

@@ -47,7 +47,6 @@ output_dir = ""
 # %% tags=["remove-cell"]
 from analysis import estimation as est
 from analysis.estimation import honest
-from analysis.core.params import TIER_HORIZON_DAYS, TIER_QUANTILE
 from analysis.core.periods import placebo_date
 from analysis.data.panels import tier_rule
 from analysis.core.text import slugify
@@ -69,7 +68,7 @@ page.glue("left_out_sentence", "" if not left else
           "cannot be compared before and after).")
 page.glue("threshold", float(page.params["value_threshold_usd"]))
 page.glue("tier_rule", words.tier_rule_text(tier_rule(page.contracts.columns), page.params["value_threshold_usd"],
-                                            TIER_QUANTILE, TIER_HORIZON_DAYS))
+                                            page.params["tier_quantile"], page.params["tier_horizon_days"]))
 
 # %% [markdown]
 # ## Data used
@@ -140,6 +139,7 @@ page.glue("least_sentence", "" if least_effects else
           "No least-exposed control category of the parameter least_exposed_controls is among this run's "
           "controls, so there is no such row.")
 loo_table = frames.leave_one_out_table(loo)
+loo_data = frames.leave_one_out_frame(loo)
 
 # %% [markdown]
 # Every estimate of this chapter is relative to the control categories: it is the focus category's change minus the controls' change.
@@ -149,7 +149,13 @@ loo_table = frames.leave_one_out_table(loo)
 # Two checks show how much the choice of controls matters.
 # First, each focus estimate is re-estimated leaving out each control category in turn ({glue:text}`n_loo:d` refits, point estimates only); a single control *drives* an estimate when leaving it out moves the estimate outside the full estimate's 95% interval or flips its sign.
 # That happens in {glue:text}`n_loo_drives:d` of the refits, and the largest change of an estimate is {glue:text}`loo_max_shift:.1f` percentage points.
-# The table shows, for each focus estimate, the range of the estimates without one control.
+# {numref}`fig-categories-leave-one-out` shows every refit, and the table, for each focus estimate, the range of the estimates without one control.
+
+# %% mystnb={"figure": {"caption": "Each focus estimate with every control category (diamond, with its 95% interval) and with one control category left out at a time (grey circles; a red cross where leaving that control out moves the estimate outside the interval or flips its sign), point estimates relative to the controls. Data: {glue:text}`data_label`.", "name": "fig-categories-leave-one-out"}, "image": {"alt": "Dot plot with one row per focus estimate (category and measure). Each row has a diamond with a horizontal 95% interval for the estimate with all controls, small grey circles for the estimates with one control left out, red crosses for those that fall outside the interval, and a vertical line at zero."}} tags=["remove-input"]
+page.figure("fig-categories-leave-one-out", figures.leave_one_out(loo_data), loo_data)
+
+# %% [markdown]
+# How to cite this figure: {glue:md}`cite_categories_leave_one_out`
 
 # %% tags=["remove-input"]
 tables.display_frame(loo_table, {c: "{:.1f}" for c in loo_table.columns if c.endswith("(%)")}, index=False)

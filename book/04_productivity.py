@@ -170,19 +170,22 @@ page.say("wf_feedback", wf_feedback, expected=-1, digits=2)
 page.glue("wf_feedback_stars", abs(wf_feedback.coef))
 page.glue("wf_inference", wf_rate.inference)
 page.md("wf_sample", words.freelancer_sample_sentence(wf_rate.details["sample"], wf_rate.details["n_freelancers"]))
+page.glue("wf_no_exposure", wf_rate.details["n_no_exposure"])
 
 wf_labels = {wf_rate.id: "Hourly rate", wf_epc.id: "Earnings per contract", wf_hours.id: "Hours per hourly contract",
              wf_feedback.id: "Feedback"}
 wf_data = frames.forest_frame(within, wf_labels, {}).rename(columns={"category": "measure"}).drop(columns=["outcome"])
 
 # %% [markdown]
-# The regressions compare each freelancer's monthly outcomes before and after the release, for freelancers in the focus categories relative to those in other categories: the logarithm of the outcome on an indicator for "focus category, after the release", with freelancer and month fixed effects.
+# The regressions compare each freelancer's monthly outcomes before and after the release, for freelancers whose main category before the release (the category of most of their contracts before it) is a focus category relative to the other freelancers: the logarithm of the outcome on an indicator for "focus freelancer, after the release", with freelancer and month fixed effects.
+# A freelancer keeps that group after the release, also when they then work in another category, so that no one can choose their group in response to the release; what the work they move into pays counts as theirs.
+# Freelancers with no contract before the release have no group and are left out ({glue:text}`wf_no_exposure:,d` of them here).
 # Because a freelancer's own level is held fixed, a change in the mix of freelancers who stay on the platform does not move these estimates; a freelancer who takes no contract in a month is, however, absent from that month, so entry, exit and idle months are not part of them (the balanced panel below includes idle months).
 # Feedback is modelled in stars and reported as a percent of the focus categories' pre-release mean.
 # {glue:md}`wf_sample`
-# Treatment varies by category, so inference is by the wild cluster bootstrap with categories as clusters, which remains reliable with few clusters as long as several of them are treated {cite:p}`cameron2008bootstrap,mackinnon2018wild,roodman2019fast`; in this run: {glue:text}`wf_inference`.
+# Treatment varies by category, so inference is by the wild cluster bootstrap with the pre-release categories as clusters, which remains reliable with few clusters as long as several of them are treated {cite:p}`cameron2008bootstrap,mackinnon2018wild,roodman2019fast`; in this run: {glue:text}`wf_inference`.
 
-# %% mystnb={"figure": {"caption": "Change after the release for freelancers in the focus categories relative to freelancers in other categories, comparing each freelancer with themselves (freelancer and month fixed effects), with 95% wild cluster bootstrap intervals. Data: {glue:text}`data_label`.", "name": "fig-productivity-within-freelancer"}, "image": {"alt": "Forest plot with one row per measure (hourly rate, earnings per contract, hours per hourly contract, feedback), each with a point estimate in percent, a horizontal 95% interval and a vertical line at zero."}} tags=["remove-input"]
+# %% mystnb={"figure": {"caption": "Change after the release for freelancers of the focus categories (by main category before the release) relative to other freelancers, comparing each freelancer with themselves (freelancer and month fixed effects), with 95% wild cluster bootstrap intervals. Data: {glue:text}`data_label`.", "name": "fig-productivity-within-freelancer"}, "image": {"alt": "Forest plot with one row per measure (hourly rate, earnings per contract, hours per hourly contract, feedback), each with a point estimate in percent, a horizontal 95% interval and a vertical line at zero."}} tags=["remove-input"]
 page.figure("fig-productivity-within-freelancer", figures.within_freelancer_forest(wf_data, label="measure"), wf_data)
 
 # %% [markdown]

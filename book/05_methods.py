@@ -145,10 +145,11 @@ pretrend.pipe(tables.styled).hide(axis="index").format({"Joint pre-trend p-value
 # The within-freelancer regression compares each freelancer with themselves:
 #
 # $$
-# \log y_{fm} = \mu_f + \gamma_m + \beta \, \mathbf{1}[f \text{ works in a focus category}, \; m \text{ post}] + \varepsilon_{fm},
+# \log y_{fm} = \mu_f + \gamma_m + \beta \, \mathbf{1}[f\text{'s main pre-release category is a focus category}, \; m \text{ post}] + \varepsilon_{fm},
 # $$
 #
 # on the `freelancer_month` panel, with a fixed effect $\mu_f$ for every freelancer and month effects $\gamma_m$.
+# A freelancer's group is fixed before the release (the category of most of their pre-release contracts; freelancers without one are left out), not the category of each month's work: with the category of each row, a control freelancer who moves into better-paid work in a focus category after the release would count as an exposed freelancer whose rate rose (in the generator's `switchers` world, with no rate effect planted, that design finds a large, significant rise; the fixed groups do not, `tests/test_switchers.py`).
 # Feedback, on a 1 to 5 scale, is modelled in levels.
 # On large extracts the regressions use a simple random sample of freelancers (the run parameter `max_freelancers`, with all months of each sampled freelancer): sampling whole freelancers at random leaves $\beta$ unchanged, and since treatment varies by category, the precision comes mostly from the contrast between categories, which a large sample keeps. {doc}`04_productivity` says which sample a run used.
 #

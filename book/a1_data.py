@@ -40,10 +40,9 @@ output_dir = ""
 import pandas as pd
 
 from analysis.core.paths import SYNTHETIC_DIR
-from analysis.core.params import TIER_HORIZON_DAYS
 from analysis.data import contract, simulate
 from analysis.page import Page
-from analysis.report import docs, tables
+from analysis.report import docs, tables, words
 from analysis.report.escape import Markdown
 
 page = Page(globals())
@@ -66,7 +65,8 @@ page = Page(globals())
 page.glue("n_tables", len(contract.CONTRACT))
 page.glue("n_columns_posts", len(contract.CONTRACT["job_posts"]))
 page.glue("n_columns_contracts", len(contract.CONTRACT["contracts"]))
-page.glue("tier_horizon", TIER_HORIZON_DAYS)
+page.glue("tier_horizon", page.params["tier_horizon_days"])
+page.glue("tier_quantile_word", words.quantile_word(page.params["tier_quantile"]))
 
 # %% [markdown]
 # ### `job_posts`: one row per job post
@@ -97,9 +97,22 @@ tables.contract_table(contract.OPTIONAL, "job_posts").pipe(tables.styled).hide(a
 tables.contract_table(contract.OPTIONAL, "contracts").pipe(tables.styled).hide(axis="index")
 
 # %% [markdown]
-# They decide how contracts are split into value tiers (claim 4, {doc}`03_categories`), so that a tier is never cut on a contract's own realised earnings: with `budget_usd`, by the post's budget against `value_threshold_usd`; without it, per category at the median of pre-release earnings censored at {glue:text}`tier_horizon:d` days, pro-rated with `ended_on` where present, and contracts started in the last {glue:text}`tier_horizon:d` days of the window that may still be running left out of both tiers.
-# The bundled synthetic extract has `budget_usd` (each post's latent value, rounded to cents) and no `ended_on`.
+# They decide how contracts are split into value tiers (claim 4, {doc}`03_categories`), so that a tier is never cut on a contract's own realised earnings: with `budget_usd`, by the post's budget against `value_threshold_usd`; without it, per category at the {glue:text}`tier_quantile_word` of pre-release earnings censored at {glue:text}`tier_horizon:d` days (run parameters `tier_quantile` and `tier_horizon_days`), pro-rated with `ended_on` where present, and contracts started in the last {glue:text}`tier_horizon:d` days of the window that may still be running left out of both tiers.
+# The bundled synthetic extract has both: `budget_usd` (each post's latent value, rounded to cents), which sets its tiers, and `ended_on` (about three weeks for a USD 1,000 contract, longer for larger ones; null for a contract still running at the extract's end), which the quantile rule would use on a copy without `budget_usd`.
 # `data/README.md` states the rule in full.
+#
+# ### Freelancer panels
+
+# %% tags=["remove-cell"]
+from analysis.data import panels
+
+page.md("freelancer_rules", Markdown.trusted(docs.rst_to_myst(docs.docstring_section(panels.__doc__,
+                                                                                     "Freelancer panels"))))
+
+# %% [markdown]
+# The within-freelancer regressions of {doc}`04_productivity` use two panels built from the contracts; the rules below are rendered from `analysis/data/panels.py`, and `data/README.md` carries the same text.
+#
+# {glue:md}`freelancer_rules:myst`
 #
 # Beyond the contract, a run checks that the extract can answer the questions: at least three categories, enough months before and after the treatment date, and the focus and control categories present.
 #

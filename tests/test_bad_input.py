@@ -449,6 +449,7 @@ def test_zoned_parquet_timestamps_are_dated_in_utc_on_any_machine(tmp_path):
     # 23:30 UTC on the last day of a month: already the next month east of UTC.
     posts["posted_on"] = (posts["posted_on"] + pd.Timedelta(hours=23, minutes=30)).dt.tz_localize("UTC")
     contracts["started_on"] = contracts["started_on"] + pd.Timedelta(days=1)
+    contracts["ended_on"] = pd.to_datetime(contracts["ended_on"]) + pd.Timedelta(days=1)  # (written by the generator)
     posts.to_parquet(tmp_path / "job_posts.parquet", index=False)
     contracts.to_parquet(tmp_path / "contracts.parquet", index=False)
     code = ("import sys, json; from analysis.data.contract import validate; from analysis.data.panels import build_panels;"
@@ -567,7 +568,7 @@ def test_late_contract_does_not_stretch_the_window(base, tmp_path):
     from analysis.core.params import check_against_data, check_schema
 
     posts, contracts = base
-    _csv(tmp_path, posts, _set(contracts, 3, "started_on", "2031-06-15"))
+    _csv(tmp_path, posts, _set(_set(contracts, 3, "started_on", "2031-06-15"), 3, "ended_on", ""))  # still running
     summary, problems = validate(tmp_path)
     assert problems == [], [str(p) for p in problems]
     assert summary.last_date == max(posts["posted_on"]) and summary.contracts_last_date == "2031-06-15"
@@ -584,7 +585,7 @@ def test_validate_cli_reports_contracts_outside_the_posts(base, tmp_path, capsys
     from analysis.cli import main
 
     posts, contracts = base
-    _csv(tmp_path, posts, _set(contracts, 3, "started_on", "2031-06-15"))
+    _csv(tmp_path, posts, _set(_set(contracts, 3, "started_on", "2031-06-15"), 3, "ended_on", ""))  # still running
     assert main(["validate", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "valid extract" in out and "job posts from" in out and "2031-06-15" in out and "note: 1 contract" in out

@@ -115,7 +115,32 @@ PLOTS = {
     "level_mix": lambda: F.level_mix(_mix()),
     "hourly_rates": lambda: F.hourly_rates(_groups(), RELEASE, highlight=CATS[:2]),
     "within_freelancer_forest": lambda: F.within_freelancer_forest(_within()),
+    "leave_one_out": lambda: F.leave_one_out(_loo()),
 }
+
+
+def _loo():
+    from analysis.report.frames import leave_one_out_frame
+
+    rows = [{"category": c, "outcome": "job_posts", "left_out": f"K{k}", "estimate_pct": b + k - 1.0,
+             "full_pct": b, "full_ci_low_pct": b - 2.5, "full_ci_high_pct": b + 2.5, "shift_pct": k - 1.0,
+             "drives": abs(k - 1.0) > 2.5} for c, b in zip(CATS[:2], (5.0, -3.0)) for k in range(5)]
+    return leave_one_out_frame(pd.DataFrame(rows))
+
+
+def test_leave_one_out_figure_marks_the_controls_that_drive_an_estimate():
+    fig = F.leave_one_out(_loo())
+    ax = fig.axes[0]
+    by_y = dict(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels())))
+    assert [by_y[y] for y in sorted(by_y, reverse=True)] == [f"{c}: Job posts" for c in CATS[:2]]  # first on top
+    pts = {c.get_label(): c.get_offsets() for c in ax.collections if hasattr(c, "get_offsets")}
+    assert len(pts["all controls (95% interval)"]) == 2
+    # k = 4 shifts by 3 > 2.5: one driving refit per estimate, four others.
+    assert len(pts["left out, moves it outside"]) == 2 and len(pts["one control left out"]) == 8
+    assert sorted(pts["left out, moves it outside"][:, 0]) == [0.0, 8.0]
+    empty = F.leave_one_out(_loo().iloc[0:0])
+    assert "fewer than three controls" in empty.axes[0].texts[0].get_text()
+
 
 
 @pytest.mark.parametrize("name", sorted(PLOTS))

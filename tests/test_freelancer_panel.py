@@ -191,3 +191,15 @@ def test_balanced_estimator_refuses_bad_input():
         E.balanced_within_freelancer(panel, "hourly_rate", ["C00"], ["C01"])
     with pytest.raises(ValueError, match="exposed and of control"):
         E.balanced_within_freelancer(panel, "contracts", ["C00"], [])
+
+
+def test_readme_states_the_rules_of_the_code():
+    """data/README.md carries the freelancer panels' rules as the data appendix renders them from
+    the panels module (one text, two places)."""
+    from analysis.core.paths import PROJECT_ROOT as ROOT
+    from analysis.data import panels
+    from analysis.report import docs
+
+    text = docs.rst_to_myst(docs.docstring_section(panels.__doc__, "Freelancer panels"))
+    assert "**Main pre-release category.**" in text and "**Zeros.**" in text
+    assert text in (ROOT / "data" / "README.md").read_text(encoding="utf-8")

@@ -74,14 +74,15 @@ def _tiers(panels) -> dict:
     return {(r.category, r.month.strftime("%Y-%m"), r.tier): int(r.contracts) for r in ctm.itertuples()}
 
 
-def _both(tmp_path, posts, contracts, end="2023-07-31"):
-    """Tiers of the Ibis builder (from CSV files) after checking it equals the pandas reference."""
+def _both(tmp_path, posts, contracts, end="2023-07-31", **tiers):
+    """Tiers of the Ibis builder (from CSV files) after checking it equals the pandas reference
+    (``tiers``: ``tier_quantile``, ``tier_horizon_days``)."""
     posts.to_csv(tmp_path / "job_posts.csv", index=False)
     contracts.to_csv(tmp_path / "contracts.csv", index=False)
-    ibis_p = build_panels(tmp_path, 1000.0, "2022-01-01", end, panels=PANELS)
+    ibis_p = build_panels(tmp_path, 1000.0, "2022-01-01", end, panels=PANELS, **tiers)
     dates = {"posted_on", "started_on", "ended_on"}
     p, c = (df.assign(**{k: pd.to_datetime(df[k]) for k in dates & set(df)}) for df in (posts, contracts))
-    ref = build_panels_pandas(p, c, 1000.0, "2022-01-01", end, panels=PANELS)
+    ref = build_panels_pandas(p, c, 1000.0, "2022-01-01", end, panels=PANELS, **tiers)
     for name in PANELS:
         pd.testing.assert_frame_equal(ibis_p[name], ref[name], check_dtype=False)
     return _tiers(ibis_p)
@@ -108,6 +109,42 @@ def test_quantile_tiers_censor_earnings_at_the_horizon(tmp_path):
     t = _both(tmp_path, *_hand_extract(with_budget=False, with_end=True))
     assert t[("A", "2023-01", "low")] == 1 and t[("A", "2023-01", "high")] == 1
     assert not any(k[1] == "2023-06" for k in t)  # J6: open and late
+
+
+def test_tier_parameters_move_the_quantile_and_the_horizon(tmp_path):
+    """tier_quantile 0.75: A's threshold is 325 (linear interpolation of 100..400), B's is its one
+    contract (high); tier_horizon_days 30: J6 (20 June, end 31 July) is no longer late: low."""
+    t = _both(tmp_path, *_hand_extract(with_budget=False, with_end=False), tier_quantile=0.75,
+              tier_horizon_days=30)
+    assert t == {("A", "2022-01", "low"): 1, ("A", "2022-02", "low"): 1, ("A", "2022-03", "low"): 1,
+                 ("A", "2022-04", "high"): 1, ("A", "2023-01", "high"): 1, ("A", "2023-01", "low"): 1,
+                 ("A", "2023-06", "low"): 1, ("B", "2022-01", "high"): 1}
+
+
+def test_tier_parameters_are_checked_and_reach_the_panels(tmp_path):
+    from analysis.core.params import check_schema
+    from analysis.data.panels import PanelStore
+    from analysis.page import Page
+
+    assert DEFAULT_PARAMS["tier_quantile"] == 0.5 and DEFAULT_PARAMS["tier_horizon_days"] == 90
+    for bad in (0, 1, 1.5, -0.1, "half", True, float("nan")):
+        problems = check_schema({"tier_quantile": bad})[1]
+        assert [p.key for p in problems] == ["tier_quantile"] and "between 0 and 1" in str(problems[0]), bad
+    for bad in (0, -3, 2.5, "90", False):
+        problems = check_schema({"tier_horizon_days": bad})[1]
+        assert [p.key for p in problems] == ["tier_horizon_days"] and "at least 1" in str(problems[0]), bad
+    # A horizon as long as the post period would leave every post contract out of the tiers.
+    problems = check_schema({"tier_horizon_days": 578})[1]  # 2022-11-30 to 2024-06-30
+    assert [p.key for p in problems] == ["tier_horizon_days"] and "578 days" in str(problems[0])
+    assert check_schema({"tier_horizon_days": 577, "tier_quantile": 0.25})[1] == []
+    # The panels' cache key: unchanged for the defaults, another one for other tiers.
+    key = PanelStore(tmp_path, checksum="abc").key()
+    assert PanelStore(tmp_path, checksum="abc", tier_quantile=0.5, tier_horizon_days=90).key() == key
+    assert PanelStore(tmp_path, checksum="abc", tier_quantile=0.75).key() != key
+    assert PanelStore(tmp_path, checksum="abc", tier_horizon_days=30).key() != key
+    # A page hands its parameters to the panels.
+    store = Page({"tier_quantile": 0.75, "tier_horizon_days": 30}).panels
+    assert store.tiers == (0.75, 30)
 
 
 # ---------------------------------------------------------------------------
@@ -193,3 +230,31 @@ def test_threshold_check_reads_budgets_and_is_skipped_for_quantile_tiers():
     (p,) = _tier_problems(params, Summary(**base, budget_months=rows))
     assert p.key == "value_threshold_usd" and "budget" in p.message and "reaches it" in p.message
     assert _tier_problems({**params, "value_threshold_usd": 300.0}, Summary(**base, budget_months=rows)) == []
+
+
+def test_bundled_extract_exercises_the_horizon_censoring(tmp_path):
+    """The generator writes ended_on (issue 12): on a copy of the bundled extract without budget_usd
+    the quantile rule censors at the horizon, so contracts of the last 90 days that have ended are
+    tiered (without ended_on they may still be running and are in no tier), and long contracts are
+    pro-rated (some move from high to low)."""
+    from analysis.core.paths import SYNTHETIC_DIR
+
+    posts = pd.read_parquet(SYNTHETIC_DIR / "job_posts.parquet").drop(columns="budget_usd")
+    contracts = pd.read_parquet(SYNTHETIC_DIR / "contracts.parquet")
+    ended = pd.to_datetime(contracts["ended_on"])
+    assert 0.005 < ended.isna().mean() < 0.05  # still running at the end of the extract
+    assert (ended.dropna() >= pd.to_datetime(contracts.loc[ended.notna(), "started_on"])).all()
+    got = {}
+    for name, c in (("with", contracts), ("without", contracts.drop(columns="ended_on"))):
+        folder = tmp_path / name
+        folder.mkdir()
+        posts.to_parquet(folder / "job_posts.parquet", index=False)
+        c.to_parquet(folder / "contracts.parquet", index=False)
+        got[name] = build_panels(folder, 1000.0, START, END, panels=("category_tier_month",))["category_tier_month"]
+    late = pd.Timestamp(END) - pd.Timedelta(days=90)
+    n_late = lambda df: int(df.loc[df.month >= late.to_period("M").to_timestamp() + pd.offsets.MonthBegin(1),  # noqa: E731
+                                   "contracts"].sum())
+    assert n_late(got["without"]) == 0  # whole months after end - 90 days: every contract may be running
+    assert n_late(got["with"]) > 1000  # those that ended are tiered
+    low = {k: int(v.loc[v.tier == "low", "contracts"].sum()) for k, v in got.items()}
+    assert low["with"] != low["without"]

@@ -28,12 +28,13 @@ def _panels(name, seed=5, n_posts=200_000):
 def test_library_and_default_world():
     assert W.world_names() == ["default", "no-effect", "ar1-sizes", "pretrend", "low-tier-pretrend",
                                "huge-contract", "spillover", "sparse", "late-effects", "value-shift",
-                               "new-category", "mid-month"]
+                               "new-category", "mid-month", "switchers"]
     assert W.make_world("default") == sim.World()
     assert W.make_world("no-effect", 3, 1000) == sim.World(seed=3, n_posts=1000, effects=False)
     # The new optional fields stay out of the bundled world's description.
     d = sim.world_to_dict(sim.World())
-    assert not {"platform_shock_sd", "platform_shock_rho", "focus", "effect_start"} & set(d)
+    assert not {"platform_shock_sd", "platform_shock_rho", "focus", "effect_start", "switch_share",
+                "switch_from"} & set(d)
     assert not {"low_trend", "low_trend_start", "value_shift"} & set(d["categories"][0])
     with pytest.raises(KeyError):
         W.make_world("nope")

@@ -24,7 +24,8 @@ Two layers of checks, each collecting *every* problem rather than the first:
 :func:`check_schema`
     The parameters on their own: unknown names (with the closest valid
     names), wrong types, unparseable dates, ``start >= end``, a treatment
-    date outside the window, a non-positive threshold, a seed that is not an
+    date outside the window, a non-positive threshold, a tier quantile outside
+    (0, 1), a tier horizon that is not a whole number of days, a seed that is not an
     integer, overlapping focus and control categories. Any value of any
     type gives a problem, never an exception (a list of lists, an integer
     beyond any float, a mapping where a path is expected).
@@ -99,20 +100,6 @@ class Param:
     doc: str
 
 
-#: Quantile of the pre-release distribution of censored earnings that sets a
-#: category's value-tier threshold when the extract has no ``budget_usd``
-#: (the *quantile* tier rule of :mod:`analysis.data.panels`): 0.5, the
-#: median, so each category's pre-release contracts split in halves. A fixed
-#: constant of the method, not a run parameter.
-TIER_QUANTILE = 0.5
-#: Horizon (days) at which earnings are censored for the quantile tier rule:
-#: earnings are pro-rated to the first 90 days (with ``contracts.ended_on``),
-#: and contracts started within 90 days of the window's end that may still be
-#: running are left out of the tiers, so late contracts are not pushed into
-#: the low tier by having had less time to earn.
-TIER_HORIZON_DAYS = 90
-
-
 #: Every run parameter, in the order of the chapters' ``parameters`` cells.
 PARAMS: tuple[Param, ...] = (
     Param("data_dir", "", "text (folder path)",
@@ -138,7 +125,18 @@ PARAMS: tuple[Param, ...] = (
     Param("value_threshold_usd", 1000.0, "number",
           "Budget at posting (USD, the posts' `budget_usd`) separating low-value (below) from high-value "
           "(at or above) contracts. An extract without `budget_usd` is tiered per category at the "
-          "pre-release median of earnings censored at 90 days instead, and this threshold is not used."),
+          "pre-release `tier_quantile` of earnings censored at `tier_horizon_days` days instead, and this "
+          "threshold is not used."),
+    Param("tier_quantile", 0.5, "number between 0 and 1",
+          "Without `budget_usd`: the quantile of each category's pre-release contracts' censored earnings "
+          "that separates low-value (below) from high-value contracts (0.5: the median, so the pre-release "
+          "contracts split in halves). Strictly between 0 and 1. Not used with `budget_usd`."),
+    Param("tier_horizon_days", 90, "integer (days)",
+          "Without `budget_usd`: earnings are counted over a contract's first this many days (pro-rated "
+          "with `contracts.ended_on`), and contracts started within this many days of `end` that may still "
+          "be running are in neither tier, so late contracts are not pushed into the low tier by having "
+          "had less time to earn. At least 1 and shorter than the days from `treatment_date` to `end`. "
+          "Not used with `budget_usd`."),
     Param("focus_categories", ["Data Science & Analytics", "Writing", "Translation"], "list of text",
           "Categories studied one by one. The first plays the study's new-AI-work role (Data Science "
           "& Analytics), the others its tiered roles (Writing, Translation)."),
@@ -167,6 +165,11 @@ PARAMS: tuple[Param, ...] = (
 #: Default parameters of every chapter and of ``python -m analysis run`` (from :data:`PARAMS`).
 #: Names are part of the public interface (documented in the re-run appendix).
 DEFAULT_PARAMS: dict = {p.name: p.default for p in PARAMS}
+
+#: Defaults of the quantile tier rule of :mod:`analysis.data.panels` (parameters ``tier_quantile`` and
+#: ``tier_horizon_days``; documented in :data:`PARAMS`).
+TIER_QUANTILE = DEFAULT_PARAMS["tier_quantile"]
+TIER_HORIZON_DAYS = DEFAULT_PARAMS["tier_horizon_days"]
 
 #: Meaning of every run parameter (from :data:`PARAMS`).
 PARAM_DOCS: dict = {p.name: p.doc for p in PARAMS}
@@ -484,6 +487,23 @@ def check_schema(params: dict) -> tuple[dict, list[ParamProblem]]:
     else:
         full["value_threshold_usd"] = float(thr)
 
+    q = full["tier_quantile"]
+    if isinstance(q, bool) or not isinstance(q, (int, float)) or not _finite(q) or not 0 < q < 1:
+        problems.append(ParamProblem("tier_quantile", f"{_show(q)} ({_type_name(q)}) is not a number strictly "
+                                     f"between 0 and 1, e.g. {DEFAULT_PARAMS['tier_quantile']} (the median)"))
+    else:
+        full["tier_quantile"] = float(q)
+    h = full["tier_horizon_days"]
+    if isinstance(h, bool) or not isinstance(h, int) or h < 1:
+        problems.append(ParamProblem("tier_horizon_days", f"{_show(h)} ({_type_name(h)}) is not a whole number of "
+                                     f"days of at least 1, e.g. {DEFAULT_PARAMS['tier_horizon_days']}"))
+    elif dates_ok and full["treatment_date"] < full["end"]:
+        post_days = (dt.date.fromisoformat(full["end"]) - dt.date.fromisoformat(full["treatment_date"])).days
+        if h >= post_days:  # every post contract could still be running: no post tier at all
+            problems.append(ParamProblem("tier_horizon_days", f"{h:,} days is not shorter than the {post_days:,} "
+                                         f"days from treatment_date {full['treatment_date']} to end {full['end']}: "
+                                         "contracts started after the release would all be in neither tier"))
+
     seed = full["seed"]
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         problems.append(ParamProblem("seed", f"{_show(seed)} ({_type_name(seed)}) is not a non-negative integer, "
@@ -758,7 +778,7 @@ def _tier_problems(params: dict, summary) -> list[ParamProblem]:
     contracts dated in the window, whose posts the panels also require in
     the window) and says which thresholds would do. Without ``budget_usd``
     the tiers are cut per category at the pre-release quantile
-    :data:`TIER_QUANTILE` (both tiers hold contracts before the release by
+    ``tier_quantile`` (both tiers hold contracts before the release by
     construction) and the threshold is not used: nothing to check.
     """
     months = getattr(summary, "budget_months", None) or {}

@@ -26,7 +26,10 @@ Panels
     freelancer_id, category, month: ``contracts``, ``earnings``,
     ``earnings_per_contract``, ``hourly_contracts``, ``hourly_earnings``,
     ``hours``, ``hourly_rate``, ``feedback_sum``, ``n_feedback``,
-    ``mean_feedback``, ``mean_hours`` (hours per hourly contract).
+    ``mean_feedback``, ``mean_hours`` (hours per hourly contract), and
+    ``exposure_category``: the freelancer's main pre-release category
+    (:func:`main_category_expr`, the same in every row of a freelancer; null
+    for a freelancer without a pre-release contract).
 
 Posts are dated by ``posted_on``; contracts by ``started_on`` and take the
 category, contract type and experience level of their post. Rows outside
@@ -44,13 +47,13 @@ show as "high-value up, low-value down" with no displacement. So
     fixed before the contract exists), a contract is ``low`` when its post's
     budget is below ``value_threshold_usd``, ``high`` otherwise.
 ``quantile``
-    Otherwise the threshold is set per category: the
-    :data:`analysis.core.params.TIER_QUANTILE` quantile (linear
+    Otherwise the threshold is set per category: the ``tier_quantile``
+    run parameter's quantile (default 0.5; linear
     interpolation, as DuckDB's ``quantile_cont`` and pandas' default) of
     *censored earnings* of the category's contracts started in the window
     before ``treatment_date``; ``value_threshold_usd`` is not used. Censored
-    earnings are earnings over the first
-    :data:`analysis.core.params.TIER_HORIZON_DAYS` days: with
+    earnings are earnings over the first ``H`` days (the
+    ``tier_horizon_days`` run parameter, default 90): with
     ``contracts.ended_on``, earnings times ``min(1, H / d)`` with ``d`` the
     contract's days (``ended_on - started_on + 1``; a null ``ended_on`` runs
     to the window's ``end``), i.e. earnings pro-rated as if paid evenly over
@@ -63,6 +66,44 @@ show as "high-value up, low-value down" with no displacement. So
 
 Tier ``none`` rows are counted in every other panel but not in
 ``category_tier_month`` (whose grid has only ``low`` and ``high``).
+
+Freelancer panels
+-----------------
+Two panels follow freelancers: ``freelancer_month`` (a row per freelancer,
+category and month with a contract; the hourly-rate, contract-size and
+feedback regressions) and the balanced panel of
+:func:`build_freelancer_panel` (a row per freelancer and month; the work
+volume regressions). Their rules:
+
+Main pre-release category
+    A freelancer's exposure is their main category before the release: the
+    category with most of their contracts starting before the first post
+    month, ties broken by the category name in binary (UTF-8) order. It is
+    the same in every month, also after the freelancer moves to work in
+    another category, so no one can choose their group in response to the
+    release; the work they move into counts as theirs.
+Freelancers without pre-release work
+    A freelancer with no contract starting before the first post month has
+    no exposure and is left out of both designs (each estimate reports how
+    many): they cannot be compared with themselves before the release, and
+    the category they start in is the choice the design must not condition
+    on.
+Balanced span
+    In the balanced panel each freelancer has a row for every month from the
+    month of their first to the month of their last contract in the window.
+    The extract does not say when a freelancer joined or left the platform,
+    so months before the first and after the last contract are not in it.
+Zeros
+    A month of the span without a contract is a row with zero contracts,
+    earnings and hours (and ``any_contract`` 0), so idle months count in
+    the Poisson regressions and the extensive margin; ``freelancer_month``
+    has no such rows.
+Sample
+    Above ``max_freelancers`` freelancers a simple random sample of that
+    many is drawn with ``seed`` from the sorted ids of every freelancer with
+    a contract in the window (:func:`draw_freelancers`), the same draw for
+    both panels; the balanced panel is then built in the engine for the
+    sampled freelancers only, so its cost does not grow with those left out.
 """
 
 from __future__ import annotations
@@ -288,8 +329,15 @@ def panel_exprs(posts, contracts, value_threshold_usd: float = 1000.0,
         "posts_fine": p.group_by(["category", "experience_level", "month"]).aggregate(
             job_posts=_.count(), ai_posts=ibis.ifelse(_.ai_related, 1, 0).sum()),
         "contracts_fine": c.group_by(["category", "experience_level", "tier", "month"]).aggregate(**con_aggs),
-        "freelancer_month": c.group_by(["freelancer_id", "category", "month"]).aggregate(**con_aggs),
+        "freelancer_month": _with_exposure(
+            c.group_by(["freelancer_id", "category", "month"]).aggregate(**con_aggs),
+            main_category_expr(c, treatment_date)),
     }
+
+
+def _with_exposure(fm, main):
+    """``fm`` with each freelancer's ``exposure_category`` (null without pre-release contracts)."""
+    return fm.left_join(main, "freelancer_id").select(fm, main.exposure_category)
 
 
 _COUNTS = ("job_posts", "ai_posts", "expert_posts", "contracts", "hourly_contracts", "n_feedback")
@@ -415,7 +463,15 @@ def finish_freelancer_month(fm: pd.DataFrame, normalised: bool = False, presorte
     fm["mean_feedback"] = _ratio(fm["feedback_sum"], fm["n_feedback"])
     fm["mean_hours"] = _ratio(fm["hours"], fm["hourly_contracts"])
     fm["month"] = fm["month"].astype("datetime64[ns]")
+    if "exposure_category" in fm.columns:
+        fm["exposure_category"] = _exposure_column(fm["exposure_category"])
     return fm
+
+
+def _exposure_column(s: pd.Series) -> pd.Series:
+    """``exposure_category`` as text (pandas' string dtype, as ``category`` and as a Parquet
+    round trip gives it), missing where a freelancer has no pre-release contract."""
+    return s.astype("str")
 
 
 # ---------------------------------------------------------------------------
@@ -472,28 +528,39 @@ def freelancer_months(start, end, first_contract, last_contract) -> pd.DatetimeI
     return pd.date_range(lo.to_period("M").to_timestamp(), hi.to_period("M").to_timestamp(), freq="MS")
 
 
+def main_category_expr(c, treatment_date: str):
+    """Each freelancer's main pre-release category (module docstring, *Freelancer
+    panels*; first post month: :func:`analysis.core.periods.first_post_month`), from joined contracts ``c`` with ``month``
+    and ``category``: ``freelancer_id``, ``exposure_category``, one row per
+    freelancer with a pre-release contract. The one definition used by both
+    freelancer panels (``freelancer_month`` and the balanced panel)."""
+    pre = c.filter(c.month < ibis.date(_first_post(treatment_date).date().isoformat()))
+    pre = pre.group_by(["freelancer_id", "category"]).aggregate(n=_.count())
+    rank = ibis.row_number().over(group_by="freelancer_id", order_by=[ibis.desc("n"), "category"])
+    return pre.mutate(r=rank).filter(_.r == 0).select("freelancer_id", exposure_category=_.category)
+
+
+def main_category_pandas(c: pd.DataFrame, treatment_date: str) -> pd.Series:
+    """:func:`main_category_expr` in pandas (the reference implementations): a
+    Series from ``freelancer_id`` to ``exposure_category``."""
+    pre = c[c["month"] < _first_post(treatment_date)].groupby(["freelancer_id", "category"]).size()
+    pre = pre.rename("n").reset_index()
+    pre["key"] = pre["category"].map(lambda s: s.encode("utf-8"))  # binary order, as the engine
+    return pre.sort_values(["freelancer_id", "n", "key"], ascending=[True, False, True]).drop_duplicates(
+        "freelancer_id").set_index("freelancer_id")["category"]
+
+
 def freelancer_panel_expr(posts, contracts, treatment_date: str, months, start: str | None = None,
                           end: str | None = None, ids=None):
     """Ibis expression of the balanced freelancer x month panel.
 
-    Rules (the same in :func:`freelancer_panel_pandas`):
-
-    * **Span.** Each freelancer has one row per month from the first to the
-      last month in which a contract of theirs starts (in the window), with
-      zero counts and sums in the months between without a contract. Months
-      before the first and after the last contract are not in the panel: the
-      extract does not say when a freelancer joined or left the platform.
-      The calendar runs from ``start``'s month to ``end``'s month, or
-      (without them) from the first to the last month with a contract.
-    * **Exposure.** ``exposure_category`` is the freelancer's main category
-      before the release: the category with most contracts starting before
-      the first post month (:func:`analysis.core.periods.first_post_month`),
-      ties broken by the category name in binary (UTF-8) order. It is the
-      same in every month, also when the freelancer later works in another
-      category; it is null for a freelancer without a pre-release contract
-      (not in the exposure design).
-    * **Sample.** With ``ids`` only those freelancers' contracts are
-      aggregated (a join on a table of the ids; see :func:`draw_freelancers`).
+    Rules: the module docstring's *Freelancer panels* (the same in
+    :func:`freelancer_panel_pandas`). ``exposure_category`` comes from
+    :func:`main_category_expr` (null without a pre-release contract); the
+    calendar runs from ``start``'s month to ``end``'s month, or (without
+    them) from the first to the last month with a contract; with ``ids``
+    only those freelancers' contracts are aggregated (a join on a table of
+    the ids).
 
     Parameters
     ----------
@@ -526,10 +593,7 @@ def freelancer_panel_expr(posts, contracts, treatment_date: str, months, start: 
     span = agg.group_by("freelancer_id").aggregate(first=_.month.min(), last=_.month.max())
     grid = span.cross_join(months)
     grid = grid.filter((grid.month >= grid.first) & (grid.month <= grid.last)).select("freelancer_id", "month")
-    pre = c.filter(c.month < ibis.date(_first_post(treatment_date).date().isoformat()))
-    pre = pre.group_by(["freelancer_id", "category"]).aggregate(n=_.count())
-    rank = ibis.row_number().over(group_by="freelancer_id", order_by=[ibis.desc("n"), "category"])
-    main = pre.mutate(r=rank).filter(_.r == 0).select("freelancer_id", exposure_category=_.category)
+    main = main_category_expr(c, treatment_date)
     out = grid.left_join(agg, ["freelancer_id", "month"]).select(grid.freelancer_id, grid.month,
                                                                 *[agg[k] for k in FREELANCER_SUMS])
     out = out.left_join(main, "freelancer_id").select(out.freelancer_id, out.month, main.exposure_category,
@@ -544,7 +608,7 @@ def finish_freelancer_panel(df: pd.DataFrame) -> pd.DataFrame:
     contracts or hours)."""
     exposure = df["exposure_category"]
     df = _normalise(df.drop(columns="exposure_category"))
-    df["exposure_category"] = exposure.where(exposure.notna(), None).astype("object")
+    df["exposure_category"] = _exposure_column(exposure)
     df = df.sort_values(["freelancer_id", "month"], ignore_index=True)
     df["any_contract"] = (df["contracts"] > 0).astype("int64")
     df["earnings_per_contract"] = _ratio(df["earnings"], df["contracts"])
@@ -634,12 +698,7 @@ def freelancer_panel_pandas(posts: pd.DataFrame, contracts: pd.DataFrame, treatm
     rows = [(f, m) for f, (a, b) in span.iterrows() for m in months if a <= m <= b]
     grid = pd.DataFrame(rows, columns=["freelancer_id", "month"])
     out = grid.merge(agg, on=["freelancer_id", "month"], how="left")
-    pre = c[c["month"] < _first_post(treatment_date)].groupby(["freelancer_id", "category"]).size()
-    pre = pre.rename("n").reset_index()
-    pre["key"] = pre["category"].map(lambda s: s.encode("utf-8"))  # binary order, as the engine
-    main = pre.sort_values(["freelancer_id", "n", "key"], ascending=[True, False, True]).drop_duplicates(
-        "freelancer_id").set_index("freelancer_id")["category"]
-    out["exposure_category"] = out["freelancer_id"].map(main)
+    out["exposure_category"] = out["freelancer_id"].map(main_category_pandas(c, treatment_date))
     for k in FREELANCER_SUMS:
         out[k] = out[k].fillna(0)
     info = {"n_freelancers": int(n_all), "n_sampled": int(len(kept)), "sampled": sampled,
@@ -677,7 +736,8 @@ def declare_categories(posts) -> list[str]:
 def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
                  start: str | None = None, end: str | None = None,
                  backend: str = "duckdb", con=None, panels=PANELS,
-                 treatment_date: str = RELEASE_DATE) -> dict[str, pd.DataFrame]:
+                 treatment_date: str = RELEASE_DATE, tier_quantile: float = TIER_QUANTILE,
+                 tier_horizon_days: int = TIER_HORIZON_DAYS) -> dict[str, pd.DataFrame]:
     """Build the panels of an extract.
 
     Parameters
@@ -699,6 +759,11 @@ def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
         come from one pass over the posts and one over the joined contracts;
         ``freelancer_month`` (about half as many rows as contracts) is a
         further pass, so leave it out when it is not needed.
+    treatment_date : str
+        Pre-release contracts set the quantile tiers and the freelancers'
+        main pre-release category.
+    tier_quantile, tier_horizon_days : float, int
+        The quantile tier rule's run parameters (module docstring).
 
     Returns
     -------
@@ -715,7 +780,8 @@ def build_panels(data_dir: str | Path, value_threshold_usd: float = 1000.0,
     con = con if con is not None else connect(backend)
     posts, contracts = read_extract(con, data_dir)
     declare_categories(posts)
-    exprs = panel_exprs(posts, contracts, value_threshold_usd, start, end, treatment_date)
+    exprs = panel_exprs(posts, contracts, value_threshold_usd, start, end, treatment_date, tier_quantile,
+                        tier_horizon_days)
     out = {}
     if set(panels) & set(CATEGORY_PANELS):
         out = finish_panels({"posts_fine": _execute(exprs["posts_fine"]),
@@ -806,7 +872,10 @@ def build_panels_pandas(posts: pd.DataFrame, contracts: pd.DataFrame, value_thre
             hourly_earnings=("hourly_earnings", "sum"), hours=("hourly_hours", "sum")),
     }
     if "freelancer_month" in panels:
-        raw["freelancer_month"] = c.groupby(["freelancer_id", "category", "month"], as_index=False).agg(**con_aggs)
+        fm = c.groupby(["freelancer_id", "category", "month"], as_index=False).agg(**con_aggs)
+        fm["exposure_category"] = fm["freelancer_id"].astype("str").map(
+            main_category_pandas(c.assign(freelancer_id=c["freelancer_id"].astype("str")), treatment_date))
+        raw["freelancer_month"] = fm
     out = finish_panels(raw, start, end)
     return {k: out[k] for k in PANELS if k in panels}
 
@@ -861,9 +930,9 @@ class PanelStore(Mapping):
     data_dir : str or Path
     value_threshold_usd : float
     start, end : str or None
-    treatment_date : str
-        As in :func:`build_panels` (the treatment date sets the quantile
-        tier thresholds).
+    treatment_date, tier_quantile, tier_horizon_days
+        As in :func:`build_panels` (they set the quantile tier thresholds;
+        part of the cache key).
     checksum : str or callable, optional
         The extract's checksum (or a function returning it); needed only with
         a cache.
@@ -872,9 +941,11 @@ class PanelStore(Mapping):
     """
 
     def __init__(self, data_dir, value_threshold_usd: float = 1000.0, start: str | None = None,
-                 end: str | None = None, checksum=None, cache_dir=None, treatment_date: str = RELEASE_DATE):
+                 end: str | None = None, checksum=None, cache_dir=None, treatment_date: str = RELEASE_DATE,
+                 tier_quantile: float = TIER_QUANTILE, tier_horizon_days: int = TIER_HORIZON_DAYS):
         self.data_dir = Path(data_dir)
         self.args = (float(value_threshold_usd), start, end)
+        self.tiers = (float(tier_quantile), int(tier_horizon_days))
         self.treatment_date = str(treatment_date)
         self._checksum = checksum
         self.cache_dir = Path(cache_dir) if cache_dir else None
@@ -901,8 +972,11 @@ class PanelStore(Mapping):
             from analysis.data.extract import extract_checksum
 
             checksum = extract_checksum(self.data_dir)
-        blob = json.dumps({"extract": checksum, "args": self.args, "treatment_date": self.treatment_date,
-                           "code": builder_fingerprint()}, sort_keys=True)
+        key = {"extract": checksum, "args": self.args, "treatment_date": self.treatment_date,
+               "code": builder_fingerprint()}
+        if self.tiers != (TIER_QUANTILE, TIER_HORIZON_DAYS):  # (default tiers: the key of earlier caches)
+            key["tiers"] = self.tiers
+        blob = json.dumps(key, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:24]
 
     def _load_or_build(self, group) -> dict[str, pd.DataFrame]:
@@ -921,7 +995,8 @@ class PanelStore(Mapping):
                 return frames
             except (OSError, KeyError, ValueError):  # removed meanwhile by another run's pruning: build instead
                 pass
-        frames = build_panels(self.data_dir, *self.args, panels=group, treatment_date=self.treatment_date)
+        frames = build_panels(self.data_dir, *self.args, panels=group, treatment_date=self.treatment_date,
+                              tier_quantile=self.tiers[0], tier_horizon_days=self.tiers[1])
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
             cats = json.dumps(declared_categories(), ensure_ascii=False).encode("utf-8")

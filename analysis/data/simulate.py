@@ -62,11 +62,21 @@ Contracts
     A share ``hourly_share`` of posts are hourly; an hourly contract's rate is
     :math:`\\exp(\\rho_c + u_f + \\delta^{rate}_c r(m) + 0.15 Z)` and its
     hours are earnings divided by rate. Fixed contracts have no hours.
+Contract end
+    A contract runs :math:`D = \\max(1, \\text{round}(\\exp(\\log 21 +
+    0.4 \\log(V / 1000) + 0.6 Z)))` days (``DURATION_*``: about three weeks
+    for a USD 1,000 contract, longer for larger ones), so ``ended_on`` is
+    ``started_on + D - 1``; it is null when that day is after ``end`` (still
+    running when the extract was cut). :math:`Z` comes from a seed stream of
+    its own (a child of the month's), so every other column is the same bits
+    as before ``ended_on`` was written.
 Freelancers
     Each category has a pool of freelancers with persistent skill
     :math:`u_f \\sim N(0, 0.3^2)`, an entry month (uniform from two years
     before ``start`` to ``end``) and a geometric career (mean 18 months).
-    A contract goes to a freelancer active in its category that month.
+    A contract goes to a freelancer active in its category that month
+    (with ``World.switch_share``, a share of the focus categories' contracts
+    after the release goes to freelancers of other categories instead).
 Feedback
     :math:`\\text{clip}(4.5 + 0.3 u_f + N(0, 0.4^2), 1, 5)` rounded to one
     decimal, missing for 20% of contracts; generative AI has no effect on it.
@@ -114,6 +124,10 @@ SIGMA_VALUE = 1.1
 CONTRACT_RATE = 0.4
 FEEDBACK_MISSING = 0.2
 CAREER_MONTHS = 18.0
+#: Contract duration (days): median at a USD 1,000 value, elasticity to value, log-scale s.d.
+DURATION_DAYS_AT_1000 = 21.0
+DURATION_VALUE_ELASTICITY = 0.4
+DURATION_SIGMA = 0.6
 DEFAULT_SEED = 20240501
 DEFAULT_N_POSTS = 200_000
 #: Yearly growth of posts, common to all categories so that the synthetic
@@ -290,6 +304,18 @@ class World:
         plants effects that begin after the release, so the months between
         the release and it are post months with no effect (the
         ``late-effects`` world of :mod:`analysis.data.worlds`).
+    switch_share : float
+        Share of each focus category's contracts (at full ramp, so
+        ``switch_share * r(m)`` in month ``m``) taken after the release by
+        *switchers*: freelancers active that month in a category of
+        ``switch_from``, drawn uniformly among them (default 0: no one
+        switches, and no draw). A switcher keeps their own skill but works
+        at the rate of the category of the work, as everyone does, so their
+        rate changes with the move (the ``switchers`` world of
+        :mod:`analysis.data.worlds`).
+    switch_from : tuple of str
+        Categories the switchers come from (default empty: every category
+        outside the focus).
 
     Optional fields left at their defaults are not written to
     ``truth.json`` (:func:`world_to_dict`), so the bundled extract's files
@@ -309,6 +335,8 @@ class World:
     platform_shock_rho: float = 0.0
     focus: tuple[str, ...] = ()
     effect_start: str = ""
+    switch_share: float = 0.0
+    switch_from: tuple[str, ...] = ()
 
     def resolved(self) -> "World":
         """The world with effects switched off where ``effects`` is False."""
@@ -545,12 +573,43 @@ def true_effects(
         act["earnings"].sum(0) / act["contracts"].sum(0),
         cf["earnings"].sum(0) / cf["contracts"].sum(0),
     )
-    # Within-freelancer hourly rate: exposed (focus) vs the rest, freelancer FE.
+    # Within-freelancer hourly rate: freelancers by their main pre-release category, focus vs the
+    # rest (freelancer FE). Without switchers every freelancer works in one category, so this is the
+    # planted rate effect of the categories; with them, the switchers' move is part of their group's change.
     rate_gap = (act["log_rate"] - cf["log_rate"])[:, post].mean(axis=1)
     fi = [names.index(n) for n in focus]
-    truth["productivity.hourly_rate"] = 100 * (np.exp(rate_gap[fi].mean() - rate_gap[ci].mean()) - 1)
+    truth["productivity.hourly_rate"] = 100 * (np.exp(rate_gap[fi].mean() - rate_gap[ci].mean()
+                                                      - _switch_gain(w, act, cf, ci)[post].mean()) - 1)
     truth["productivity.feedback"] = 0.0
     return {k: float(v) for k, v in sorted(truth.items())}
+
+
+def _switch_gain(w: World, act: dict, cf: dict, ci) -> np.ndarray:
+    """Change of the control group's mean log hourly rate by month that the
+    switchers bring (``World.switch_share``; zeros without switchers).
+
+    In month ``t`` the switchers take ``M_t = s r_t sum_f H_ft`` hourly
+    contracts of the focus categories ``f`` (``H``: expected hourly
+    contracts), at the rate of the work instead of their home category's
+    counterfactual rate. The change is that rate gap times their share of the
+    control group's hourly contracts, ``M_t / (sum_c H_ct + M_t)``: a
+    contract-weighted approximation of the freelancer-FE regression's
+    weights (the regression weighs freelancer x category x month rows).
+    Home rates are weighted by the origin pools' sizes (proportional to
+    their categories' expected contracts), as switchers are drawn uniformly
+    among the active freelancers of the origin categories.
+    """
+    n_months = act["contracts"].shape[1]
+    if not w.switch_share:
+        return np.zeros(n_months)
+    into, origin = switch_roles(w)
+    hourly = np.array([c.hourly_share for c in w.categories])[:, None] * act["contracts"]
+    moved = w.switch_share * w.ramp()[None, :] * hourly[into]  # (F, T)
+    size = act["contracts"][origin].mean(axis=1)
+    home = (cf["log_rate"][origin] * size[:, None]).sum(0) / size.sum()
+    gap = (moved * act["log_rate"][into]).sum(0) / np.where(moved.sum(0) > 0, moved.sum(0), 1.0) - home
+    m = moved.sum(0)
+    return m * gap / (hourly[list(ci)].sum(0) + m)
 
 
 # ---------------------------------------------------------------------------
@@ -576,6 +635,38 @@ def _freelancer_pools(world: World, rng: np.random.Generator, expected_contracts
     return pools
 
 
+def world_focus(world: World) -> list[str]:
+    """The focus categories of ``truth.json``: ``world.focus``, else those with planted effects."""
+    if world.focus:
+        return list(world.focus)
+    return [c.name for c in world.categories if c.post or c.tiered or c.rate or c.value_shift]
+
+
+def switch_roles(world: World) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the categories switchers move into (the focus) and come from (``switch_from``)."""
+    names = [c.name for c in world.categories]
+    focus = world_focus(world)
+    origin = list(world.switch_from) or [n for n in names if n not in focus]
+    unknown = sorted(set(origin) - set(names))
+    if unknown:
+        raise ValueError(f"switch_from names categories that are not in the world: {unknown}")
+    return np.array([names.index(n) for n in focus]), np.array([names.index(n) for n in origin])
+
+
+def _switch(roles, pools, t, ccat, freelancer, skill, share, rng) -> None:
+    """Give a ``share`` of the focus categories' contracts of month ``t`` to
+    freelancers active in an origin category (in place; ``World.switch_share``)."""
+    into, origin = roles
+    movers = [(pools[i][0][a], pools[i][1][a]) for i in origin
+              for a in [np.flatnonzero((pools[i][2] <= t) & (pools[i][3] > t))]]
+    ids = np.concatenate([m[0] for m in movers])
+    sk = np.concatenate([m[1] for m in movers])
+    sel = np.flatnonzero(np.isin(ccat, into) & (rng.random(len(ccat)) < share))
+    if len(ids) and len(sel):
+        pick = rng.integers(0, len(ids), size=len(sel))
+        freelancer[sel], skill[sel] = ids[pick], sk[pick]
+
+
 def _id_strings(prefix: str, ints: np.ndarray, width: int) -> pa.Array:
     s = pc.utf8_lpad(pc.cast(pa.array(ints, pa.int64()), pa.string()), width, "0")
     return pc.binary_join_element_wise(pa.scalar(prefix), s, "")
@@ -596,6 +687,7 @@ def iter_month_tables(world: World):
     low_keep = [_low_trend_keep(w, c) for c in w.categories]
     exp_act = _expected(w, shocks, counterfactual=False)
     pools = _freelancer_pools(w, np.random.default_rng(pool_seq), exp_act["contracts"])
+    switch = switch_roles(w) if w.switch_share else None
     total_share = sum(c.share for c in w.categories)
     t_years = np.arange(len(months)) / 12.0
     season = SEASONALITY[months.month - 1]
@@ -680,6 +772,8 @@ def iter_month_tables(world: World):
             pick = active[rng.integers(0, len(active), size=len(sel))]
             freelancer[sel] = ids[pick]
             skill[sel] = sk[pick]
+        if switch is not None and ramp[t] > 0:
+            _switch(switch, pools, t, ccat, freelancer, skill, w.switch_share * ramp[t], rng)
         shift = np.array([c.value_shift for c in w.categories])[ccat] * ramp[t]
         earnings = np.round(value[idx] * np.exp(shift), 2) if shift.any() else np.round(value[idx], 2)
         rate_log = np.array([c.log_rate for c in w.categories])[ccat] + skill \
@@ -688,6 +782,7 @@ def iter_month_tables(world: World):
         hours = np.where(is_hourly, np.round(earnings / np.exp(rate_log), 2), np.nan)
         fb = np.clip(np.round(4.5 + 0.3 * skill + 0.4 * rng.standard_normal(m), 1), 1.0, 5.0)
         fb[rng.random(m) < FEEDBACK_MISSING] = np.nan
+        ended = _ended_on(w, t, started, value[idx], end)
         contracts = pa.table({
             "contract_id": _id_strings("C", np.arange(contract_counter, contract_counter + m), 9),
             "job_id": pc.take(posts["job_id"], pa.array(idx)),
@@ -696,9 +791,20 @@ def iter_month_tables(world: World):
             "earnings_usd": pa.array(earnings, pa.float64()),
             "hours": pa.array(hours, pa.float64(), from_pandas=True),
             "feedback": pa.array(fb, pa.float64(), from_pandas=True),
+            "ended_on": ended,
         })
         contract_counter += m
         yield posts, contracts
+
+
+def _ended_on(w: World, t: int, started: np.ndarray, value: np.ndarray, end: pd.Timestamp) -> pa.Array:
+    """``ended_on`` of month ``t``'s contracts (module docstring, *Contract end*): from the
+    first child of the month's seed sequence, so the month's own draws are unchanged."""
+    z = np.random.default_rng(np.random.SeedSequence(w.seed, spawn_key=(t + 2, 0))).standard_normal(len(started))
+    days = np.maximum(1, np.round(np.exp(np.log(DURATION_DAYS_AT_1000) + DURATION_VALUE_ELASTICITY
+                                         * np.log(value / 1000.0) + DURATION_SIGMA * z))).astype("int64")
+    ended = started + (days - 1).astype("timedelta64[D]")
+    return pa.array(ended, pa.date32(), mask=ended > np.datetime64(end.date(), "D"))
 
 
 def realised_shocks(world: World) -> np.ndarray:
@@ -803,7 +909,8 @@ def round_floats(obj, digits: int = TRUTH_DIGITS):
 
 #: Fields added after the bundled extract was made, with their neutral
 #: defaults: written to ``truth.json`` only when set to something else.
-_OPTIONAL_WORLD_FIELDS = {"platform_shock_sd": 0.0, "platform_shock_rho": 0.0, "focus": (), "effect_start": ""}
+_OPTIONAL_WORLD_FIELDS = {"platform_shock_sd": 0.0, "platform_shock_rho": 0.0, "focus": (), "effect_start": "",
+                          "switch_share": 0.0, "switch_from": ()}
 _OPTIONAL_CATEGORY_FIELDS = {"low_trend": 0.0, "low_trend_start": "", "value_shift": 0.0}
 
 

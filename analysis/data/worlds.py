@@ -43,6 +43,11 @@ name                        what is planted
                             first whole month after a treatment date of
                             14 March 2023 (GPT-4's release); March 2023 is
                             partly treated
+``switchers``               no rate effect (every ``rate`` zero, other default
+                            effects kept); after the release freelancers of
+                            Admin Support and Customer Service take 30% of
+                            the focus categories' contracts at full ramp, at
+                            the focus categories' (higher) rates
 ==========================  ====================================================
 
 The ``spillover`` world is also the "all categories treated a little" case
@@ -301,6 +306,18 @@ def _value_shift(seed: int, n_posts: int) -> sim.World:
                      focus=FOCUS)
 
 
+#: Share of the focus categories' contracts (at full ramp) that the ``switchers`` world's switchers take.
+SWITCH_SHARE = 0.3
+#: Where the ``switchers`` world's switchers come from: the two lowest-paid categories.
+SWITCH_FROM = ("Admin Support", "Customer Service")
+
+
+def _switchers(seed: int, n_posts: int) -> sim.World:
+    cats = tuple(dataclasses.replace(c, rate=0.0) for c in sim.DEFAULT_CATEGORIES)
+    return sim.World(seed=seed, n_posts=n_posts, categories=cats, focus=FOCUS, switch_share=SWITCH_SHARE,
+                     switch_from=SWITCH_FROM)
+
+
 #: The worlds, by name.
 WORLDS: dict[str, WorldSpec] = {w.name: w for w in (
     WorldSpec("default", "the bundled extract's world: effects planted", _default),
@@ -325,6 +342,9 @@ WORLDS: dict[str, WorldSpec] = {w.name: w for w in (
                               f"start on {NEW_CATEGORY_FROM}, after the release", _new_category, new_category),
     WorldSpec("mid-month", f"default effects, treatment date {MID_MONTH_DATE} (mid-month): planted from the "
                            "first whole month after it", _mid_month),
+    WorldSpec("switchers", "no rate effect; after the release freelancers of Admin Support and Customer Service "
+                           "take 30% of the focus categories' contracts at full ramp, at those categories' rates",
+              _switchers),
 )}
 
 

@@ -87,11 +87,31 @@ def within_freelancer(freelancer_month: pd.DataFrame, outcome: str, exposed: Seq
                       treatment_date: str = TREATMENT_DATE, seed: int = DEFAULT_SEED,
                       b_reps: int = DEFAULT_B, inference: str = "wild",
                       post_weights: str = "uniform", id: str | None = None,
-                      max_freelancers: int = MAX_FREELANCERS) -> Estimate:
+                      max_freelancers: int = MAX_FREELANCERS, exposure: str = "pre_release") -> Estimate:
     """Within-freelancer DiD: exposed categories' freelancers vs the rest.
 
-    ``y ~ exposed x post | freelancer_id + month`` (pyfixest), where a
-    freelancer is exposed when the category of the row is in ``exposed``. For
+    ``y ~ exposed x post | freelancer_id + month`` (pyfixest) on the rows of
+    the ``freelancer_month`` panel (freelancer x category x month), where a
+    freelancer is exposed when their *main pre-release category*
+    (``exposure_category``, :func:`analysis.data.panels.main_category_expr`:
+    the category with most contracts before the first post month, the same
+    rule as the balanced panel's) is in ``exposed``. Exposure is fixed per
+    freelancer: a freelancer who moves into a focus category after the
+    release stays in their pre-release group, and the rates of the work they
+    move into count as theirs (the move is part of the effect, not a change
+    of group). Exposure by the category of each row (``exposure="row"``, the
+    design before issue 12) lets freelancers choose their group: a control
+    freelancer who takes better-paid work in a focus category after the
+    release shows up as an exposed freelancer whose rate rose, an effect
+    that no focus freelancer had (the ``switchers`` world of
+    :mod:`analysis.data.worlds`); it is kept for that comparison only.
+
+    Freelancers without a pre-release contract have no exposure and are left
+    out (``details["n_no_exposure"]`` of the sampled ones): they cannot be
+    compared with themselves before the release, and their category after it
+    is the choice the design must not condition on. The sample of
+    ``max_freelancers`` is drawn before they are left out (the same draw as
+    the balanced panel's). For
     ``hourly_rate``, ``earnings_per_contract`` and ``mean_hours`` ``y`` is
     the log (non-positive or missing rows dropped) and the effect is
     ``100*(exp(b)-1)``. ``mean_feedback`` (1-5 stars) is modelled in levels
@@ -110,9 +130,9 @@ def within_freelancer(freelancer_month: pd.DataFrame, outcome: str, exposed: Seq
     ``sum_m b_m D_m = b_bar D + sum_{m<last} (b_m - b_bar)(D_m - D_last)``,
     so the same bootstrap applies.
 
-    Inference: wild cluster bootstrap by category (Webb weights, ``b_reps``
-    draws, seeded; WCR p-value and WCR test-inversion interval), since the
-    treatment varies at the category level and there are about 12 clusters.
+    Inference: wild cluster bootstrap by pre-release category (Webb
+    weights, ``b_reps`` draws, seeded; WCR p-value and WCR test-inversion
+    interval), since the treatment is assigned by that category.
     ``inference="crv1"`` gives the CRV1-by-category result.
 
     Parameters
@@ -134,27 +154,42 @@ def within_freelancer(freelancer_month: pd.DataFrame, outcome: str, exposed: Seq
     max_freelancers : int
         Above this many freelancers the regression uses a random sample of
         them (:func:`sample_freelancers`, drawn with ``seed``); 0 uses all.
+    exposure : {"pre_release", "row"}
+        Exposure by the freelancer's main pre-release category (default) or
+        by the category of each row (the endogenous design, for comparison).
 
     Returns
     -------
     Estimate
-        ``details["sample"]`` is the sample's description.
+        ``details["sample"]`` is the sample's description,
+        ``details["n_no_exposure"]`` the sampled freelancers left out for
+        want of a pre-release contract, ``details["exposure"]`` the design.
     """
     if outcome not in _FREELANCER_OUTCOMES:
         raise ValueError(f"outcome must be one of {_FREELANCER_OUTCOMES}")
+    if exposure not in ("pre_release", "row"):
+        raise ValueError(f"exposure must be 'pre_release' or 'row', not {exposure!r}")
     log = outcome != "mean_feedback"
     fm, sample = sample_freelancers(freelancer_month, max_freelancers, seed)
-    cats = fm["category"].astype("str")
+    unit, n_no_exposure = "category", 0
+    if exposure == "pre_release":
+        if "exposure_category" not in fm.columns:
+            raise ValueError("the freelancer_month panel has no exposure_category column "
+                             "(build it with analysis.data.panels.build_panels)")
+        has = fm["exposure_category"].notna()
+        n_no_exposure = int(fm.loc[~has, "freelancer_id"].nunique())
+        fm, unit = fm[has], "exposure_category"
+    cats = fm[unit].astype("str")
     exposed = sorted(set(map(str, exposed)))
     if not cats.isin(exposed).any() or cats.isin(exposed).all():
         raise ValueError("need exposed and non-exposed categories")
-    df = prepare(drop_partial_month(fm, treatment_date), outcome, sorted(cats.unique()), "category", log)
+    df = prepare(drop_partial_month(fm, treatment_date), outcome, sorted(cats.unique()), unit, log)
     df["freelancer_id"] = df["freelancer_id"].astype("str")
     df = _drop_singletons(df, ["freelancer_id", "month"])
     post = post_mask(df["month"], treatment_date)
-    ex = df["category"].isin(exposed).to_numpy()
+    ex = df[unit].isin(exposed).to_numpy()
     df["_D"] = (ex & post).astype("float64")
-    df["_cl"] = codes(df["category"])
+    df["_cl"] = codes(df[unit])
     others: list[str] = []
     if post_weights == "uniform":
         # sum_m b_m D_m = b_bar * D + sum_{m != last} (b_m - b_bar) (D_m - D_last)
@@ -165,23 +200,29 @@ def within_freelancer(freelancer_month: pd.DataFrame, outcome: str, exposed: Seq
             others.append(f"_W{j}")
     elif post_weights != "pooled":
         raise ValueError("post_weights must be 'pooled' or 'uniform'")
-    fit = feols("_y ~ " + " + ".join(["_D"] + others) + " | freelancer_id + month", df, {"CRV1": "category"})
+    fit = feols("_y ~ " + " + ".join(["_D"] + others) + " | freelancer_id + month", df, {"CRV1": unit})
     crv1 = crv1_of(fit, "_D")
     n_cl = int(df["_cl"].nunique())
     if inference not in ("wild", "crv1"):
         raise ValueError(f"unknown inference {inference!r}; valid: ['wild', 'crv1']")
-    inf = infer(inference, df, unit="category", fe_cols=["freelancer_id", "month"], xcol="_D", crv1=crv1,
+    word = " by pre-release category" if exposure == "pre_release" else " by category"
+    inf = infer(inference, df, unit=unit, fe_cols=["freelancer_id", "month"], xcol="_D", crv1=crv1,
                 treated=exposed, controls=[], seed=seed, n_clusters=n_cl, others=others, b_reps=b_reps,
-                cluster_word=" by category")
+                cluster_word=word)
     p, ci, q, label = inf.p, inf.ci, inf.details["wcu_critical"], inf.label
     scale = 1.0 if log else float(df.loc[ex & ~post, "_y"].mean())
     if id is None:
         id = "productivity.feedback" if outcome == "mean_feedback" else f"productivity.{outcome}"
-    scope = f"freelancers in {len(exposed)} exposed vs {n_cl - len(exposed)} other categories (freelancer FE)"
+    if exposure == "pre_release":
+        scope = (f"freelancers by main pre-release category, {len(exposed)} exposed vs {n_cl - len(exposed)} "
+                 f"other categories (freelancer FE)")
+    else:
+        scope = f"freelancer rows by their own category, {len(exposed)} exposed vs {n_cl - len(exposed)} others"
     if sample["sampled"]:
         scope += f"; random sample of {sample['n_sampled']:,} of {sample['n_freelancers']:,} freelancers"
     details = {"crv1": crv1, "wcu_critical": q, "pre_mean": scale if not log else None,
-               "n_freelancers": int(df["freelancer_id"].nunique()), "sample": sample}
+               "n_freelancers": int(df["freelancer_id"].nunique()), "sample": sample,
+               "n_no_exposure": n_no_exposure, "exposure": exposure}
     return estimate_from_fit(id, outcome, scope, crv1["coef"], ci, p, label, len(df), crv1["se"], log,
                           details, scale)
 

@@ -9,7 +9,8 @@ def headline_estimates(params: dict, backend: str = "duckdb") -> list:
     from analysis.estimation import category_effects, platform_counterfactual, within_freelancer
 
     panels = build_panels(params["data_dir"], params["value_threshold_usd"], params["start"], params["end"],
-                          backend=backend, treatment_date=params["treatment_date"])
+                          backend=backend, treatment_date=params["treatment_date"],
+                          tier_quantile=params["tier_quantile"], tier_horizon_days=params["tier_horizon_days"])
     focus = list(params["focus_categories"])
     controls = list(params["control_categories"]) or None
     kw = dict(treatment_date=params["treatment_date"], seed=params["seed"])

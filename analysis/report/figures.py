@@ -702,6 +702,57 @@ def within_freelancer_forest(data: pd.DataFrame, *, label: str = "outcome", esti
     return forest(data, label=label, estimate=estimate, low=low, high=high, facet=None, xlabel=xlabel)
 
 
+@_canonical_input
+def leave_one_out(data: pd.DataFrame, *, label: str = "estimate", estimate: str = "estimate_pct",
+                  full: str = "full_pct", low: str = "full_ci_low_pct", high: str = "full_ci_high_pct",
+                  drives: str = "drives", xlabel: str = "effect relative to the controls (%)") -> Figure:
+    """Leave-one-control-out check: one row per focus estimate.
+
+    Each row shows the estimate with every control (a diamond and its 95%
+    interval) and the estimates with one control left out (small grey
+    circles; a red cross where leaving that control out moves the estimate
+    outside the interval or flips its sign, ``drives``). An empty frame (fewer
+    than three controls: no refits) gives an empty panel saying so.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy, one row per focus estimate and left-out control (as
+        :func:`analysis.estimation.did.leave_one_out`): ``estimate`` (row
+        label), ``estimate_pct`` (without the control), ``full_pct``,
+        ``full_ci_low_pct``, ``full_ci_high_pct`` and ``drives`` (bool).
+    """
+    order = list(dict.fromkeys(data[label])) if len(data) else []
+    ypos = {lab: len(order) - 1 - i for i, lab in enumerate(order)}
+    with theme():
+        fig, axes = _new(1, 1, height=max(2.6, 0.32 * len(order) + 1.2))
+        ax = axes[0, 0]
+        if not order:
+            ax.text(0.5, 0.5, "no leave-one-out refits (fewer than three controls)", transform=ax.transAxes,
+                    ha="center", va="center")
+            ax.set_yticks([])
+        else:
+            d = data.assign(_y=data[label].map(ypos))
+            first = d.drop_duplicates(label)
+            ax.hlines(first["_y"], first[low], first[high], color=PALETTE[0], lw=1.6)
+            ax.scatter(first[full], first["_y"], facecolors="white", edgecolors=PALETTE[0], linewidths=1.4,
+                       marker="D", s=40, zorder=3, label="all controls (95% interval)")
+            out = d[~d[drives].astype(bool)]
+            ax.scatter(out[estimate], out["_y"], color=GREY, s=14, zorder=4, alpha=0.8,
+                       label="one control left out")
+            drv = d[d[drives].astype(bool)]
+            if len(drv):
+                ax.scatter(drv[estimate], drv["_y"], color=PALETTE[3], marker="x", s=30, zorder=5,
+                           label="left out, moves it outside")
+            ax.set_yticks(list(ypos.values()), list(ypos.keys()))
+            ax.set_ylim(-0.7, len(order) + 0.6)  # a free row on top for the legend
+            ax.grid(axis="y", visible=False)
+            ax.legend(loc="upper right", fontsize="x-small", frameon=False, ncol=3)
+        ax.axvline(0, color="black", lw=0.7)
+        ax.set_xlabel(xlabel)
+    return fig
+
+
 def image(out_dir: str | Path, fig_id: str):
     """The exported PNG of a figure as an IPython ``Image``, so a page shows exactly the file a reader downloads."""
     from IPython.display import Image

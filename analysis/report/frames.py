@@ -459,6 +459,15 @@ CATEGORY_OUTCOME_LABELS = {"job_posts": "Job posts", "earnings_per_contract": "E
                            "contracts.tier_gap": "Low relative to high value"}
 
 
+def leave_one_out_frame(loo: pd.DataFrame) -> pd.DataFrame:
+    """The data of the leave-one-control-out figure (:func:`analysis.report.figures.leave_one_out`):
+    :func:`analysis.estimation.did.leave_one_out`'s rows with ``estimate``, the row label
+    ``"<category>: <estimate name>"``, first."""
+    names = loo["outcome"].map(lambda o: CATEGORY_OUTCOME_LABELS.get(o, o))
+    out = loo.assign(estimate=loo["category"].astype("str") + ": " + names.astype("str"))
+    return out[["estimate"] + [c for c in loo.columns]].reset_index(drop=True)
+
+
 def leave_one_out_table(loo: pd.DataFrame) -> pd.DataFrame:
     """One row per focus estimate of :func:`analysis.estimation.did.leave_one_out`.
 

@@ -346,6 +346,15 @@ def window_comparison_sentence(first_month, end, all_end, n_differs: int, n_clai
 def worded_verdicts(verdicts: pd.DataFrame) -> pd.DataFrame:
     """Claim verdicts with ``verdict`` in the page's words (:func:`claim_verdict_word`)."""
     return verdicts.assign(verdict=[claim_verdict_word(c, v) for c, v in zip(verdicts["claim"], verdicts["verdict"])])
+def quantile_word(quantile: float) -> str:
+    """A quantile in words: ``"median"`` for 0.5, else the percentile.
+
+    >>> quantile_word(0.5), quantile_word(0.25), quantile_word(0.333)
+    ('median', '25th percentile', '33.3th percentile')
+    """
+    return "median" if quantile == 0.5 else f"{100 * quantile:g}th percentile"
+
+
 def tier_rule_text(rule: str, threshold_usd: float, quantile: float, horizon_days: int) -> str:
     """How this run's contracts are split into value tiers, as plain text (see :mod:`analysis.data.panels`).
 
@@ -357,8 +366,7 @@ def tier_rule_text(rule: str, threshold_usd: float, quantile: float, horizon_day
     if rule == "budget":
         return (f"by the client's budget at posting: low value below USD {threshold_usd:,.0f}, "
                 "high value at or above it")
-    q = "median" if quantile == 0.5 else f"{100 * quantile:g}th percentile"
-    return (f"per category at the {q} of the earnings, in the first {horizon_days} days of a contract, of the "
+    return (f"per category at the {quantile_word(quantile)} of the earnings, in the first {horizon_days} days of a contract, of the "
             "category's contracts started before the release (the extract has no budget at posting); contracts "
             f"started in the last {horizon_days} days that may still be running are in neither tier")
 
