@@ -200,7 +200,7 @@ page.figure("fig-categories-ai-share", figures.ai_share(ai_data, td, highlight=f
 # %% [markdown]
 # How to cite this figure: {glue:md}`cite_categories_ai_share`
 #
-# Against the controls, the AI-related share of its posts {glue:text}`ai_top_share_did`; since the share starts near zero, that rise says little about where the growth came from, and the study's claim of new AI work is read on post counts instead.
+# Against the controls, the AI-related share of posts in {glue:text}`ai_top` {glue:text}`ai_top_share_did`; since the share starts near zero, that rise says little about where the growth came from, and the study's claim of new AI work is read on post counts instead.
 # Relative to the control categories, job posts in {glue:text}`ai_top` {glue:text}`ai_top_posts`.
 # Counted in percent of the category's mean monthly posts before the release (each control category scaled by its own), its AI-related posts {glue:text}`ai_top_ai_posts` against the controls, and the posts that are not AI-related {glue:text}`ai_top_other`.
 # The two parts add up to the change in all its posts in that unit, {glue:text}`ai_top_total:+.1f` percentage points of pre-release posts (a change of levels, not the percent change of the log model above, though close to it).
