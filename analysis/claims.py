@@ -50,16 +50,51 @@ some are supported and some contradicted; ``partly supported`` when some are
 supported, none contradicted and the rest inconclusive or missing;
 ``inconclusive`` when all are inconclusive (or some missing); ``not tested``
 when the claim has no estimate at all (every one missing, or no role).
+Rows shown beside the evidence (claimed sign ``none``, verdict ``context``;
+see claim 3 below) take no part in this rule.
+
+Claim 3: AI-related and other posts
+-----------------------------------
+"Grew through new AI work" is read on post counts, not on the AI-related
+share of posts (a share that starts near zero rises almost by definition).
+Claim 3 rests on job posts of the new-AI-work role (``category.<slug>.job_posts``,
+the chapters' log DiD, +1) and on its AI-related posts
+(``category.<slug>.ai_posts``, +1); the posts that are *not* AI-related
+(``category.<slug>.other_posts``) are shown beside them.
+
+*Unit.* The two counts are differences in differences of the category's
+monthly count in percent of its own mean monthly job posts before the
+release (:func:`analysis.estimation.shares.post_count_did`): the category's
+change minus the controls' mean change, each scaled by its own pre-release
+posts. They are in **percentage points** of pre-release posts (``unit``
+``"pp"``, outcome ``<count>_per_pre_pp``), not percent changes: the log DiD
+of job posts cannot be split into parts, and a percent change of AI-related
+posts is undefined or huge when they start near zero. In this unit
+``ai_posts + other_posts`` is exactly the DiD of all job posts
+(``post_count_did(..., "job_posts")``, id ``category.<slug>.job_posts_per_pre``),
+so the two say how much of the change in posts was AI-related. The truth of
+both is planted in the simulator (``truth.json``).
+
+*Decision: other posts are context, not evidence.* ``other_posts`` gets the
+same inference, pre-trend and claim-window treatment as the evidence (it is
+a row of :func:`honest_check`), but it does not enter Holm's family of the
+claim or the claim's verdict. What the claim implies for it is "did not
+rise", and the rule above cannot establish a null (an interval that
+contains zero is inconclusive, never support); turning a rise of other posts
+into a veto would need a margin the study never stated. The reader sees the
+split instead: the summary quotes the AI-related and the other part side by
+side, and the claim is "supported" only if job posts and AI-related posts
+both rose by the rule. The AI-related share (``category.<slug>.ai_share``,
+:func:`ai_share_did`) stays in chapter 3 as description.
 
 Estimates needed beyond the chapters
 ------------------------------------
-Two shares are estimated here (:func:`ai_share_did`, :func:`expert_share_did`):
-the AI-related share of job posts in the new-AI-work role
-(``category.<slug>.ai_share``) and the expert-level share of job posts in
-the focus categories (``productivity.expert_share``). Both are DiD in levels
-on shares in percent (:func:`share_did`); unlike every other id, their
+One share is estimated here (:func:`expert_share_did`): the expert-level
+share of job posts in the focus categories (``productivity.expert_share``),
+a DiD in levels on a share in percent (:func:`share_did`). Its
 ``estimate_pct`` and interval are in **percentage points** (the outcome is
-``<share>_pp``), since a percent of a pre-release share of zero is undefined.
+``expert_share_pp``), like the post counts of claim 3, since a percent of a
+pre-release share of zero is undefined.
 """
 
 from __future__ import annotations
@@ -73,10 +108,13 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.text import slugify
-from analysis.estimation.shares import ai_share_did, default_controls, estimation_kwargs, expert_share_did
+from analysis.estimation.shares import (ai_share_did, default_controls, estimation_kwargs, expert_share_did,
+                                        post_count_dids)
 from analysis.results.verdict import verdict  # noqa: F401  (the claim check's rule for one estimate)
 
-VERDICTS = ("supported", "contradicted", "inconclusive", "missing")
+VERDICTS = ("supported", "contradicted", "inconclusive", "missing", "context")
+#: The claimed sign of an estimate shown beside a claim's evidence (``Evidence.expected == 0``).
+CONTEXT = "none"
 CLAIM_VERDICTS = ("supported", "partly supported", "conflicting evidence", "contradicted", "inconclusive",
                   "not tested")
 
@@ -149,14 +187,17 @@ class Evidence:
         Estimate id; ``{slug}`` is replaced by the slug of each category of
         ``role``.
     expected : int
-        Claimed sign: +1 (rose) or -1 (fell).
+        Claimed sign: +1 (rose) or -1 (fell); 0 for an estimate shown beside
+        the evidence that does not decide the verdict (claimed sign
+        :data:`CONTEXT`, verdict ``"context"``).
     role : str
         ``"platform"``, ``"new_ai_work"``, ``"tiered"`` or ``"focus"`` (all
         focus categories pooled; no ``{slug}``).
     what : str
         The quantity, in words.
     unit : str
-        ``"%"`` (percent change) or ``"pp"`` (percentage points, for shares).
+        ``"%"`` (percent change) or ``"pp"`` (percentage points: shares, and
+        post counts per pre-release post).
     """
 
     template: str
@@ -198,12 +239,18 @@ CLAIMS: tuple[Claim, ...] = (
           "(platform.earnings_per_contract_real) and how much of the change is category mix.",
           (Evidence("platform.earnings_per_contract", +1, "platform", "platform earnings per contract vs projection"),)),
     Claim("c3", "Data Science & Analytics grew through new AI work (the reinstatement effect).",
-          "Job posts of the new-AI-work category, and the AI-related share of its posts, against the control "
-          "categories (difference in differences). A share that starts near zero rises almost by definition: "
-          "growth through new AI work also means that the posts that are not AI-related did not rise against "
-          "the controls (category.<slug>.other_posts, chapter 3; ai_related as defined in data/README.md).",
+          "Job posts of the new-AI-work category, and its AI-related job posts, against the control categories "
+          "(difference in differences; AI-related posts in percentage points of the category's pre-release "
+          "monthly posts, not the AI share, which starts near zero and rises almost by definition). Both must "
+          "rise for the claim to be supported. The posts that are not AI-related, in the same unit, are shown "
+          "beside them and do not decide the verdict (a rule cannot establish that they did not rise); "
+          "AI-related and other posts add up to the change in all posts, so they show how much of the growth "
+          "was new AI work (ai_related as defined in data/README.md).",
           (Evidence("category.{slug}.job_posts", +1, "new_ai_work", "job posts"),
-           Evidence("category.{slug}.ai_share", +1, "new_ai_work", "AI-related share of job posts", "pp"))),
+           Evidence("category.{slug}.ai_posts", +1, "new_ai_work",
+                    "AI-related job posts, per pre-release post", "pp"),
+           Evidence("category.{slug}.other_posts", 0, "new_ai_work",
+                    "job posts not AI-related, per pre-release post (shown beside)", "pp"))),
     Claim("c4", "Writing & Translation were mixed: high-value contracts gained, low-value contracts lost.",
           "Contracts above and below the value threshold in each tiered category against the same tier of the "
           "control categories, and the triple difference of low against high value.",
@@ -268,17 +315,18 @@ def required_ids(roles) -> list[str]:
 
 
 def own_ids(roles) -> list[str]:
-    """Ids that no chapter estimates: the share estimates this module makes (see module docstring).
+    """Ids that no chapter estimates: the share estimate this module makes (see module docstring).
 
     The summary page always computes and records these; every other id of
-    :func:`required_ids` is made by a chapter.
+    :func:`required_ids` is made by a chapter (the post counts of claim 3 by
+    chapter 3).
 
     Examples
     --------
     >>> own_ids(["Data Science & Analytics", "Writing"])
-    ['category.data-science-analytics.ai_share', 'productivity.expert_share']
+    ['productivity.expert_share']
     """
-    return [i for i in required_ids(roles) if i.endswith((".ai_share", ".expert_share"))]
+    return [i for i in required_ids(roles) if i.endswith(".expert_share")]
 
 
 def claim_check(results: pd.DataFrame, roles) -> pd.DataFrame:
@@ -297,9 +345,10 @@ def claim_check(results: pd.DataFrame, roles) -> pd.DataFrame:
     -------
     DataFrame
         One row per (claim, estimate) with :data:`CHECK_COLUMNS`;
-        ``expected`` is ``"+"`` or ``"-"``; estimates absent from ``results``
-        have NaN numbers and verdict ``"missing"``; ``unit`` is ``"%"`` or
-        ``"pp"`` (the share estimates).
+        ``expected`` is ``"+"``, ``"-"`` or :data:`CONTEXT` (shown beside:
+        verdict ``"context"``); estimates absent from ``results`` have NaN
+        numbers and verdict ``"missing"``; ``unit`` is ``"%"`` or ``"pp"``
+        (shares and post counts per pre-release post).
     """
     need = {"id", "estimate_pct", "ci_low_pct", "ci_high_pct", "p_value", "inference"}
     missing_cols = need - set(results.columns)
@@ -309,13 +358,14 @@ def claim_check(results: pd.DataFrame, roles) -> pd.DataFrame:
     rows = []
     for claim, ev, role, eid in evidence_rows(roles):
         row = dict(claim=claim.id, claim_text=claim.text, role=role, estimate_id=eid,
-                   expected="+" if ev.expected > 0 else "-", unit=ev.unit)
+                   expected=_sign(ev.expected), unit=ev.unit)
         if eid in by_id.index:
             r = by_id.loc[eid]
             row.update(estimate_pct=float(r["estimate_pct"]), ci_low_pct=float(r["ci_low_pct"]),
                        ci_high_pct=float(r["ci_high_pct"]), p_value=float(r["p_value"]),
                        inference=str(r["inference"]),
-                       verdict=verdict(float(r["ci_low_pct"]), float(r["ci_high_pct"]), ev.expected))
+                       verdict=verdict(float(r["ci_low_pct"]), float(r["ci_high_pct"]), ev.expected)
+                       if ev.expected else "context")
         else:
             row.update(estimate_pct=math.nan, ci_low_pct=math.nan, ci_high_pct=math.nan, p_value=math.nan,
                        inference="", verdict="missing")
@@ -324,6 +374,10 @@ def claim_check(results: pd.DataFrame, roles) -> pd.DataFrame:
     for c in ("estimate_pct", "ci_low_pct", "ci_high_pct", "p_value"):
         out[c] = out[c].astype("float64")
     return out
+
+
+def _sign(expected: int) -> str:
+    return "+" if expected > 0 else "-" if expected < 0 else CONTEXT
 
 
 def combine(verdicts: Iterable[str]) -> str:
@@ -337,8 +391,10 @@ def combine(verdicts: Iterable[str]) -> str:
     ('conflicting evidence', 'contradicted')
     >>> combine(["inconclusive", "missing"]), combine(["missing"]), combine([])
     ('inconclusive', 'not tested', 'not tested')
+    >>> combine(["supported", "supported", "context"])
+    'supported'
     """
-    v = list(verdicts)
+    v = [x for x in verdicts if x != "context"]  # rows shown beside the evidence do not count
     present = [x for x in v if x != "missing"]
     if not present:
         return "not tested"
@@ -372,7 +428,7 @@ def claim_verdicts(check: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for claim in CLAIMS:
-        v = check.loc[check["claim"] == claim.id, "verdict"].tolist()
+        v = [x for x in check.loc[check["claim"] == claim.id, "verdict"] if x != "context"]
         rows.append(dict(claim=claim.id, claim_text=claim.text, test=claim.test, n_estimates=len(v),
                          n_supported=v.count("supported"), n_contradicted=v.count("contradicted"),
                          n_inconclusive=v.count("inconclusive"), n_missing=v.count("missing"),
@@ -397,7 +453,9 @@ def compute_estimates(panels: dict, roles, ids: Sequence[str], controls: Sequenc
     ``productivity.hourly_rate`` from
     :func:`analysis.estimation.within_freelancer` (as chapter 4: exposure
     fixed at each freelancer's main pre-release category, freelancers
-    without pre-release contracts left out), and the
+    without pre-release contracts left out), the
+    AI-related and other post counts of any focus category from
+    :func:`analysis.estimation.shares.post_count_dids` (as chapter 3), and the
     shares from :func:`ai_share_did` and :func:`expert_share_did`.
 
     Parameters
@@ -436,9 +494,12 @@ def compute_estimates(panels: dict, roles, ids: Sequence[str], controls: Sequenc
     got: dict[str, object] = {}
     for cat in focus:
         slug = slugify(cat)
-        cat_ids = [i for i in want if i.startswith(f"category.{slug}.") and not i.endswith(".ai_share")]
+        cat_ids = [i for i in want if i.startswith(f"category.{slug}.") and not i.endswith(_NOT_CATEGORY_EFFECTS)]
         if cat_ids:
             for e in est.category_effects(panels, [cat], ctrl, **kw, **inf):
+                got[e.id] = e
+        if any(i in want for i in (f"category.{slug}.ai_posts", f"category.{slug}.other_posts")):
+            for e in post_count_dids(cm, cat, ctrl, **kw, **inf):
                 got[e.id] = e
     for outcome in ("job_posts", "contracts", "earnings_per_contract"):
         if f"platform.{outcome}" in want:
@@ -455,6 +516,9 @@ def compute_estimates(panels: dict, roles, ids: Sequence[str], controls: Sequenc
         got[e.id] = e
     return [got[i] for i in want if i in got]
 
+
+#: Category ids that :func:`analysis.estimation.category_effects` does not make.
+_NOT_CATEGORY_EFFECTS = (".ai_share", ".ai_posts", ".other_posts")
 
 #: Largest difference (percentage points) between a stored and a recomputed
 #: point estimate for the stored row to count as this run's (the results CSV
@@ -560,15 +624,18 @@ def _level_or_pct(x: float, pct: bool) -> float:
     return 100.0 * math.expm1(x) if pct else float(x)
 
 
-def _one_unit(cm: pd.DataFrame, eid: str, cat: str, ctrl: list[str], focus: list[str]):
+def _one_unit(cm: pd.DataFrame, eid: str, cat: str, ctrl: list[str], focus: list[str], treatment_date: str):
     """(panel, outcome, treated, size, log, pct) of the one-unit version of a category estimate, or None."""
-    from analysis.estimation.shares import share_panel
+    from analysis.estimation.shares import count_panel, share_panel
 
     slug = slugify(cat) if cat else ""
     if eid == f"category.{slug}.job_posts":
         return cm, "job_posts", cat, "job_posts", True, True
     if eid == f"category.{slug}.ai_share":
         return share_panel(cm), "ai_share", cat, "job_posts", False, False
+    for count in ("ai_posts", "other_posts"):  # percentage points of pre-release posts, as the estimate
+        if eid == f"category.{slug}.{count}":
+            return count_panel(cm, treatment_date), f"{count}_per_pre", cat, "job_posts", False, False
     if eid == "productivity.expert_share":  # the focus categories pooled into one unit
         f = cm[cm["category"].astype("str").isin(focus)]
         pooled = (f.groupby("month", as_index=False)[["job_posts", "ai_posts", "expert_posts"]].sum()
@@ -635,7 +702,10 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
     claimed (the opposite) sign, the trend-robust interval excludes zero on
     that side, and the influence check does not change it; otherwise
     ``inconclusive``, with the first test that failed in ``reason``.
-    Claims are then combined by :func:`claim_verdicts` as before.
+    Claims are then combined by :func:`claim_verdicts` as before. A row
+    shown beside the evidence (claimed sign :data:`CONTEXT`: the other posts
+    of claim 3) gets tests 1 and 3 but is outside Holm's family and keeps
+    the verdict ``"context"``.
 
     Parameters
     ----------
@@ -687,7 +757,7 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
                 honest = dict(honest_pct=r.estimate_pct, honest_low_pct=r.ci_low_pct, honest_high_pct=r.ci_high_pct,
                               honest_p=r.p_value, honest_method=r.inference)
             else:
-                unit = _one_unit(cm, eid, cat, ctrl, focus) or _tier_unit(ctm, eid, cat)
+                unit = _one_unit(cm, eid, cat, ctrl, focus, td) or _tier_unit(ctm, eid, cat)
                 if unit is not None and eid != "productivity.expert_share":
                     panel, outcome, treated, size, log, pct = unit
                     r = H.ferman_pinto(panel, outcome, treated, size, ctrl, td, log=log, id=eid)
@@ -725,8 +795,8 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
             check.at[i, "influence"] = "; ".join(f"{v.version}: {v.estimate_pct:+.1f}% ({v.verdict})"
                                                  for v in t.iloc[1:].itertuples())
             check.at[i, "_influence_flag"] = bool(infl["flag"])
-    for cid in check["claim"].unique():
-        rows = check.index[(check["claim"] == cid) & (check["verdict"] != "missing")]
+    for cid in check["claim"].unique():  # Holm's family: the claim's evidence, not the rows shown beside it
+        rows = check.index[(check["claim"] == cid) & ~check["verdict"].isin(["missing", "context"])]
         check.loc[rows, "holm_p"] = H.holm(check.loc[rows, "honest_p"].astype(float).to_numpy())
     decided = [_tests(r, alpha) for r in check.to_dict("records")]
     check["verdict"] = [v for v, _ in decided]
@@ -742,6 +812,10 @@ def _tests(r: dict, alpha: float) -> tuple[str, str]:
     """(verdict, reason) of one row of the honest check."""
     if r["book_verdict"] == "missing":
         return "missing", "not in the results table"
+    if r["expected"] == CONTEXT:
+        p = r["honest_p"]
+        return "context", ("shown beside the evidence, not part of the verdict"
+                           + (f" (p = {p:.3f}, not adjusted)" if isinstance(p, float) and math.isfinite(p) else ""))
     if r.get("_honest_failed") is True:
         return "inconclusive", "the check's interval cannot be computed on this extract"
     expected = 1 if r["expected"] == "+" else -1
@@ -948,7 +1022,7 @@ def verdict_counts(verdicts: pd.DataFrame) -> dict[str, int]:
 
 
 __all__ = [
-    "ALPHA", "CHECK_COLUMNS", "CLAIMS", "CLAIM_VERDICTS", "HONEST_COLUMNS", "VERDICTS", "Claim", "Evidence", "Roles",
+    "ALPHA", "CHECK_COLUMNS", "CLAIMS", "CLAIM_VERDICTS", "CONTEXT", "HONEST_COLUMNS", "VERDICTS", "Claim", "Evidence", "Roles",
     "ai_share_did", "claim_by_id", "claim_check", "claim_verdicts", "combine", "compute_estimates", "evidence_rows",
     "expert_share_did", "gather_estimates", "honest_check", "honest_reason", "honest_verdict", "own_ids",
     "required_ids", "roles_from_focus", "verdict", "verdict_counts", "verdict_view", "window_id", "window_panels",

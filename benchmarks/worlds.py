@@ -120,6 +120,7 @@ def one_draw(world_name: str, seed: int, n_posts: int, b_reps: int) -> tuple[lis
         book.append(est.platform_counterfactual(cm, outcome, seed=SEED)[1])
     book.append(est.within_freelancer(panels["freelancer_month"], "hourly_rate", FOCUS, seed=SEED, b_reps=b_reps))
     book.append(shares.ai_share_did(cm, FOCUS[0], ctrl, seed=SEED))
+    book += shares.post_count_dids(cm, FOCUS[0], ctrl, seed=SEED)
     book.append(shares.expert_share_did(cm, FOCUS, ctrl, seed=SEED))
     rows += [_row(e, "book") for e in book]
 
@@ -180,7 +181,8 @@ def summarise_estimates(raw: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame
 
 def summarise_claims(claim_rows: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
     checks = checks.copy()
-    checks["truth_v"] = [truth_verdict(t, 1 if e == "+" else -1) for t, e in zip(checks["truth"], checks["expected"])]
+    checks["truth_v"] = ["context" if e == C.CONTEXT else truth_verdict(t, 1 if e == "+" else -1)
+                         for t, e in zip(checks["truth"], checks["expected"])]  # rows shown beside: no verdict
     checks["false"] = [(v in ("supported", "contradicted")) and v != tv
                        for v, tv in zip(checks["verdict"], checks["truth_v"])]
     key = ["world", "check", "seed", "claim"]

@@ -61,7 +61,7 @@ page.glue("roles_tiered", words.name_list(roles.tiered) if roles.tiered else "th
 page.glue("n_controls", len(page.controls))
 
 # The runner merges every other chapter's estimates into this page's results
-# file before it runs. The two share estimates belong to this page: computed
+# file before it runs. The expert-share estimate belongs to this page: computed
 # and recorded here. A stored row is used only if it matches a fresh point
 # estimate on this run's data; anything missing or stale is computed here with
 # the same calls as the chapters.
@@ -109,13 +109,16 @@ page.glue("descriptive_claims", words.name_list([c[1:] for c in words.DESCRIPTIV
 slug = slugify(roles.new_ai_work or "")
 view = claims.verdict_view(check)
 e = view.drop_duplicates("estimate_id").set_index("estimate_id").reindex(["platform.job_posts", "platform.earnings_per_contract",
-                                            f"category.{slug}.job_posts", f"category.{slug}.ai_share",
+                                            f"category.{slug}.job_posts", f"category.{slug}.ai_posts",
+                                            f"category.{slug}.other_posts",
                                             "productivity.hourly_rate", "productivity.expert_share"])
 gap_words = dict(up="above the projection", down="below the projection", flat="equal to the projection")
 page.say("c1_posts", e.loc["platform.job_posts"], **gap_words)
 page.say("c2_earnings", e.loc["platform.earnings_per_contract"], **gap_words)
 page.say("c3_posts", e.loc[f"category.{slug}.job_posts"])
-page.say("c3_share", e.loc[f"category.{slug}.ai_share"], unit=" pp")
+page.say("c3_ai_posts", e.loc[f"category.{slug}.ai_posts"], unit=" pp")
+page.say("c3_other_posts", e.loc[f"category.{slug}.other_posts"], unit=" pp")
+page.glue("c3_source", words.post_split(e.loc[f"category.{slug}.ai_posts"], e.loc[f"category.{slug}.other_posts"]))
 page.say("c5_rate", e.loc["productivity.hourly_rate"])
 page.say("c5_expert", e.loc["productivity.expert_share"], unit=" pp")
 page.md("c4_sentences", words.tier_sentences(view))
@@ -126,7 +129,7 @@ page.md("c4_sentences", words.tier_sentences(view))
 # {glue:md}`data_note:myst`
 #
 # The claim check needs {glue:text}`n_ids:d` estimates.
-# The {glue:text}`n_own:d` changes in the AI-related and expert-level shares of job posts are estimated on this page and added to the results table; of the {glue:text}`n_others:d` made by the chapters, {glue:text}`n_read:d` were read from this run's results table after matching a fresh point estimate, and {glue:text}`n_computed:d` were computed here with the chapters' calls and parameters.
+# The change in the expert-level share of job posts ({glue:text}`n_own:d` estimate) is estimated on this page and added to the results table; of the {glue:text}`n_others:d` made by the chapters, {glue:text}`n_read:d` were read from this run's results table after matching a fresh point estimate, and {glue:text}`n_computed:d` were computed here with the chapters' calls and parameters.
 #
 # ## How a verdict is decided
 #
@@ -147,7 +150,7 @@ page.md("c4_sentences", words.tier_sentences(view))
 #
 # Each answer applies the rule stated above to the estimates a claim rests on, and quotes the interval the verdict uses.
 # {glue:md}`claim_window_sentence:myst`
-# Percent changes are marked %, changes in a share of job posts are in percentage points (pp).
+# Percent changes are marked %; changes in a share of job posts, and claim 3's counts of AI-related and other posts in percent of the category's pre-release monthly posts, are in percentage points (pp).
 #
 # 1. **Job posts.**
 #    Averaged over those post months and set against a projection of the pre-release trend and season, platform job posts were {glue:text}`c1_posts` ({doc}`02_platform`).
@@ -156,7 +159,8 @@ page.md("c4_sentences", words.tier_sentences(view))
 #    Set against their projection in the same way, earnings per contract were {glue:text}`c2_earnings`.
 #    Claim 2 is **{glue:text}`c2_verdict`**.
 # 3. **New AI work.**
-#    Relative to the {glue:text}`n_controls:d` control categories, job posts in {glue:text}`role_new_ai` {glue:text}`c3_posts`, and the share of its posts that are AI-related {glue:text}`c3_share` ({doc}`03_categories`).
+#    Relative to the {glue:text}`n_controls:d` control categories, job posts in {glue:text}`role_new_ai` {glue:text}`c3_posts` ({doc}`03_categories`).
+#    Counted in percentage points of its monthly posts before the release, its AI-related posts {glue:text}`c3_ai_posts`; the posts that are not AI-related, shown beside them and not part of the verdict, {glue:text}`c3_other_posts`, so the change {glue:text}`c3_source`.
 #    Claim 3 is **{glue:text}`c3_verdict`**.
 # 4. **High- and low-value work.**
 #    Each tier is compared with the same value tier of the control categories. {glue:md}`c4_sentences:myst`
@@ -169,7 +173,8 @@ page.md("c4_sentences", words.tier_sentences(view))
 # ## Claim by claim
 #
 # The table lists every estimate a claim rests on and each test of the rule: the estimate with the chapter's 95% interval, the interval the verdict uses, the Holm-adjusted p-value within the claim, the linear pre-release trend per month (with its p-value), the interval that allows that trend to continue, the verdict, and the first test the estimate failed (or why it passed).
-# The unit column says whether an estimate is a percent change (%) or, for the two shares of job posts, a change in percentage points (pp; the pre-trend of a share is in pp per month).
+# The unit column says whether an estimate is a percent change (%) or, for the expert-level share of job posts and claim 3's post counts per pre-release post, a change in percentage points (pp; their pre-trend is in pp per month).
+# A row whose sign is *none* (claim 3's posts that are not AI-related) is shown beside its claim's evidence: it gets the same intervals and pre-trend test but no Holm adjustment, and its verdict is *context*, outside the claim's verdict.
 # The rule changes the verdict of {glue:text}`n_changed_by_rule:d` of the {glue:text}`n_check_rows:d` rows from what the chapter's interval alone would say.
 # Each estimate id is the key of the estimate in the run's results table, `results/estimates.csv`; this table itself is written beside it as `results/claims.csv`.
 # Download (with the book's version and the extract's SHA-256 in every row): <a href="../results/estimates.csv" download>estimates.csv</a> · <a href="../results/claims.csv" download>claims.csv</a>.

@@ -46,6 +46,7 @@ output_dir = ""
 
 # %% tags=["remove-cell"]
 from analysis import estimation as est
+from analysis.estimation import shares
 from analysis.estimation import honest
 from analysis.core.periods import placebo_date
 from analysis.data.panels import tier_rule
@@ -179,16 +180,18 @@ page.glue("ai_top_before", float(ai_summary.loc[top, "share_before_pct"]))
 page.glue("ai_top_after", float(ai_summary.loc[top, "share_after_pct"]))
 page.glue("ai_controls_change", float(ai_summary.loc[controls, "change_pp"].mean()))
 
-other_posts = [page.did(frames.with_other_posts(cm), "other_posts", cat, id=f"category.{slugify(cat)}.other_posts",
-                        scope=f"{cat} vs {len(controls)} control categories, posts not AI-related")
-               for cat in focus]
+counts = estimates_by_id([e for cat in focus for e in page.estimate(shares.post_count_dids, cm, cat, controls)])
+ai_share_dids = estimates_by_id([page.estimate(shares.ai_share_did, cm, cat, controls) for cat in focus])
 top_posts = by_id[f"category.{slugify(top)}.job_posts"]
-top_other = estimates_by_id(other_posts)[f"category.{slugify(top)}.other_posts"]
+top_ai = counts[f"category.{slugify(top)}.ai_posts"]
+top_other = counts[f"category.{slugify(top)}.other_posts"]
 page.say("ai_top_posts", top_posts, expected=+1)
-page.say("ai_top_other", top_other)
-page.glue("ai_top_source", words.interval_word(
-    top_other.ci_low_pct, top_other.ci_high_pct, yes="was not confined to AI-related work",
-    no="came mostly from AI-related work, as the reinstatement effect predicts"))
+page.say("ai_top_ai_posts", top_ai, unit=words.unit(top_ai))
+page.say("ai_top_other", top_other, unit=words.unit(top_other))
+page.glue("ai_top_total", top_ai.estimate_pct + top_other.estimate_pct)
+page.say("ai_top_share_did", ai_share_dids[f"category.{slugify(top)}.ai_share"], unit=" pp")
+page.glue("ai_top_source", words.post_split(top_ai, top_other))
+count_rows = [counts[f"category.{slugify(c)}.{k}"] for c in focus for k in ("ai_posts", "other_posts")]
 
 ai_data = frames.ai_share_long(cm, focus, controls)
 
@@ -203,14 +206,19 @@ page.figure("fig-categories-ai-share", figures.ai_share(ai_data, td, highlight=f
 # %% [markdown]
 # How to cite this figure: {glue:md}`cite_categories_ai_share`
 #
+# Against the controls, the AI-related share of posts in {glue:text}`ai_top` {glue:text}`ai_top_share_did`; since the share starts near zero, that rise says little about where the growth came from, and the study's claim of new AI work is read on post counts instead.
 # Relative to the control categories, job posts in {glue:text}`ai_top` {glue:text}`ai_top_posts`.
-# Posts that are not AI-related {glue:text}`ai_top_other`.
+# Counted in percent of the category's mean monthly posts before the release (each control category scaled by its own), its AI-related posts {glue:text}`ai_top_ai_posts` against the controls, and the posts that are not AI-related {glue:text}`ai_top_other`.
+# The two parts add up to the change in all its posts in that unit, {glue:text}`ai_top_total:+.1f` percentage points of pre-release posts (a change of levels, not the percent change of the log model above, though close to it).
 # The change in job posts therefore {glue:text}`ai_top_source`.
 # This evidence {glue:text}`ai_top_posts_verdict` the hypothesis that job posts in {glue:text}`ai_top` rose after the release.
-# The table gives the AI-related share and the change in AI-related and other posts for every category.
+# The first table gives the AI-related share and the change in AI-related and other posts (percent changes of the mean monthly count) for every category; the second the two post-count estimates of every focus category, which the summary's check of claim 3 uses.
 
 # %% tags=["remove-input"]
 tables.ai_table(ai_summary)
+
+# %% tags=["remove-input"]
+tables.display_estimates(count_rows)
 
 # %% [markdown]
 # ## Low- and high-value contracts
@@ -350,7 +358,7 @@ tables.display_estimates(placebos)
 # %% [markdown]
 # ## Summary
 #
-# - Relative to the control categories, job posts in {glue:text}`ai_top` {glue:text}`ai_top_posts` after the release, while its posts that are not AI-related {glue:text}`ai_top_other`; this {glue:text}`ai_top_posts_verdict` the reinstatement hypothesis ({numref}`fig-categories-ai-share`).
+# - Relative to the control categories, job posts in {glue:text}`ai_top` {glue:text}`ai_top_posts` after the release; counted in percent of its pre-release monthly posts, its AI-related posts {glue:text}`ai_top_ai_posts` and its other posts {glue:text}`ai_top_other`, so the change {glue:text}`ai_top_source`; this evidence {glue:text}`ai_top_posts_verdict` the reinstatement hypothesis ({numref}`fig-categories-ai-share`).
 # - In {glue:text}`tier_worst`, relative to high-value contracts, low-value ones {glue:text}`tier_gap`; the tier contrast is negative in {glue:text}`n_gap_neg:d` of {glue:text}`n_focus:d` focus categories ({numref}`fig-categories-tiers`).
 # - All categories' effects are in {numref}`fig-categories-effects`; control categories compared with each other give a benchmark for noise.
 # - The pre-release event-study coefficients give a lowest joint p-value of {glue:text}`pretrend_min_p:.2f` ({numref}`fig-categories-event-study`), and {glue:text}`n_placebo_excl:d` of {glue:text}`n_placebo:d` placebo estimates one year earlier have an interval excluding zero ({numref}`fig-categories-placebo`).

@@ -248,7 +248,7 @@ page.md("truth_note", Markdown.trusted(
 # %% [markdown]
 # {glue:md}`truth_note:myst`
 #
-# Of the {glue:text}`truth_n:d` estimates that have a true value, {glue:text}`truth_covered:d` have a 95% interval that contains it, and the mean absolute error is {glue:text}`truth_mae:.2f` percentage points.
+# Of the {glue:text}`truth_n:d` estimates that have a true value, {glue:text}`truth_covered:d` have a 95% interval that contains it, and the mean absolute error is {glue:text}`truth_mae:.2f` percentage points (the truth and estimate of claim 3's post counts, ids ending in `ai_posts` and `other_posts`, are themselves in percentage points of the category's pre-release monthly posts).
 # One extract is one draw, so this is an illustration; the Monte Carlo above measures coverage over many draws.
 
 # %% tags=["remove-input"]

@@ -4,7 +4,7 @@ The ``late-effects`` world plants the default effects but starts them in
 January of the second calendar year after the release, so every estimate on
 the claim window has truth zero while the estimates on every post month do
 not. A check that ignored the window would find the reinstatement claim's
-AI-share rise; the window's check must not.
+rise of AI-related posts; the window's check must not.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from analysis.results import results_frame
 
 START, END = DEFAULT_PARAMS["start"], DEFAULT_PARAMS["end"]
 ROLES = C.roles_from_focus(list(DEFAULT_PARAMS["focus_categories"]))
-AI_SHARE = "category.data-science-analytics.ai_share"
+AI_POSTS = "category.data-science-analytics.ai_posts"
 DSA_POSTS = "category.data-science-analytics.job_posts"
 
 
@@ -72,12 +72,12 @@ def test_window_estimates_are_near_zero_where_every_month_finds_the_effect():
     wc, world, _ = _late()
     truth = W.truth(world)
     win, every = _by_id(wc.check), _by_id(wc.check_all)
-    # The AI-related share of Data Science & Analytics posts: planted from 2024 on.
-    assert truth[AI_SHARE] > 2.0
-    assert abs(every.loc[AI_SHARE, "estimate_pct"] - truth[AI_SHARE]) < 0.5
-    assert every.loc[AI_SHARE, "honest_low_pct"] > 0
-    assert abs(win.loc[AI_SHARE, "estimate_pct"]) < 0.3
-    assert win.loc[AI_SHARE, "honest_low_pct"] < 0 < win.loc[AI_SHARE, "honest_high_pct"]
+    # AI-related posts of Data Science & Analytics (pp of pre-release posts): planted from 2024 on.
+    assert truth[AI_POSTS] > 2.5
+    assert abs(every.loc[AI_POSTS, "estimate_pct"] - truth[AI_POSTS]) < 0.5
+    assert every.loc[AI_POSTS, "honest_low_pct"] > 0
+    assert abs(win.loc[AI_POSTS, "estimate_pct"]) < 0.3
+    assert win.loc[AI_POSTS, "honest_low_pct"] < 0 < win.loc[AI_POSTS, "honest_high_pct"]
     assert win.loc[DSA_POSTS, "honest_low_pct"] < 0 < win.loc[DSA_POSTS, "honest_high_pct"]
     assert wc.end == pd.Timestamp("2023-12-31") and wc.all_end == pd.Timestamp(END)
 
@@ -86,7 +86,7 @@ def test_window_verdicts_do_not_credit_effects_that_came_later():
     wc, _, _ = _late()
     v, v_all = C.claim_verdicts(wc.check), C.claim_verdicts(wc.check_all)
     assert set(v["verdict"]) == {"inconclusive"}
-    # Every post month does see the 2024 rise of the AI-related share (claim 3).
+    # Every post month does see the 2024 rise of AI-related posts (claim 3).
     assert v_all.set_index("claim").loc["c3", "verdict"] == "partly supported"
     table = tables.window_verdict_table(words.worded_verdicts(v), words.worded_verdicts(v_all), "2023", "all")
     assert table.set_index("Claim").loc["C3", "Differs"] == "yes"

@@ -39,7 +39,8 @@ def test_roles_default_and_any_names():
     assert r.new_ai_work == "Data Science & Analytics" and r.tiered == ("Writing", "Translation")
     ids = required_ids(["Machine Learning", "Copy writing"])
     assert "category.machine-learning.job_posts" in ids
-    assert "category.machine-learning.ai_share" in ids
+    assert "category.machine-learning.ai_posts" in ids and "category.machine-learning.other_posts" in ids
+    assert not any(i.endswith(".ai_share") for i in ids)  # the share is description (chapter 3), not evidence
     assert "category.copy-writing.contracts.low_value" in ids
     assert not any(i.startswith("category.machine-learning.contracts") for i in ids)
 
@@ -57,7 +58,8 @@ def test_required_ids_default():
         for k in ("high_value", "low_value", "tier_gap"):
             assert f"category.{cat}.contracts.{k}" in ids
     assert "productivity.hourly_rate" in ids and "productivity.expert_share" in ids
-    assert len(ids) == len(set(ids)) == 2 + 2 + 6 + 2
+    assert len(ids) == len(set(ids)) == 2 + 3 + 6 + 2
+    assert ids[2:5] == [f"category.data-science-analytics.{k}" for k in ("job_posts", "ai_posts", "other_posts")]
 
 
 @pytest.mark.parametrize("lo,hi,expected,want", [
@@ -132,8 +134,13 @@ def test_claims_table_is_complete():
     assert [c.id for c in CLAIMS] == ["c1", "c2", "c3", "c4", "c5"]
     for c in CLAIMS:
         assert c.text and c.test and c.evidence
-        assert all(ev.expected in (1, -1) for ev in c.evidence)
-    assert claims.claim_by_id("c3").evidence[0].template == "category.{slug}.job_posts"
+        assert all(ev.expected in (1, -1) for ev in c.evidence if ev.template != "category.{slug}.other_posts")
+    c3 = claims.claim_by_id("c3")
+    assert [(ev.template, ev.expected, ev.unit) for ev in c3.evidence] == [
+        ("category.{slug}.job_posts", 1, "%"), ("category.{slug}.ai_posts", 1, "pp"),
+        ("category.{slug}.other_posts", 0, "pp")]
+    # The rule for the row shown beside the evidence is in the text the summary shows.
+    assert "do not decide the verdict" in c3.test and "Both must rise" in c3.test
     with pytest.raises(KeyError):
         claims.claim_by_id("c9")
 
@@ -147,14 +154,33 @@ def test_display_and_sentences():
     rows = all_supported()
     chk = claim_check(results(rows), FOCUS)
     d = rtables.display_check(chk)
-    assert list(d["Verdict"].unique()) == ["supported"]
+    assert list(d["Verdict"].unique()) == ["supported", "context"]
     assert d.loc[0, "95% interval"] == "1.0 to 9.0"
-    assert set(d.loc[d["Estimate id"].str.endswith("_share"), "Unit"]) == {"pp"}
+    pp = d["Estimate id"].str.endswith(("_share", ".ai_posts", ".other_posts"))
+    assert set(d.loc[pp, "Unit"]) == {"pp"} and set(d.loc[~pp, "Unit"]) == {"%"}
+    assert d.loc[d["Estimate id"].str.endswith(".other_posts"), "Claimed sign"].tolist() == [claims.CONTEXT]
     s = words.tier_sentences(chk)
     assert "\n" not in s and s.count(". In ") == 1 and "**Writing**" in s and "**Translation**" in s
     assert "low-value contracts fell by 5\\.0\\%" in s
     counts = claims.verdict_counts(claim_verdicts(chk))
     assert counts["supported"] == 5 and sum(counts.values()) == 5
+
+
+def test_other_posts_shown_beside_do_not_decide_claim_3():
+    """Claim 3 rests on job posts and AI-related posts; the other posts row never changes its verdict."""
+    other, ai = "category.data-science-analytics.other_posts", "category.data-science-analytics.ai_posts"
+    for other_row in ((8.0, 2.0, 14.0), (-8.0, -14.0, -2.0), (0.5, -3.0, 4.0)):
+        rows = {**all_supported(), other: other_row}
+        chk = claim_check(results(rows), FOCUS)
+        assert chk.set_index("estimate_id").loc[other, "verdict"] == "context"
+        cv = claim_verdicts(chk).set_index("claim")
+        assert cv.loc["c3", "verdict"] == "supported" and cv.loc["c3", "n_estimates"] == 2
+    rows = {**all_supported(), ai: (1.0, -2.0, 4.0)}  # AI-related posts not established: only partly
+    assert claim_verdicts(claim_check(results(rows), FOCUS)).set_index("claim").loc["c3", "verdict"] == \
+        "partly supported"
+    rows = {**all_supported(), ai: (-3.0, -5.0, -1.0)}  # fewer AI-related posts than the controls gained
+    assert claim_verdicts(claim_check(results(rows), FOCUS)).set_index("claim").loc["c3", "verdict"] == \
+        "conflicting evidence"
 
 
 def test_roles_object_accepted():

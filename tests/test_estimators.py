@@ -301,7 +301,9 @@ def test_wild_bootstrap_false_positive_rate_near_nominal(null_worlds):
     ps = []
     for panels, truth in null_worlds:
         cats = sorted(panels["category_month"]["category"].unique())
-        assert all(v == 0 for k, v in truth.items() if k.startswith("category."))
+        # every category truth is zero but claim 3's post counts, which carry the AI-related drift (ai_base)
+        assert all(v == 0 for k, v in truth.items()
+                   if k.startswith("category.") and not k.endswith((".ai_posts", ".other_posts")))
         for _ in range(3):
             tr = list(rng.choice(cats, 3, replace=False))
             ps.append(E.did_panel(panels["category_month"], "job_posts", tr, b_reps=999,

@@ -106,7 +106,10 @@ def test_default_world_keeps_the_large_planted_effect():
 def test_holm_is_within_each_claim():
     _, _, full = _check("default")
     for cid, g in full.groupby("claim"):
-        assert np.allclose(g["holm_p"].to_numpy(), H.holm(g["honest_p"].to_numpy()), equal_nan=True)
+        ev = g[g["expected"] != C.CONTEXT]  # the family: the claim's evidence, not the rows shown beside it
+        assert np.allclose(ev["holm_p"].to_numpy(), H.holm(ev["honest_p"].to_numpy()), equal_nan=True)
+        assert g.loc[g["expected"] == C.CONTEXT, "holm_p"].isna().all()
+    assert (full["expected"] == C.CONTEXT).sum() == 1  # claim 3's other posts
 
 
 def test_contract_values_sum_to_the_panel():

@@ -41,13 +41,23 @@ def test_library_and_default_world():
 
 
 def test_no_effect_worlds_have_zero_truth_but_the_ai_share_drift():
+    counts = [f"category.{slug}.{k}" for slug in ("data-science-analytics", "translation", "writing")
+              for k in ("ai_posts", "other_posts")]
     for name in ("no-effect", "ar1-sizes", "pretrend", "low-tier-pretrend", "huge-contract"):
         tr = W.truth(W.make_world(name, 5))
         nonzero = {k: v for k, v in tr.items() if abs(v) > 1e-12}
         # AI-related posts rise everywhere after the release, more in Data Science (ai_base 0.05
         # against a control mean of 0.0256): +1.95 points, an effect even with nothing planted.
-        assert list(nonzero) == ["category.data-science-analytics.ai_share"], name
+        assert sorted(nonzero) == sorted(["category.data-science-analytics.ai_share"] + counts), name
         assert nonzero["category.data-science-analytics.ai_share"] == pytest.approx(1.94912, abs=1e-5)
+        # The same drift in AI-related posts per pre-release post; with all posts unchanged, the other
+        # posts fall by as much.
+        for slug in ("data-science-analytics", "translation", "writing"):
+            ai, other = tr[f"category.{slug}.ai_posts"], tr[f"category.{slug}.other_posts"]
+            assert ai + other == pytest.approx(0.0, abs=1e-9), (name, slug)
+        assert 1.9 < tr["category.data-science-analytics.ai_posts"] < 3.2, name
+    assert W.truth(W.make_world("no-effect", 5))["category.data-science-analytics.ai_posts"] == pytest.approx(
+        2.06382, abs=1e-5)
 
 
 def test_ar1_sizes_world():
@@ -143,4 +153,9 @@ def test_share_truths_match_a_large_draw():
     ex = did_panel(cm, "expert_share", focus, controls, log=False, inference="crv1").coef
     assert ai == pytest.approx(tr["category.data-science-analytics.ai_share"], abs=0.4)
     assert ex == pytest.approx(tr["productivity.expert_share"], abs=0.4)
+    from analysis.estimation.shares import post_count_did
+
+    for count, tol in (("ai_posts", 0.5), ("other_posts", 1.5)):  # other posts carry the category shocks
+        e = post_count_did(panels["category_month"], focus[0], count, controls, inference="crv1")
+        assert e.estimate_pct == pytest.approx(tr[f"category.data-science-analytics.{count}"], abs=tol), count
     assert tr["productivity.expert_share"] == pytest.approx(5.38, abs=0.01)

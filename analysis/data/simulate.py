@@ -453,6 +453,48 @@ def _expected(world: World, shocks: np.ndarray | None, counterfactual: bool) -> 
 
 
 
+def _ai_time(ramp: np.ndarray) -> np.ndarray:
+    """How far the drift of AI-related posts (``ai_base``) has gone in each month: 0 before the effects, then
+    0.3 plus 0.7 times the ramp."""
+    return np.where(ramp > 0, 0.3 + 0.7 * ramp, 0.0)
+
+
+def _ai_prob(spec: CategorySpec, ai_time, ramp):
+    """Probability that a post is AI-related (scalars or arrays of months): the base rate and its drift, and in
+    a category with a positive ``post`` effect the new AI work (the module docstring's rule)."""
+    p_ai = 0.002 + spec.ai_base * ai_time
+    if spec.post > 0:
+        p_ai = p_ai + (1 - p_ai) * (1 - np.exp(-spec.post * ramp))
+    return p_ai
+
+
+def _post_count_truth(world: World, act: dict, cf: dict, post: np.ndarray, ci: list[int]) -> dict[str, np.ndarray]:
+    """True DiD of AI-related and other posts per pre-release post, percentage points, per category (C,).
+
+    For category :math:`c` the expected count (posts times the probability
+    of :func:`_ai_prob`, or one minus it) minus its counterfactual (no
+    generative AI, same shocks), averaged over post months, in percent of
+    :math:`P_c`, the category's expected mean monthly posts in the pre-release
+    months of the estimation sample; less the same averaged over the
+    controls. The estimand of
+    :func:`analysis.estimation.shares.post_count_did`; the two add up to the
+    same DiD of all job posts.
+    """
+    from ..core.periods import estimation_mask
+
+    ramp = world.ramp()
+    zero = np.zeros_like(ramp)
+    pre = ~post & estimation_mask(world.months(), world.release)
+    base = act["posts"][:, pre].mean(axis=1, keepdims=True)
+    p_act = np.array([_ai_prob(c, _ai_time(ramp), ramp) * np.ones_like(ramp) for c in world.categories])
+    p_cf = np.array([_ai_prob(c, _ai_time(zero), zero) * np.ones_like(ramp) for c in world.categories])
+    out = {}
+    for key, share_act, share_cf in (("ai_posts", p_act, p_cf), ("other_posts", 1 - p_act, 1 - p_cf)):
+        gap = (100 * (act["posts"] * share_act - cf["posts"] * share_cf) / base)[:, post].mean(axis=1)
+        out[key] = gap - gap[ci].mean()
+    return out
+
+
 def true_share_above(world: World, thresholds, focus: list[str] | None = None,
                      controls: list[str] | None = None) -> dict[str, dict[float, float]]:
     """True DiD of the share of contracts whose budget is at or above each threshold.
@@ -513,8 +555,11 @@ def true_effects(
     Category ids compare the expected log outcome with its counterfactual
     (no generative AI, same shocks), average over post months and subtract
     the same average over the control categories; the result is reported as
-    ``100*(exp(x)-1)``. Platform ids are ``100*(observed/counterfactual-1)``
-    of the post-period mean of the monthly platform series.
+    ``100*(exp(x)-1)``; except ``category.<slug>.ai_posts`` and
+    ``.other_posts``, which are in percentage points of the category's
+    pre-release monthly posts (:func:`_post_count_truth`). Platform ids are
+    ``100*(observed/counterfactual-1)`` of the post-period mean of the
+    monthly platform series.
 
     Parameters
     ----------
@@ -555,6 +600,7 @@ def true_effects(
         "contracts.high_value": (did(act["high"], cf["high"]), None),
         "earnings_per_contract": (did(epc_a, epc_c), None),
     }
+    counts = _post_count_truth(w, act, cf, post, ci)
     for j, name in enumerate(names):
         if name not in focus:
             continue
@@ -563,6 +609,8 @@ def true_effects(
             truth[f"category.{slug}.{key}"] = 100 * (np.exp(vals[j]) - 1)
         gap = series["contracts.low_value"][0][j] - series["contracts.high_value"][0][j]
         truth[f"category.{slug}.contracts.tier_gap"] = 100 * (np.exp(gap) - 1)
+        for key, vals in counts.items():  # percentage points of pre-release posts, not percent changes
+            truth[f"category.{slug}.{key}"] = vals[j]
 
     def platform(a, c):
         return 100 * (a[post].mean() / c[post].mean() - 1)
@@ -693,7 +741,7 @@ def iter_month_tables(world: World):
     season = SEASONALITY[months.month - 1]
     end = pd.Timestamp(w.end)
     lnT = np.log(w.tier_threshold_usd)
-    ai_time = np.where(ramp > 0, 0.3 + 0.7 * ramp, 0.0)
+    ai_time = _ai_time(ramp)
     post_counter = 0
     contract_counter = 0
     for t, month in enumerate(months):
@@ -719,9 +767,7 @@ def iter_month_tables(world: World):
                 keep = (logv >= lnT) | (rng.random(n) < low_keep[i][t])
                 level, logv = level[keep], logv[keep]
                 n = len(level)
-            p_ai = 0.002 + c.ai_base * ai_time[t]
-            if c.post > 0:
-                p_ai = p_ai + (1 - p_ai) * (1 - np.exp(-c.post * r))
+            p_ai = _ai_prob(c, ai_time[t], r)
             cols["cat"].append(np.full(n, i, dtype=np.int16))
             cols["level"].append(level.astype(np.int8))
             cols["value"].append(np.exp(logv))

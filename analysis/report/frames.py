@@ -231,11 +231,6 @@ def ai_share_summary(category_month: pd.DataFrame, categories: Sequence[str], tr
     return out
 
 
-def with_other_posts(category_month: pd.DataFrame) -> pd.DataFrame:
-    """The panel with ``other_posts``: job posts that are not AI-related."""
-    return category_month.assign(other_posts=category_month["job_posts"] - category_month["ai_posts"])
-
-
 def tier_index_long(category_tier_month: pd.DataFrame, focus: Sequence[str], controls: Sequence[str],
                     treatment_date: str, value: str = "contracts") -> pd.DataFrame:
     """Contracts by value tier, indexed to the pre-release mean (= 100), per focus category and pooled controls.

@@ -174,6 +174,39 @@ def interval_word(ci_low: float, ci_high: float, yes: str = "excludes", no: str 
     return yes if (ci_low > 0 or ci_high < 0) else no
 
 
+def post_split(ai, other) -> str:
+    """Where a change in job posts came from, by the intervals of its AI-related and its other part.
+
+    ``ai`` and ``other`` are estimates (or results rows) of the AI-related
+    and the other posts of one category (claim 3's ``ai_posts`` and
+    ``other_posts``, in the same unit, adding up to the change in all its
+    posts). The words follow the claim check's rule for one estimate: a part
+    rose or fell only when its interval excludes zero on that side.
+
+    Examples
+    --------
+    >>> up, flat, down = ({"estimate_pct": (a + b) / 2, "ci_low_pct": a, "ci_high_pct": b}
+    ...                   for a, b in ((2, 9), (-3, 4), (-9, -2)))
+    >>> post_split(up, flat)
+    'came mostly from AI-related work, as the reinstatement effect predicts'
+    >>> post_split(up, up)
+    'came from AI-related and other work alike, not from new AI work alone'
+    >>> post_split(up, down)
+    'came from AI-related work, while the other work fell against the controls'
+    >>> post_split(flat, up)
+    'did not come from a measurable rise of AI-related work'
+    """
+    def side(e):
+        _, lo, hi = _fields(e)
+        return rule(lo, hi, +1)
+
+    if side(ai) != "supported":
+        return "did not come from a measurable rise of AI-related work"
+    return {"supported": "came from AI-related and other work alike, not from new AI work alone",
+            "contradicted": "came from AI-related work, while the other work fell against the controls"}.get(
+        side(other), "came mostly from AI-related work, as the reinstatement effect predicts")
+
+
 def pretrend_word(p: float, alpha: float = 0.10, ok: str = "gives no evidence against",
                   bad: str = "casts doubt on") -> str:
     """Word for a pre-trend test: ``ok`` when ``p >= alpha``, ``bad`` otherwise."""
