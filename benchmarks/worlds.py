@@ -78,18 +78,16 @@ if str(ROOT) not in sys.path:
 from analysis import claims as C  # noqa: E402
 from analysis import estimation as est  # noqa: E402
 from analysis.estimation import honest as H  # noqa: E402
-from analysis.estimation import shares  # noqa: E402
+from analysis.estimation.did import CATEGORY_OUTCOMES  # noqa: E402
 from analysis.data import worlds as W  # noqa: E402
 from analysis.core.params import DEFAULT_PARAMS  # noqa: E402
+from analysis.core.text import slugify  # noqa: E402
 from analysis.data.panels import build_panels_pandas  # noqa: E402
 from analysis.results import results_frame  # noqa: E402
 from analysis.report import tables  # noqa: E402
 
-START, END = DEFAULT_PARAMS["start"], DEFAULT_PARAMS["end"]
-SEED = DEFAULT_PARAMS["seed"]
-FOCUS = list(DEFAULT_PARAMS["focus_categories"])
-ROLES = C.roles_from_focus(FOCUS)
-EXPECTED = {eid: ev.expected for _, ev, _, eid in C.evidence_rows(ROLES)}
+#: The claim window the book's summary uses by default (parameter ``claim_window``).
+CLAIM_WINDOW = DEFAULT_PARAMS["claim_window"]
 
 
 def truth_verdict(truth: float, expected: int, tol: float = 1e-9) -> str:
@@ -104,50 +102,111 @@ def _row(e, method: str) -> dict:
                 p=float(e.p_value))
 
 
-def one_draw(world_name: str, seed: int, n_posts: int, b_reps: int) -> tuple[list[dict], dict, dict]:
-    """All estimates, claim verdicts and the influence check of one draw."""
-    posts, contracts, world, _ = W.draw(world_name, seed, n_posts)
-    truth = W.truth(world)
-    panels = build_panels_pandas(posts, contracts, DEFAULT_PARAMS["value_threshold_usd"], START, END)
-    cm = panels["category_month"]
-    cats = sorted(cm["category"].astype(str).unique())
-    ctrl = [c for c in cats if c not in FOCUS]
-    rows: list[dict] = []
-    book = []
-    for cat in FOCUS:
-        book += est.category_effects(panels, [cat], ctrl, seed=SEED)
-    for outcome in ("job_posts", "contracts", "earnings_per_contract"):
-        book.append(est.platform_counterfactual(cm, outcome, seed=SEED)[1])
-    book.append(est.within_freelancer(panels["freelancer_month"], "hourly_rate", FOCUS, seed=SEED, b_reps=b_reps))
-    book.append(shares.ai_share_did(cm, FOCUS[0], ctrl, seed=SEED))
-    book.append(shares.expert_share_did(cm, FOCUS, ctrl, seed=SEED))
-    rows += [_row(e, "book") for e in book]
-
-    # The book's claim check (analysis.claims.honest_check): honest intervals, Holm within each claim,
-    # pre-trend robustness and the influence of the largest contracts, on the same estimates.
-    res_book = results_frame(book)
-    cf = H.contract_frame(posts, contracts, START, END)
-    chk = C.honest_check(panels, ROLES, res_book, ctrl, seed=SEED, contracts=cf)
+def _check_rows(chk: pd.DataFrame, book: pd.DataFrame) -> list[dict]:
+    """Rows of the raw table for one window: the book's estimates, the check's intervals, the trend-robust ones."""
+    rows = [dict(id=r.id, method="book", est=float(r.estimate_pct), lo=float(r.ci_low_pct), hi=float(r.ci_high_pct),
+                 p=float(r.p_value)) for r in book.itertuples()]
     for r in chk.itertuples():
         rows.append(dict(id=r.estimate_id, method="honest", est=r.honest_pct, lo=r.honest_low_pct,
                          hi=r.honest_high_pct, p=r.honest_p, pretrend_p=r.pretrend_p))
         if math.isfinite(r.trend_low_pct):
             rows.append(dict(id=r.estimate_id, method="trend-robust", est=math.nan, lo=r.trend_low_pct,
                              hi=r.trend_high_pct, p=math.nan))
-    rows = list({(r["id"], r["method"]): r for r in rows}.values())  # an id used by two claims once
+    return list({(r["id"], r["method"]): r for r in rows}.values())  # an id used by two claims once
 
-    for r in rows:
-        r["truth"] = float(truth.get(r["id"], math.nan))
 
-    # Claim checks: the interval-only rule the book used before, and the book's rule now.
-    check_old = C.claim_check(res_book, ROLES)
-    verdicts = {"interval rule": (check_old, C.claim_verdicts(check_old)),
-                "book": (chk[C.CHECK_COLUMNS], C.claim_verdicts(chk))}
-    ep = chk.set_index("estimate_id").loc["platform.earnings_per_contract"]
+def draw_design(world_name: str, seed: int, n_posts: int):
+    """One draw of a world set up as a run of the book on it would be.
+
+    The parameters are :func:`analysis.data.worlds.run_params` (the world's
+    treatment date); the panels are built with that date; the focus, control
+    and left-out categories come from
+    :func:`analysis.estimation.did.run_categories` - the rule of every page -
+    so a category without pre-release data (``new-category``) is in no
+    comparison, as in the book.
+
+    Returns
+    -------
+    dict
+        ``posts``, ``contracts``, ``world``, ``params``, ``panels``, ``focus``,
+        ``controls``, ``left_out``, ``roles``.
+    """
+    posts, contracts, world, _ = W.draw(world_name, seed, n_posts)
+    params = W.run_params(world)
+    td = params["treatment_date"]
+    panels = build_panels_pandas(posts, contracts, params["value_threshold_usd"], params["start"], params["end"],
+                                 treatment_date=td)
+    focus, controls, left_out = est.run_categories(panels["category_month"], params["focus_categories"],
+                                                   params["control_categories"], td)
+    return dict(posts=posts, contracts=contracts, world=world, params=params, panels=panels, focus=focus,
+                controls=controls, left_out=left_out, roles=C.roles_from_focus(focus))
+
+
+def one_draw(world_name: str, seed: int, n_posts: int) -> tuple[list[dict], dict, dict]:
+    """All estimates, claim verdicts and the influence check of one draw, on both windows.
+
+    The estimates are :func:`analysis.claims.compute_estimates` (the chapters'
+    calls) of every id the claim check needs, plus the other category
+    outcomes and platform contracts, and the check is
+    :func:`analysis.claims.windowed_check` - the summary page's call: the
+    claim window's estimates (default the calendar year after the release)
+    and the same check on every post month. Each row carries ``window``
+    (``"first_year"`` or ``"all"``) and the truth of that window
+    (:func:`analysis.data.worlds.truth` cut at the window's end, with the
+    book's controls).
+
+    Returns
+    -------
+    rows : list of dict
+        Raw estimate rows (``window``, ``id``, ``method``, ``est``, ``lo``,
+        ``hi``, ``p``, ``pretrend_p``, ``truth``).
+    verdicts : dict
+        ``(window, check) -> (check table, claim verdicts)`` for the checks
+        ``"interval rule"`` (:func:`analysis.claims.claim_check`) and
+        ``"book"``.
+    influence : dict
+        The influence check of platform earnings per contract (claim window).
+    """
+    d = draw_design(world_name, seed, n_posts)
+    params, panels, roles, ctrl = d["params"], d["panels"], d["roles"], d["controls"]
+    td = params["treatment_date"]
+    ids = C.required_ids(roles) + [f"category.{slugify(c)}.{o}" for c in roles.focus for o in CATEGORY_OUTCOMES]
+    ids += ["platform.contracts"]
+    made = C.compute_estimates(panels, roles, ids, ctrl, td, params["seed"],
+                               max_freelancers=params["max_freelancers"])
+    cf = H.contract_frame(d["posts"], d["contracts"], params["start"], params["end"])
+    wc = C.windowed_check(panels, roles, results_frame(made), params, contracts=cf, controls=ctrl)
+    name = "all" if wc.is_all else wc.window
+    windows = {name: (wc.check, wc.estimates, str(wc.end.date()))}
+    if not wc.is_all:
+        windows["all"] = (wc.check_all, results_frame(made), None)
+    rows: list[dict] = []
+    verdicts = {}
+    for window, (chk, book, end) in windows.items():
+        truth = W.truth(d["world"], end=end, controls=ctrl)
+        for r in _check_rows(chk, book):
+            rows.append(dict(window=window, **r, truth=float(truth.get(r["id"], math.nan))))
+        chk = chk.drop(columns=["window", "result_id"], errors="ignore")
+        old = C.claim_check(book, roles)
+        verdicts[(window, "interval rule")] = (old, C.claim_verdicts(old))
+        verdicts[(window, "book")] = (chk[C.CHECK_COLUMNS], C.claim_verdicts(chk))
+    ep = wc.check.set_index("estimate_id").loc["platform.earnings_per_contract"]
     ep = ep.iloc[0] if isinstance(ep, pd.DataFrame) else ep
     influence = dict(flag=bool(str(ep["reason"]).startswith("verdict changes")), original=ep["book_verdict"],
                      book=ep["verdict"], detail=ep["influence"])
     return rows, verdicts, influence
+
+
+KEY = ["world", "window"]
+
+
+def _windowed(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table with a ``window`` column (rows written before the claim window existed: every post month)."""
+    if "window" not in frame.columns:
+        frame = frame.assign(window="all")
+    cols = list(frame.columns)
+    cols.insert(1, cols.pop(cols.index("window")))
+    return frame[cols]
 
 
 def summarise_estimates(raw: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
@@ -162,18 +221,19 @@ def summarise_estimates(raw: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame
             "reject_p05": (g["p"] < 0.05)[g["p"].notna()].mean() if g["p"].notna().any() else math.nan,
         })
 
-    out = raw.groupby(["world", "method", "id"], sort=False)[["est", "lo", "hi", "p", "truth"]].apply(agg)
+    by = KEY + ["method", "id"]
+    out = raw.groupby(by, sort=False)[["est", "lo", "hi", "p", "truth"]].apply(agg)
     out = out.reset_index()
     if "pretrend_p" in raw.columns:  # share of draws whose linear pre-trend test rejects at 5%
-        pt = raw[raw["pretrend_p"].notna()].groupby(["world", "method", "id"])["pretrend_p"].apply(
+        pt = raw[raw["pretrend_p"].notna()].groupby(by)["pretrend_p"].apply(
             lambda s: float((s < 0.05).mean())).rename("pretrend_flag")
-        out = out.merge(pt, left_on=["world", "method", "id"], right_index=True, how="left")
+        out = out.merge(pt, left_on=by, right_index=True, how="left")
     fv = checks[checks["check"].isin(["interval rule", "book"])].copy()
     fv["method"] = fv["check"].map({"interval rule": "book", "book": "honest"})
     fv["false"] = [(v in ("supported", "contradicted")) and v != truth_verdict(t, 1 if e == "+" else -1)
                    for v, t, e in zip(fv["verdict"], fv["truth"], fv["expected"])]
-    f = fv.groupby(["world", "method", "estimate_id"])["false"].mean().rename("false_verdict")
-    out = out.merge(f, left_on=["world", "method", "id"], right_index=True, how="left")
+    f = fv.groupby(KEY + ["method", "estimate_id"])["false"].mean().rename("false_verdict")
+    out = out.merge(f, left_on=by, right_index=True, how="left")
     out["n"] = out["n"].astype("int64")
     return out
 
@@ -183,15 +243,16 @@ def summarise_claims(claim_rows: pd.DataFrame, checks: pd.DataFrame) -> pd.DataF
     checks["truth_v"] = [truth_verdict(t, 1 if e == "+" else -1) for t, e in zip(checks["truth"], checks["expected"])]
     checks["false"] = [(v in ("supported", "contradicted")) and v != tv
                        for v, tv in zip(checks["verdict"], checks["truth_v"])]
-    key = ["world", "check", "seed", "claim"]
+    key = KEY + ["check", "seed", "claim"]
     any_false = checks.groupby(key)["false"].any().rename("any_false")
     cr = claim_rows.merge(any_false, left_on=key, right_index=True)
     rows = []
-    for (world, check, claim), g in cr.groupby(["world", "check", "claim"], sort=False):
-        tv = checks[(checks["world"] == world) & (checks["check"] == check) & (checks["claim"] == claim)]
+    for (world, window, check, claim), g in cr.groupby(KEY + ["check", "claim"], sort=False):
+        tv = checks[(checks["world"] == world) & (checks["window"] == window) & (checks["check"] == check)
+                    & (checks["claim"] == claim)]
         # the truth's own claim verdict (same for every draw of a world)
         t_claim = C.combine(tv[tv["seed"] == tv["seed"].iloc[0]]["truth_v"].tolist())
-        row = dict(world=world, check=check, claim=claim, truth_verdict=t_claim, n=len(g))
+        row = dict(world=world, window=window, check=check, claim=claim, truth_verdict=t_claim, n=len(g))
         for v in C.CLAIM_VERDICTS:
             row[v] = float((g["verdict"] == v).mean())
         row["correct"] = float((g["verdict"] == t_claim).mean())
@@ -200,9 +261,11 @@ def summarise_claims(claim_rows: pd.DataFrame, checks: pd.DataFrame) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-def run(worlds: list[str], draws: int, n_posts: int, first_seed: int, b_reps: int, out: Path,
-        progress=print) -> dict:
+def run(worlds: list[str], draws: int, n_posts: int, first_seed: int, out: Path, progress=print,
+        merge: bool = True) -> dict:
+    """Run the Monte Carlo; rewrite the CSVs in ``out`` after every round (see :func:`write`)."""
     out.mkdir(parents=True, exist_ok=True)
+    kept = kept_rows(out, worlds) if merge else {}
     raw, claim_rows, check_rows, infl_rows, timing = [], [], [], [], []
     for k in range(draws):  # draws outside, worlds inside: every world has as many draws whenever it stops
         for world in worlds:
@@ -211,43 +274,67 @@ def run(worlds: list[str], draws: int, n_posts: int, first_seed: int, b_reps: in
             w0 = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                rows, verdicts, influence = one_draw(world, seed, n_posts, b_reps)
+                rows, verdicts, influence = one_draw(world, seed, n_posts)
             cpu = time.process_time() - t0
             timing.append(dict(world=world, seed=seed, cpu_s=cpu, wall_s=time.perf_counter() - w0))
             for r in rows:
                 raw.append(dict(world=world, seed=seed, **r))
-            truth = {r["id"]: r["truth"] for r in rows}
-            for check, (chk, cv) in verdicts.items():
+            truth = {(r["window"], r["id"]): r["truth"] for r in rows}
+            for (window, check), (chk, cv) in verdicts.items():
                 for r in cv.itertuples():
-                    claim_rows.append(dict(world=world, check=check, seed=seed, claim=r.claim, verdict=r.verdict))
+                    claim_rows.append(dict(world=world, window=window, check=check, seed=seed, claim=r.claim,
+                                           verdict=r.verdict))
                 for r in chk.itertuples():
-                    check_rows.append(dict(world=world, check=check, seed=seed, claim=r.claim,
+                    check_rows.append(dict(world=world, window=window, check=check, seed=seed, claim=r.claim,
                                            estimate_id=r.estimate_id, expected=r.expected, verdict=r.verdict,
-                                           truth=truth.get(r.estimate_id, math.nan)))
-            infl_rows.append(dict(world=world, seed=seed, **influence))
+                                           truth=truth.get((window, r.estimate_id), math.nan)))
+            infl_rows.append(dict(world=world, seed=seed, window=CLAIM_WINDOW, **influence))
             progress(f"{world} seed {seed}: {cpu:.1f} s CPU")
-        write(out, raw, claim_rows, check_rows, infl_rows, timing)
-    return write(out, raw, claim_rows, check_rows, infl_rows, timing)
+        write(out, raw, claim_rows, check_rows, infl_rows, timing, kept)
+    return write(out, raw, claim_rows, check_rows, infl_rows, timing, kept)
 
 
-def write(out: Path, raw, claim_rows, check_rows, infl_rows, timing) -> dict:
+#: The CSVs of a run, by table name.
+FILES = {"estimates": "worlds_estimates.csv", "claims": "worlds_claims.csv", "influence": "worlds_influence.csv",
+         "raw": "worlds_raw.csv", "timing": "worlds_timing.csv"}
+
+
+def kept_rows(out: Path, worlds: list[str]) -> dict[str, pd.DataFrame]:
+    """The rows of the CSVs already in ``out`` for worlds this run does not draw (kept when it writes).
+
+    A run of some worlds thereby replaces those worlds' rows and keeps the
+    others' draws; rows written before the claim window was measured get
+    ``window = "all"`` (:func:`_windowed`).
+    """
+    kept = {}
+    for name, f in FILES.items():
+        path = out / f
+        if path.is_file():
+            old = pd.read_csv(path)
+            old = old[~old["world"].isin(worlds)]
+            kept[name] = old if name == "timing" else _windowed(old)
+    return kept
+
+
+def write(out: Path, raw, claim_rows, check_rows, infl_rows, timing, kept: dict | None = None) -> dict:
+    kept = kept or {}
     raw_df = pd.DataFrame(raw)
     checks = pd.DataFrame(check_rows)
     est_tab = summarise_estimates(raw_df, checks)
     claim_tab = summarise_claims(pd.DataFrame(claim_rows), checks)
     infl = pd.DataFrame(infl_rows)
-    infl_tab = infl.groupby("world", sort=False).agg(
+    infl_tab = infl.groupby(KEY, sort=False).agg(
         n=("flag", "size"), flag=("flag", "mean"),
         interval_rule_supported=("original", lambda s: (s == "supported").mean()),
         book_supported=("book", lambda s: (s == "supported").mean())).reset_index()
-    tim = pd.DataFrame(timing)
+    tables_out = dict(estimates=est_tab, claims=claim_tab, influence=infl_tab, raw=raw_df, timing=pd.DataFrame(timing))
     kw = dict(index=False, float_format="%.4f", lineterminator="\n")
-    est_tab.to_csv(out / "worlds_estimates.csv", **kw)
-    claim_tab.to_csv(out / "worlds_claims.csv", **kw)
-    infl_tab.to_csv(out / "worlds_influence.csv", **kw)
-    raw_df.to_csv(out / "worlds_raw.csv", **kw)
-    tim.to_csv(out / "worlds_timing.csv", **kw)
-    return dict(estimates=est_tab, claims=claim_tab, influence=infl_tab, timing=tim)
+    for name, frame in tables_out.items():
+        if name in kept and len(kept[name]):
+            frame = pd.concat([kept[name], frame], ignore_index=True)
+            tables_out[name] = frame
+        frame.to_csv(out / FILES[name], **kw)
+    return tables_out
 
 
 def _md(df: pd.DataFrame) -> str:
@@ -283,7 +370,8 @@ def main(argv=None) -> int:
     p.add_argument("--worlds", default=",".join(W.world_names()))
     p.add_argument("--posts", type=float, default=200_000, help="expected job posts per extract")
     p.add_argument("--first-seed", type=int, default=1000)
-    p.add_argument("--b-reps", type=int, default=est.DEFAULT_B, help="wild bootstrap draws (book: 9999)")
+    p.add_argument("--no-merge", action="store_true",
+                   help="write only this run's worlds (default: keep the other worlds' rows already in --out)")
     p.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
     p.add_argument("--report", action="store_true", help="only print the Markdown tables of the run in --out")
     a = p.parse_args(argv)
@@ -292,8 +380,8 @@ def main(argv=None) -> int:
         return 0
     worlds = [w for w in a.worlds.split(",") if w]
     t0 = time.process_time()
-    res = run(worlds, a.draws, int(a.posts), a.first_seed, a.b_reps, Path(a.out),
-              progress=lambda m: print(m, file=sys.stderr, flush=True))
+    res = run(worlds, a.draws, int(a.posts), a.first_seed, Path(a.out),
+              progress=lambda m: print(m, file=sys.stderr, flush=True), merge=not a.no_merge)
     tim = res["timing"]
     print(f"{len(tim)} draws ({a.draws} per world x {len(worlds)} worlds), {int(a.posts):,} posts each: "
           f"{time.process_time() - t0:.0f} s CPU in all; per draw median {tim['cpu_s'].median():.2f} s CPU "

@@ -143,3 +143,61 @@ def test_share_truths_match_a_large_draw():
     assert ai == pytest.approx(tr["category.data-science-analytics.ai_share"], abs=0.4)
     assert ex == pytest.approx(tr["productivity.expert_share"], abs=0.4)
     assert tr["productivity.expert_share"] == pytest.approx(5.38, abs=0.01)
+
+
+def _benchmark():
+    import importlib.util
+
+    from analysis.core.paths import PROJECT_ROOT
+
+    spec = importlib.util.spec_from_file_location("worlds_benchmark", PROJECT_ROOT / "benchmarks" / "worlds.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_late_effects_truth_on_the_claim_window_is_zero():
+    from analysis.core.periods import claim_window_end
+
+    w = W.make_world("late-effects", 5, 30_000)
+    params = W.run_params(w)
+    end = claim_window_end(params["treatment_date"], params["claim_window"], params["end"])
+    assert end == "2023-12-31"
+    window = W.truth(w, end=end)
+    every = W.truth(w)
+    # Nothing is planted in 2023 (the ramp starts in January 2024): every truth of the window is 0,
+    # shares included; on every post month the same ids have the six 2024 months' effects.
+    assert set(window) == set(every)
+    assert all(v == 0.0 for v in window.values())
+    assert every["category.data-science-analytics.job_posts"] == pytest.approx(2.329, abs=0.001)
+    assert every["platform.job_posts"] == pytest.approx(0.573, abs=0.001)
+    # In the default world the window's truth is the mean over 2022-12 to 2023-12 of the ramp: smaller
+    # than over every post month (the ramp reaches its plateau in 2023-11).
+    d = W.make_world("default", 5, 30_000)
+    assert W.truth(d, end=end)["category.data-science-analytics.job_posts"] == pytest.approx(15.515, abs=0.001)
+    assert W.truth(d)["category.data-science-analytics.job_posts"] == pytest.approx(19.439, abs=0.001)
+
+
+def test_benchmark_leaves_the_new_category_out_and_uses_the_world_date():
+    bm = _benchmark()
+    d = bm.draw_design("new-category", 5, 30_000)
+    assert d["left_out"] == [W.NEW_CATEGORY]
+    assert W.NEW_CATEGORY not in d["controls"] and len(d["controls"]) == 9
+    assert d["roles"].focus == list(W.FOCUS)
+    # The book's truth uses the same controls: the new category is not among them.
+    tr = W.truth(d["world"], controls=d["controls"])
+    assert tr == W.truth(d["world"], controls=[c for c in d["controls"]])
+    m = bm.draw_design("mid-month", 5, 30_000)
+    assert m["params"]["treatment_date"] == W.MID_MONTH_DATE and m["left_out"] == []
+    # One draw: every estimate the check reads is made against the nine comparable controls.
+    rows, verdicts, _ = bm.one_draw("new-category", 5, 30_000)
+    chk = verdicts[("first_year", "book")][0]
+    assert set(chk["claim"]) == {"c1", "c2", "c3", "c4", "c5"}
+    honest = [r for r in rows if r["method"] == "honest" and r["id"].startswith("category.")]
+    assert honest and {r["window"] for r in honest} == {"first_year", "all"}
+    fp = [r for r in rows if r["method"] == "honest" and r["id"] == "category.writing.contracts.low_value"]
+    assert len(fp) == 2
+    for window in ("first_year", "all"):
+        chk = verdicts[(window, "book")][0]
+        cat = chk[chk["estimate_id"].str.startswith("category.")]
+        assert len(cat) == 8 and cat["inference"].str.endswith("Conley-Taber interval (9 controls)").all()

@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from analysis.estimation.checks import WOOLDRIDGE_PUBLISHED
@@ -200,7 +201,47 @@ def display_honest_check(check: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
     })
 
 
-def world_claim_table(claims: pd.DataFrame) -> pd.DataFrame:
+#: The claim window of the Monte Carlo's tables: the book's default ``claim_window``.
+WORLD_WINDOW = "first_year"
+
+
+def world_window(frame: pd.DataFrame, window: str | None = None) -> pd.DataFrame:
+    """The rows of a worlds table (``benchmarks/worlds.py``) on one window, with a ``window`` column.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``worlds_claims.csv``, ``worlds_estimates.csv`` or
+        ``worlds_influence.csv``; rows without a ``window`` column were
+        measured on every post month (``"all"``).
+    window : str, optional
+        ``None`` (default): each world's claim window, the one the summary's
+        verdicts use - its :data:`WORLD_WINDOW` rows where the world has
+        them, else its ``"all"`` rows (a world whose claim window holds every
+        post month, such as ``mid-month``, or draws made before the benchmark
+        measured the window). ``"all"``: every post month.
+
+    Returns
+    -------
+    DataFrame
+        The selected rows, in the frame's order.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"world": ["a", "a", "b"], "window": ["first_year", "all", "all"], "x": [1, 2, 3]})
+    >>> world_window(f)["x"].tolist(), world_window(f, "all")["x"].tolist()
+    ([1, 3], [2, 3])
+    """
+    if "window" not in frame.columns:
+        frame = frame.assign(window="all")
+    if window is not None:
+        return frame[frame["window"] == window]
+    has = set(frame.loc[frame["window"] == WORLD_WINDOW, "world"])
+    want = np.where(frame["world"].isin(has), WORLD_WINDOW, "all")
+    return frame[frame["window"].to_numpy() == want]
+
+
+def world_claim_table(claims: pd.DataFrame, window: str | None = None) -> pd.DataFrame:
     """Per world and claim, how often each rule gives a false or a non-inconclusive verdict.
 
     Parameters
@@ -218,8 +259,12 @@ def world_claim_table(claims: pd.DataFrame) -> pd.DataFrame:
         rule the share of draws with a false estimate verdict; for the book's
         rule also the share of draws where the claim is (partly) supported and
         where it is anything but inconclusive, and the share equal to the
-        truth's verdict.
+        truth's verdict. ``window`` names the post months (the claim
+        window by default: :func:`world_window`).
+    window : str, optional
+        As in :func:`world_window`.
     """
+    claims = world_window(claims, window)
     order = list(dict.fromkeys(claims["world"]))
     old = claims[claims["check"] == "interval rule"].set_index(["world", "claim"])
     new = claims[claims["check"] == "book"].set_index(["world", "claim"])
@@ -227,7 +272,8 @@ def world_claim_table(claims: pd.DataFrame) -> pd.DataFrame:
     for (world, claim), r in new.iterrows():
         o = old.loc[(world, claim)] if (world, claim) in old.index else None
         rows.append({
-            "world": world, "claim": claim.upper(), "truth": r["truth_verdict"], "draws": int(r["n"]),
+            "world": world, "window": r["window"], "claim": claim.upper(), "truth": r["truth_verdict"],
+            "draws": int(r["n"]),
             "false, former rule": math.nan if o is None else float(o["any_false"]),
             "false, book": float(r["any_false"]),
             "supported or partly, book": float(r["supported"] + r["partly supported"]),
@@ -239,7 +285,7 @@ def world_claim_table(claims: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["_w", "claim"]).drop(columns="_w").reset_index(drop=True)
 
 
-def world_coverage_table(estimates: pd.DataFrame) -> pd.DataFrame:
+def world_coverage_table(estimates: pd.DataFrame, window: str | None = None) -> pd.DataFrame:
     """Per world, coverage of the 95% intervals: the book's against the ones the claim check uses.
 
     Parameters
@@ -257,13 +303,17 @@ def world_coverage_table(estimates: pd.DataFrame) -> pd.DataFrame:
         (Ferman-Pinto) and the interval allowing any linear differential trend
         (Rambachan-Roth, ``M = 0``); coverage of platform job posts and earnings per
         contract with iid and AR(1) errors; the largest share of draws in
-        which the linear pre-trend test flags a category estimate.
+        which the linear pre-trend test flags a category estimate; ``window``
+        as in :func:`world_window`.
+    window : str, optional
+        As in :func:`world_window` (default: each world's claim window).
     """
+    estimates = world_window(estimates, window)
     order = list(dict.fromkeys(estimates["world"]))
     cat = estimates[estimates["id"].str.startswith("category.") & ~estimates["id"].str.endswith("ai_share")]
     rows = []
     for w in order:
-        r = {"world": w}
+        r = {"world": w, "window": estimates.loc[estimates["world"] == w, "window"].iloc[0]}
         for method, name in (("book", "book"), ("honest", "check"), ("trend-robust", "with a linear trend")):
             c = cat[(cat["world"] == w) & (cat["method"] == method)]["coverage"]
             r[f"category ids, {name}: mean"] = float(c.mean()) if len(c) else math.nan
@@ -315,8 +365,10 @@ def world_targets(claims: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame
     DataFrame
         ``target``, ``worlds``, ``measured`` (the worst value over the worlds
         and claims the target covers), ``limit`` (text) and ``met`` (bool; a
-        target with no draws is not met).
+        target with no draws is not met). Each world is measured on its
+        claim window (:func:`world_window`), as the summary's verdicts are.
     """
+    claims, estimates = world_window(claims), world_window(estimates)
     book = claims[claims["check"] == "book"]
     rows = []
     for text, worlds, what, which, op, limit in WORLD_TARGETS:
