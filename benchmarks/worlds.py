@@ -197,6 +197,79 @@ def one_draw(world_name: str, seed: int, n_posts: int) -> tuple[list[dict], dict
     return rows, verdicts, influence
 
 
+#: The one-category estimates of the check measured with every category treated in turn
+#: (``--by-category``): name, panel, outcome, size column, log.
+BY_CATEGORY_UNITS = (("job_posts", "category_month", "job_posts", "job_posts", True),
+                     ("contracts.low_value", "low", "contracts", "contracts", True),
+                     ("contracts.high_value", "high", "contracts", "contracts", True),
+                     ("contracts.tier_gap", "gap", "gap", "size", False))
+#: Worlds of ``--by-category`` by default: those whose truth is zero for every category.
+BY_CATEGORY_WORLDS = ("no-effect", "ar1-sizes")
+
+
+def by_category_draw(world_name: str, seed: int, n_posts: int) -> list[dict]:
+    """Every category treated in turn against all the other comparable categories, in one draw.
+
+    For each category and each of :data:`BY_CATEGORY_UNITS`, the
+    Ferman-Pinto interval of the claim check (method ``honest``) and the
+    book's Conley-Taber interval (method ``book``; the same function with
+    ``rescale=False``), as :func:`analysis.claims.honest_check` calls it on
+    the claim window's months (:func:`analysis.claims.window_panels`). Meant
+    for worlds where no category has an effect, so that the truth is zero
+    for every category, whatever the controls.
+
+    Returns
+    -------
+    list of dict
+        ``world``, ``seed``, ``category``, ``size`` (the pre-release mean of
+        the size column), ``size_rank`` (1 = smallest, within the draw and
+        estimate), ``id`` (the estimate's suffix), ``method``, ``est``
+        (coefficient), ``lo``, ``hi``, ``covered`` (the interval contains 0).
+    """
+    from analysis.core.periods import claim_window_end
+
+    d = draw_design(world_name, seed, n_posts)
+    params = d["params"]
+    td = params["treatment_date"]
+    end = claim_window_end(td, params["claim_window"], params["end"])
+    panels = C.window_panels(d["panels"], end)
+    cm, ctm = panels["category_month"], panels["category_tier_month"]
+    frames = {"category_month": cm, "low": ctm[ctm["tier"].astype("str") == "low"],
+              "high": ctm[ctm["tier"].astype("str") == "high"], "gap": H.tier_gap_panel(ctm)}
+    cats = [c for c in sorted(cm["category"].astype("str").unique()) if c not in d["left_out"]]
+    rows = []
+    for name, frame, outcome, size, log in BY_CATEGORY_UNITS:
+        part = []
+        for cat in cats:
+            ctrl = [c for c in cats if c != cat]
+            for method, rescale in (("honest", True), ("book", False)):
+                r = H.ferman_pinto(frames[frame], outcome, cat, size, ctrl, td, log=log, rescale=rescale)
+                lo, hi = r.details["ci_coef"]
+                part.append(dict(world=world_name, seed=seed, category=cat, size=float(r.details["size"][cat]),
+                                 id=name, method=method, est=r.coef, lo=lo, hi=hi, covered=bool(lo <= 0.0 <= hi)))
+        rank = pd.Series([x["size"] for x in part]).rank(method="first").to_numpy()
+        for x, k in zip(part, rank):
+            x["size_rank"] = int((k + 1) // 2)  # two methods per category: the same rank
+        rows += part
+    return rows
+
+
+def run_by_category(worlds, draws: int, n_posts: int, first_seed: int, out: Path, progress=print) -> pd.DataFrame:
+    """``--by-category``: :func:`by_category_draw` round by round; ``worlds_by_category.csv`` rewritten each round."""
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for k in range(draws):
+        for world in worlds:
+            t0 = time.process_time()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                rows += by_category_draw(world, first_seed + k, n_posts)
+            progress(f"{world} seed {first_seed + k} (every category in turn): {time.process_time() - t0:.1f} s CPU")
+        frame = pd.DataFrame(rows)
+        frame.to_csv(out / "worlds_by_category.csv", index=False, float_format="%.6f", lineterminator="\n")
+    return pd.DataFrame(rows)
+
+
 KEY = ["world", "window"]
 
 
@@ -346,21 +419,37 @@ def _md(df: pd.DataFrame) -> str:
 
 
 def report(out: Path) -> str:
-    """Markdown tables of a finished run (the README's and the methods chapter's), from the CSVs in ``out``."""
+    """Markdown tables of a finished run (the README's and the methods chapter's), from the CSVs in ``out``.
+
+    Each world is reported on its claim window (:func:`analysis.report.tables.world_window`); the
+    worlds that have the claim window's rows also get their every-post-month claim verdicts; the
+    every-category table is added when ``worlds_by_category.csv`` exists (``--by-category``).
+    """
     claims = pd.read_csv(out / "worlds_claims.csv")
     est_tab = pd.read_csv(out / "worlds_estimates.csv")
-    infl = pd.read_csv(out / "worlds_influence.csv")
+    infl = tables.world_window(pd.read_csv(out / "worlds_influence.csv"))
     tim = pd.read_csv(out / "worlds_timing.csv")
+    bc_file = out / "worlds_by_category.csv"
+    bc = pd.read_csv(bc_file) if bc_file.is_file() else None
     t1 = tables.world_claim_table(claims)
     t2 = tables.world_coverage_table(est_tab)
-    t3 = infl[["world", "n", "interval_rule_supported", "book_supported", "flag"]]
-    t0 = tables.world_targets(claims, est_tab)
+    t3 = infl[["world", "window", "n", "interval_rule_supported", "book_supported", "flag"]]
+    t0 = tables.world_targets(claims, est_tab, bc)
+    windowed = set(tables.world_window(claims).query("window == @tables.WORLD_WINDOW")["world"])
+    t4 = tables.world_claim_table(claims[claims["world"].isin(windowed)], "all") if windowed else None
     n = len(tim)
-    text = [f"Draws: {n} ({tim.groupby('world').size().min()}-{tim.groupby('world').size().max()} per world); "
+    per = tim.groupby("world").size()
+    text = [f"Draws: {n} ({per.min()}-{per.max()} per world); "
             f"CPU per draw: median {tim['cpu_s'].median():.2f} s, mean {tim['cpu_s'].mean():.2f} s, "
             f"max {tim['cpu_s'].max():.2f} s (the first includes JIT compilation); total {tim['cpu_s'].sum():.0f} s.",
-            "", "### Targets", "", _md(t0), "", "### Claim verdicts", "", _md(t1), "", "### Coverage of 95% intervals", "", _md(t2), "",
-            "### Influence of the largest contracts (platform earnings per contract)", "", _md(t3)]
+            "", "### Targets", "", _md(t0), "", "### Claim verdicts (each world's claim window)", "", _md(t1), ""]
+    if t4 is not None:
+        text += ["### Claim verdicts on every post month (worlds with the claim window measured)", "", _md(t4), ""]
+    text += ["### Coverage of 95% intervals", "", _md(t2), ""]
+    if bc is not None:
+        text += [f"### Every category treated in turn ({bc['seed'].nunique()} draws; four estimates pooled)", "",
+                 _md(tables.world_category_coverage(bc)), ""]
+    text += ["### Influence of the largest contracts (platform earnings per contract)", "", _md(t3)]
     return "\n".join(text)
 
 
@@ -374,11 +463,19 @@ def main(argv=None) -> int:
                    help="write only this run's worlds (default: keep the other worlds' rows already in --out)")
     p.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
     p.add_argument("--report", action="store_true", help="only print the Markdown tables of the run in --out")
+    p.add_argument("--by-category", action="store_true",
+                   help="every category treated in turn in the no-effect worlds (worlds_by_category.csv)")
     a = p.parse_args(argv)
     if a.report:
         print(report(Path(a.out)))
         return 0
     worlds = [w for w in a.worlds.split(",") if w]
+    if a.by_category:
+        worlds = worlds if a.worlds != p.get_default("worlds") else list(BY_CATEGORY_WORLDS)
+        bc = run_by_category(worlds, a.draws, int(a.posts), a.first_seed, Path(a.out),
+                             progress=lambda m: print(m, file=sys.stderr, flush=True))
+        print(_md(tables.world_category_coverage(bc)))
+        return 0
     t0 = time.process_time()
     res = run(worlds, a.draws, int(a.posts), a.first_seed, Path(a.out),
               progress=lambda m: print(m, file=sys.stderr, flush=True), merge=not a.no_merge)

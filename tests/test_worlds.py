@@ -201,3 +201,46 @@ def test_benchmark_leaves_the_new_category_out_and_uses_the_world_date():
         chk = verdicts[(window, "book")][0]
         cat = chk[chk["estimate_id"].str.startswith("category.")]
         assert len(cat) == 8 and cat["inference"].str.endswith("Conley-Taber interval (9 controls)").all()
+
+
+def test_world_tables_use_each_worlds_claim_window_and_every_category():
+    from analysis.report import tables
+
+    est = pd.DataFrame([
+        dict(world="late-effects", window="first_year", method="honest", id="category.a.job_posts", coverage=0.9,
+             n=10, false_verdict=0.0, pretrend_flag=0.0),
+        dict(world="late-effects", window="all", method="honest", id="category.a.job_posts", coverage=0.5, n=10,
+             false_verdict=0.5, pretrend_flag=0.0),
+        dict(world="no-effect", window="all", method="honest", id="category.a.job_posts", coverage=0.95, n=34,
+             false_verdict=0.0, pretrend_flag=0.0)])
+    cov = tables.world_coverage_table(est).set_index("world")
+    assert cov.loc["late-effects", "window"] == "first_year"
+    assert cov.loc["late-effects", "category ids, check: mean"] == pytest.approx(0.9)
+    assert cov.loc["no-effect", "window"] == "all"  # drawn before the window was measured
+    assert tables.world_coverage_table(est, "all").set_index("world").loc[
+        "late-effects", "category ids, check: mean"] == pytest.approx(0.5)
+    # Every category treated in turn: 2 draws x 2 estimates per category; Legal misses one of four.
+    rows = []
+    for seed in (1, 2):
+        for i, (cat, size) in enumerate((("Legal", 10.0), ("Writing", 100.0))):
+            for eid in ("job_posts", "contracts.low_value"):
+                for method in ("honest", "book"):
+                    miss = cat == "Legal" and seed == 2 and eid == "job_posts"
+                    rows.append(dict(world="no-effect", seed=seed, category=cat, size=size, size_rank=i + 1, id=eid,
+                                     method=method, covered=not miss))
+    bc = pd.DataFrame(rows)
+    t = tables.world_category_coverage(bc)
+    assert t["category"].tolist() == ["Legal", "Writing"] and t["draws"].tolist() == [2, 2]
+    assert t["check (Ferman-Pinto)"].tolist() == [0.75, 1.0]
+    assert t["check, lowest estimate"].tolist() == [0.5, 1.0]
+    claims = pd.DataFrame([dict(world="no-effect", check="book", claim="c1", truth_verdict="inconclusive", n=34,
+                                supported=0.0, **{"partly supported": 0.0, "conflicting evidence": 0.0,
+                                                  "contradicted": 0.0, "inconclusive": 1.0, "not tested": 0.0},
+                                correct=1.0, any_false=0.0)])
+    targets = tables.world_targets(claims, est).set_index("target")
+    assert tables.CATEGORY_TARGET[0] not in targets.index  # not measured without the by-category draws
+    row = tables.world_targets(claims, est, bc).set_index("target").loc[tables.CATEGORY_TARGET[0]]
+    assert row["measured"] == pytest.approx(0.75) and row["highest"] == pytest.approx(1.0) and not row["met"]
+    # With intervals that cover exactly 95%, the lowest of 14 coverages of 34 draws is 0.88 or less half the time.
+    assert tables.exact_lowest_coverage(34, 14) == pytest.approx(1 - 4 / 34)
+    assert tables.exact_lowest_coverage(200, 14) == pytest.approx(0.925)

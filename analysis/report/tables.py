@@ -330,6 +330,63 @@ def world_coverage_table(estimates: pd.DataFrame, window: str | None = None) -> 
     return pd.DataFrame(rows)
 
 
+def exact_lowest_coverage(n_draws: int, n_cells: int, level: float = 0.95, q: float = 0.5) -> float:
+    """The ``q`` quantile of the lowest of ``n_cells`` coverages, each measured on ``n_draws`` draws,
+    of intervals that cover exactly ``level`` of the time (independent cells).
+
+    The Monte Carlo's "lowest coverage" is the minimum of several shares of a
+    few dozen draws: low by chance alone. The number of misses of a cell is
+    Binomial(``n_draws``, ``1 - level``), so the lowest coverage is at most
+    ``c`` with probability ``1 - P(cell > c)**n_cells``; this returns the
+    smallest attainable ``c`` (a multiple of ``1/n_draws``) at which that
+    probability reaches ``q``.
+
+    Examples
+    --------
+    >>> round(exact_lowest_coverage(34, 14), 3), round(exact_lowest_coverage(10, 14), 2)
+    (0.882, 0.8)
+    """
+    from scipy import stats
+
+    for misses in range(n_draws, -1, -1):  # coverage 1 - misses/n_draws, from the lowest up
+        # P(lowest <= this coverage) = 1 - P(every cell has fewer misses)
+        if 1 - stats.binom.cdf(misses - 1, n_draws, 1 - level) ** n_cells >= q:
+            return 1 - misses / n_draws
+    return 1.0  # pragma: no cover - misses = 0 always qualifies
+
+
+def world_category_coverage(by_category: pd.DataFrame) -> pd.DataFrame:
+    """Coverage with every category treated in turn (``worlds_by_category.csv`` of ``benchmarks/worlds.py``).
+
+    Parameters
+    ----------
+    by_category : DataFrame
+        One row per draw, category, estimate and method (``honest``: the
+        check's Ferman-Pinto interval; ``book``: Conley-Taber), with
+        ``covered`` and ``size_rank``.
+
+    Returns
+    -------
+    DataFrame
+        Per world and category (smallest first): the median size rank, the
+        draws, and the share of intervals covering the truth (zero) pooled
+        over the four estimates, for the book's and the check's intervals,
+        with the check's lowest over the four estimates.
+    """
+    rows = []
+    for (world, cat), g in by_category.groupby(["world", "category"], sort=False):
+        fp, ct = g[g["method"] == "honest"], g[g["method"] == "book"]
+        rows.append({"world": world, "category": cat, "size rank": int(g["size_rank"].median()),
+                     "draws": int(g["seed"].nunique()),
+                     "book (Conley-Taber)": float(ct["covered"].mean()),
+                     "check (Ferman-Pinto)": float(fp["covered"].mean()),
+                     "check, lowest estimate": float(fp.groupby("id")["covered"].mean().min())})
+    out = pd.DataFrame(rows)
+    order = {w: k for k, w in enumerate(dict.fromkeys(by_category["world"]))}
+    return (out.assign(_w=out["world"].map(order)).sort_values(["_w", "size rank"]).drop(columns="_w")
+            .reset_index(drop=True))
+
+
 #: The targets of the claim check's Monte Carlo (issue "honest verdicts"): what is
 #: measured, in which worlds, on which claim or estimate, and the limit.
 WORLD_TARGETS = (
@@ -349,9 +406,14 @@ WORLD_TARGETS = (
      "category.writing.contracts.low_value", ">=", 0.80),
     ("one huge contract: claim 2 supported", ("huge-contract",), "supported", "c2", "<=", 0.05),
 )
+#: The target on every category treated in turn (``by_category`` of :func:`world_targets`).
+CATEGORY_TARGET = ("no effect: coverage of the check's category intervals, every category treated in turn "
+                   "(each category's four estimates pooled)", ("no-effect", "ar1-sizes"),
+                   "coverage_by_category", None, "in", (0.92, 0.97))
 
 
-def world_targets(claims: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame:
+def world_targets(claims: pd.DataFrame, estimates: pd.DataFrame,
+                  by_category: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each target of :data:`WORLD_TARGETS`, measured in the Monte Carlo, met or missed.
 
     Parameters
@@ -359,19 +421,25 @@ def world_targets(claims: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame
     claims, estimates : DataFrame
         ``worlds_claims.csv`` and ``worlds_estimates.csv`` of
         ``benchmarks/worlds.py``.
+    by_category : DataFrame, optional
+        ``worlds_by_category.csv``: adds the target "every category treated
+        in turn" (:data:`CATEGORY_TARGET`), measured on each category's
+        coverage pooled over its four estimates and the no-effect worlds.
 
     Returns
     -------
     DataFrame
         ``target``, ``worlds``, ``measured`` (the worst value over the worlds
-        and claims the target covers), ``limit`` (text) and ``met`` (bool; a
-        target with no draws is not met). Each world is measured on its
+        and claims the target covers; for a band, the lowest), ``highest``
+        (for a band: the highest; else NaN), ``limit`` (text) and ``met``
+        (bool; a target with no draws is not met). Without ``by_category``
+        the target of :data:`CATEGORY_TARGET` is left out. Each world is measured on its
         claim window (:func:`world_window`), as the summary's verdicts are.
     """
     claims, estimates = world_window(claims), world_window(estimates)
     book = claims[claims["check"] == "book"]
     rows = []
-    for text, worlds, what, which, op, limit in WORLD_TARGETS:
+    for text, worlds, what, which, op, limit in WORLD_TARGETS + (CATEGORY_TARGET,):
         c = book[book["world"].isin(worlds)]
         e = estimates[estimates["world"].isin(worlds) & (estimates["method"] == "honest")]
         if what == "not inconclusive":
@@ -383,6 +451,11 @@ def world_targets(claims: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame
             vals = c[c["claim"] == which]["supported"]
         elif what == "coverage":
             vals = e[e["id"].str.startswith("category.") & ~e["id"].str.endswith("ai_share")]["coverage"]
+        elif what == "coverage_by_category":
+            if by_category is None:
+                continue
+            b = by_category[by_category["world"].isin(worlds) & (by_category["method"] == "honest")]
+            vals = b.groupby("category")["covered"].mean()
         elif what == "false_id":
             vals = e[e["id"] == which]["false_verdict"]
         elif what == "flag":
@@ -396,10 +469,11 @@ def world_targets(claims: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame
             met = bool(len(vals)) and limit[0] <= measured and hi <= limit[1]
             lim = f"{limit[0]:.2f} to {limit[1]:.2f}"
         else:
+            hi = math.nan
             measured = float((vals.max() if op == "<=" else vals.min())) if len(vals) else math.nan
             met = bool(len(vals)) and (measured <= limit if op == "<=" else measured >= limit)
             lim = f"{'at most' if op == '<=' else 'at least'} {limit:.2f}"
-        rows.append(dict(target=text, worlds=", ".join(worlds), measured=measured, limit=lim, met=met))
+        rows.append(dict(target=text, worlds=", ".join(worlds), measured=measured, highest=hi, limit=lim, met=met))
     return pd.DataFrame(rows)
 
 
