@@ -3,34 +3,47 @@
 Usage (from the repository root)::
 
     python benchmarks/worlds.py [--draws 2] [--worlds default,no-effect,...] [--posts 200000]
-                                [--first-seed 1000] [--out benchmarks/results]
+                                [--first-seed 1000] [--out benchmarks/results] [--no-merge]
+    python benchmarks/worlds.py --by-category [--draws 40]    # every category treated in turn
+    python benchmarks/worlds.py --report                      # Markdown tables of the CSVs in --out
 
 For each world and each of ``--draws`` seeds (``first_seed, first_seed+1, ...``;
 the same seeds in every world) the script draws an extract in memory
-(:func:`analysis.data.worlds.draw`), builds the four panels
-(:func:`analysis.data.panels.build_panels_pandas`, the reference builder: same panels
-as the book's), and computes
+(:func:`analysis.data.worlds.draw`) and sets it up as a run of the book on it
+would be (:func:`draw_design`): the run parameters with the world's treatment
+date (:func:`analysis.data.worlds.run_params`), the panels built with that date
+(:func:`analysis.data.panels.build_panels_pandas`, the reference builder: same
+panels as the book's), and the focus, control and left-out categories of
+:func:`analysis.estimation.did.run_categories`, the rule every page uses. It then
+computes
 
-* the estimates the book reports, by the same calls as
-  :func:`analysis.claims.compute_estimates` - ``category_effects`` of each focus
-  category against the nine others (randomization inference, Conley-Taber
-  intervals), ``platform_counterfactual`` of the three platform series (iid
-  errors), ``within_freelancer`` of hourly rates (wild cluster bootstrap) and the
-  two share estimates (method ``book`` in the tables);
-* two claim checks on them: the **interval rule** the book used before
-  (:func:`analysis.claims.claim_check`: an interval excluding zero decides), and
-  the **book**'s rule now, :func:`analysis.claims.honest_check` - Ferman-Pinto
-  and AR(1) intervals (method ``honest``), Holm within each claim, the linear
-  pre-trend test and the interval allowing any linear differential trend
-  (method ``trend-robust``), and the influence of the largest contracts on
-  platform earnings per contract.
+* the estimates the book reports, with :func:`analysis.claims.compute_estimates`
+  (the chapters' calls; method ``book`` in the tables);
+* the summary page's claim check, :func:`analysis.claims.windowed_check`: the
+  check on the claim window (parameter ``claim_window``, default the calendar
+  year after the release) and on every post month, each with two rules: the
+  **interval rule** the book used before (:func:`analysis.claims.claim_check`:
+  an interval excluding zero decides), and the **book**'s rule now,
+  :func:`analysis.claims.honest_check` - Ferman-Pinto and AR(1) intervals
+  (method ``honest``), Holm within each claim, the linear pre-trend test and
+  the interval allowing any linear differential trend (method
+  ``trend-robust``), and the influence of the largest contracts on platform
+  earnings per contract.
+
+Every row has a ``window`` (``first_year``: the claim window; ``all``: every post
+month; a world whose claim window holds every post month has ``all`` rows only)
+and is compared with the truth of that window: :func:`analysis.data.worlds.truth`
+cut at the window's end, against the book's controls.
 
 The summary tables are made by :func:`analysis.report.tables.world_claim_table`,
 :func:`analysis.report.tables.world_coverage_table` and
 :func:`analysis.report.tables.world_targets`, the functions the methods chapter
-uses on the committed CSVs. Draws run round by round (every world once per
-round), and the CSVs are rewritten after each round, so a run stopped early
-leaves every world with the same number of draws.
+uses on the committed CSVs; they report each world on its claim window
+(:func:`analysis.report.tables.world_window`). Draws run round by round (every
+world once per round), and the CSVs are rewritten after each round, so a run
+stopped early leaves every world with the same number of draws. Rows of worlds
+not drawn by a run are kept from the CSVs already in ``--out`` (unless
+``--no-merge``).
 
 Truth is :func:`analysis.data.worlds.truth`. A verdict is *false* when it says
 supported or contradicted and the truth's own verdict (the sign of the true
@@ -39,20 +52,24 @@ effect against the claimed sign; inconclusive for a zero effect) differs.
 Output (``--out``):
 
 ``worlds_estimates.csv``
-    per world, method and estimate id: ``n``, ``truth``, ``mean_est``, ``bias``,
-    ``rmse``, ``coverage`` of the 95% interval, ``reject_ci`` (share of
+    per world, window, method and estimate id: ``n``, ``truth``, ``mean_est``,
+    ``bias``, ``rmse``, ``coverage`` of the 95% interval, ``reject_ci`` (share of
     intervals excluding zero), ``reject_p05`` (share of p < 0.05),
-    ``false_verdict`` (share of false verdicts, for ids the claim check reads).
+    ``pretrend_flag``, ``false_verdict`` (share of false verdicts, for ids the
+    claim check reads).
 ``worlds_claims.csv``
-    per world, check and claim: ``truth_verdict``, ``n``, the share of draws
-    giving each verdict, ``correct`` (share equal to the truth's verdict) and
-    ``any_false`` (share of draws where an estimate of the claim has a false
+    per world, window, check and claim: ``truth_verdict``, ``n``, the share of
+    draws giving each verdict, ``correct`` (share equal to the truth's verdict)
+    and ``any_false`` (share of draws where an estimate of the claim has a false
     verdict).
 ``worlds_influence.csv``
-    per world: share of draws whose platform earnings-per-contract verdict
-    changes when the largest contracts are tamed.
+    per world (claim window): share of draws whose platform earnings-per-contract
+    verdict changes when the largest contracts are tamed.
 ``worlds_raw.csv``, ``worlds_timing.csv``
     every estimate of every draw; CPU seconds per draw.
+``worlds_by_category.csv`` (``--by-category``)
+    every category treated in turn in the no-effect worlds
+    (:func:`by_category_draw`): one row per draw, category, estimate and method.
 """
 
 from __future__ import annotations
@@ -80,14 +97,10 @@ from analysis import estimation as est  # noqa: E402
 from analysis.estimation import honest as H  # noqa: E402
 from analysis.estimation.did import CATEGORY_OUTCOMES  # noqa: E402
 from analysis.data import worlds as W  # noqa: E402
-from analysis.core.params import DEFAULT_PARAMS  # noqa: E402
 from analysis.core.text import slugify  # noqa: E402
 from analysis.data.panels import build_panels_pandas  # noqa: E402
 from analysis.results import results_frame  # noqa: E402
 from analysis.report import tables  # noqa: E402
-
-#: The claim window the book's summary uses by default (parameter ``claim_window``).
-CLAIM_WINDOW = DEFAULT_PARAMS["claim_window"]
 
 
 def truth_verdict(truth: float, expected: int, tol: float = 1e-9) -> str:
@@ -165,7 +178,8 @@ def one_draw(world_name: str, seed: int, n_posts: int) -> tuple[list[dict], dict
         ``"interval rule"`` (:func:`analysis.claims.claim_check`) and
         ``"book"``.
     influence : dict
-        The influence check of platform earnings per contract (claim window).
+        The influence check of platform earnings per contract on the claim
+        window (``window``: its name, ``"all"`` when it holds every post month).
     """
     d = draw_design(world_name, seed, n_posts)
     params, panels, roles, ctrl = d["params"], d["panels"], d["roles"], d["controls"]
@@ -192,8 +206,8 @@ def one_draw(world_name: str, seed: int, n_posts: int) -> tuple[list[dict], dict
         verdicts[(window, "book")] = (chk[C.CHECK_COLUMNS], C.claim_verdicts(chk))
     ep = wc.check.set_index("estimate_id").loc["platform.earnings_per_contract"]
     ep = ep.iloc[0] if isinstance(ep, pd.DataFrame) else ep
-    influence = dict(flag=bool(str(ep["reason"]).startswith("verdict changes")), original=ep["book_verdict"],
-                     book=ep["verdict"], detail=ep["influence"])
+    influence = dict(window=name, flag=bool(str(ep["reason"]).startswith("verdict changes")),
+                     original=ep["book_verdict"], book=ep["verdict"], detail=ep["influence"])
     return rows, verdicts, influence
 
 
@@ -361,7 +375,7 @@ def run(worlds: list[str], draws: int, n_posts: int, first_seed: int, out: Path,
                     check_rows.append(dict(world=world, window=window, check=check, seed=seed, claim=r.claim,
                                            estimate_id=r.estimate_id, expected=r.expected, verdict=r.verdict,
                                            truth=truth.get((window, r.estimate_id), math.nan)))
-            infl_rows.append(dict(world=world, seed=seed, window=CLAIM_WINDOW, **influence))
+            infl_rows.append(dict(world=world, seed=seed, **influence))
             progress(f"{world} seed {seed}: {cpu:.1f} s CPU")
         write(out, raw, claim_rows, check_rows, infl_rows, timing, kept)
     return write(out, raw, claim_rows, check_rows, infl_rows, timing, kept)

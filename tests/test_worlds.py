@@ -190,7 +190,8 @@ def test_benchmark_leaves_the_new_category_out_and_uses_the_world_date():
     m = bm.draw_design("mid-month", 5, 30_000)
     assert m["params"]["treatment_date"] == W.MID_MONTH_DATE and m["left_out"] == []
     # One draw: every estimate the check reads is made against the nine comparable controls.
-    rows, verdicts, _ = bm.one_draw("new-category", 5, 30_000)
+    rows, verdicts, influence = bm.one_draw("new-category", 5, 30_000)
+    assert influence["window"] == "first_year"
     chk = verdicts[("first_year", "book")][0]
     assert set(chk["claim"]) == {"c1", "c2", "c3", "c4", "c5"}
     honest = [r for r in rows if r["method"] == "honest" and r["id"].startswith("category.")]
