@@ -246,24 +246,28 @@ class Page:
         """Categories present in the analysis window."""
         return sorted(self.panels["category_month"]["category"].unique())
 
+    @cached_property
+    def _run_categories(self) -> tuple[list[str], list[str], list[str]]:
+        p = self.params
+        return est.run_categories(self.panels["category_month"], p["focus_categories"], p["control_categories"],
+                                  self.treatment_date)
+
     @property
     def focus(self) -> list[str]:
         """Focus categories of the parameters that are present in the data, in the parameters' order."""
-        have = set(self.categories)
-        return [c for c in self.params["focus_categories"] if c in have]
+        return list(self._run_categories[0])
 
     @property
     def controls(self) -> list[str]:
-        """Control categories: the parameter, or every category not in focus, less those of :attr:`left_out`."""
-        given = list(self.params["control_categories"])
-        chosen = given or [c for c in self.categories if c not in self.params["focus_categories"]]
-        return [c for c in chosen if c not in self.left_out]
+        """Control categories: the parameter, or every category not in focus, less those of :attr:`left_out`
+        (:func:`analysis.estimation.did.run_categories`)."""
+        return list(self._run_categories[1])
 
-    @cached_property
+    @property
     def left_out(self) -> list[str]:
         """Categories without job posts before or after the release, left out of every comparison
         (:func:`analysis.estimation.did.comparable_categories`)."""
-        return est.comparable_categories(self.panels["category_month"], self.treatment_date)[1]
+        return list(self._run_categories[2])
 
     @property
     def treatment_date(self) -> str:

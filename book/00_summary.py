@@ -95,7 +95,7 @@ page.glue("n_changed_by_rule", int((check["verdict"] != check["book_verdict"]).s
 page.glue("n_check_rows", len(check))
 mc = tables.world_claim_table(load_world_results("claims"))
 null = mc[mc["truth"] == "inconclusive"]
-page.glue("mc_draws", int(mc["draws"].min()))
+page.glue("mc_draws", int(null["draws"].min()))
 page.glue("mc_null_false_max", 100 * null["not inconclusive, book"].max())
 page.glue("mc_null_false_old_max", 100 * null["false, former rule"].max())
 claims.write_check(windowed.table, page.out / "results" / "claims.csv")

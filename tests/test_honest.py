@@ -317,3 +317,16 @@ def test_influence_check_flags_a_single_huge_contract():
     assert abs(tab["estimate_pct"].iloc[1]) < 1.0 and tab["n_changed"].iloc[2] == 8
     assert not out["no-effect"]["flag"]
     assert out["no-effect"]["table"]["estimate_pct"].iloc[0] == pytest.approx(-1.244384, abs=1e-5)
+
+
+def test_ar1_projection_skips_a_partly_treated_month():
+    """A mid-month treatment date (14 March 2023): March is in neither the fit nor the post months, and the
+    AR(1) errors are forecast two steps from February to April (found by the worlds Monte Carlo's
+    ``mid-month`` world, where the projection raised "post months must follow the fitted pre months")."""
+    df = _platform(np.random.default_rng(3), 0.0, sd=1e-6)
+    post = df["month"] >= "2023-04-01"
+    df.loc[post, ["job_posts", "contracts", "earnings"]] *= 1.10
+    df.loc[df["month"] == "2023-03-01", ["job_posts", "contracts", "earnings"]] *= 1.5  # ignored: partly treated
+    r = H.platform_counterfactual_ar1(df, "job_posts", "2023-03-14", n_sims=500)
+    assert r.estimate_pct == pytest.approx(10.0, abs=0.01)
+    assert r.details["n_fit"] == 25  # 2021-02 to 2023-02 (the first month is skipped)

@@ -159,3 +159,105 @@ def test_share_truths_match_a_large_draw():
         e = post_count_did(panels["category_month"], focus[0], count, controls, inference="crv1")
         assert e.estimate_pct == pytest.approx(tr[f"category.data-science-analytics.{count}"], abs=tol), count
     assert tr["productivity.expert_share"] == pytest.approx(5.38, abs=0.01)
+
+
+def _benchmark():
+    import importlib.util
+
+    from analysis.core.paths import PROJECT_ROOT
+
+    spec = importlib.util.spec_from_file_location("worlds_benchmark", PROJECT_ROOT / "benchmarks" / "worlds.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_late_effects_truth_on_the_claim_window_is_zero():
+    from analysis.core.periods import claim_window_end
+
+    w = W.make_world("late-effects", 5, 30_000)
+    params = W.run_params(w)
+    end = claim_window_end(params["treatment_date"], params["claim_window"], params["end"])
+    assert end == "2023-12-31"
+    window = W.truth(w, end=end)
+    every = W.truth(w)
+    # Nothing is planted in 2023 (the ramp starts in January 2024): every truth of the window is 0,
+    # shares included; on every post month the same ids have the six 2024 months' effects.
+    assert set(window) == set(every)
+    assert all(v == 0.0 for v in window.values())
+    assert every["category.data-science-analytics.job_posts"] == pytest.approx(2.329, abs=0.001)
+    assert every["platform.job_posts"] == pytest.approx(0.573, abs=0.001)
+    # In the default world the window's truth is the mean over 2022-12 to 2023-12 of the ramp: smaller
+    # than over every post month (the ramp reaches its plateau in 2023-11).
+    d = W.make_world("default", 5, 30_000)
+    assert W.truth(d, end=end)["category.data-science-analytics.job_posts"] == pytest.approx(15.515, abs=0.001)
+    assert W.truth(d)["category.data-science-analytics.job_posts"] == pytest.approx(19.439, abs=0.001)
+
+
+def test_benchmark_leaves_the_new_category_out_and_uses_the_world_date():
+    bm = _benchmark()
+    d = bm.draw_design("new-category", 5, 30_000)
+    assert d["left_out"] == [W.NEW_CATEGORY]
+    assert W.NEW_CATEGORY not in d["controls"] and len(d["controls"]) == 9
+    assert d["roles"].focus == list(W.FOCUS)
+    # The book's truth uses the same controls: the new category is not among them.
+    tr = W.truth(d["world"], controls=d["controls"])
+    assert tr == W.truth(d["world"], controls=[c for c in d["controls"]])
+    m = bm.draw_design("mid-month", 5, 30_000)
+    assert m["params"]["treatment_date"] == W.MID_MONTH_DATE and m["left_out"] == []
+    # One draw: every estimate the check reads is made against the nine comparable controls.
+    rows, verdicts, influence = bm.one_draw("new-category", 5, 30_000)
+    assert influence["window"] == "first_year"
+    chk = verdicts[("first_year", "book")][0]
+    assert set(chk["claim"]) == {"c1", "c2", "c3", "c4", "c5"}
+    honest = [r for r in rows if r["method"] == "honest" and r["id"].startswith("category.")]
+    assert honest and {r["window"] for r in honest} == {"first_year", "all"}
+    fp = [r for r in rows if r["method"] == "honest" and r["id"] == "category.writing.contracts.low_value"]
+    assert len(fp) == 2
+    for window in ("first_year", "all"):
+        chk = verdicts[(window, "book")][0]
+        cat = chk[chk["estimate_id"].str.startswith("category.")]
+        assert len(cat) == 8 and cat["inference"].str.endswith("Conley-Taber interval (9 controls)").all()
+
+
+def test_world_tables_use_each_worlds_claim_window_and_every_category():
+    from analysis.report import tables
+
+    est = pd.DataFrame([
+        dict(world="late-effects", window="first_year", method="honest", id="category.a.job_posts", coverage=0.9,
+             n=10, false_verdict=0.0, pretrend_flag=0.0),
+        dict(world="late-effects", window="all", method="honest", id="category.a.job_posts", coverage=0.5, n=10,
+             false_verdict=0.5, pretrend_flag=0.0),
+        dict(world="no-effect", window="all", method="honest", id="category.a.job_posts", coverage=0.95, n=34,
+             false_verdict=0.0, pretrend_flag=0.0)])
+    cov = tables.world_coverage_table(est).set_index("world")
+    assert cov.loc["late-effects", "window"] == "first_year"
+    assert cov.loc["late-effects", "category ids, check: mean"] == pytest.approx(0.9)
+    assert cov.loc["no-effect", "window"] == "all"  # drawn before the window was measured
+    assert tables.world_coverage_table(est, "all").set_index("world").loc[
+        "late-effects", "category ids, check: mean"] == pytest.approx(0.5)
+    # Every category treated in turn: 2 draws x 2 estimates per category; Legal misses one of four.
+    rows = []
+    for seed in (1, 2):
+        for i, (cat, size) in enumerate((("Legal", 10.0), ("Writing", 100.0))):
+            for eid in ("job_posts", "contracts.low_value"):
+                for method in ("honest", "book"):
+                    miss = cat == "Legal" and seed == 2 and eid == "job_posts"
+                    rows.append(dict(world="no-effect", seed=seed, category=cat, size=size, size_rank=i + 1, id=eid,
+                                     method=method, covered=not miss))
+    bc = pd.DataFrame(rows)
+    t = tables.world_category_coverage(bc)
+    assert t["category"].tolist() == ["Legal", "Writing"] and t["draws"].tolist() == [2, 2]
+    assert t["check (Ferman-Pinto)"].tolist() == [0.75, 1.0]
+    assert t["check, lowest estimate"].tolist() == [0.5, 1.0]
+    claims = pd.DataFrame([dict(world="no-effect", check="book", claim="c1", truth_verdict="inconclusive", n=34,
+                                supported=0.0, **{"partly supported": 0.0, "conflicting evidence": 0.0,
+                                                  "contradicted": 0.0, "inconclusive": 1.0, "not tested": 0.0},
+                                correct=1.0, any_false=0.0)])
+    targets = tables.world_targets(claims, est).set_index("target")
+    assert tables.CATEGORY_TARGET[0] not in targets.index  # not measured without the by-category draws
+    row = tables.world_targets(claims, est, bc).set_index("target").loc[tables.CATEGORY_TARGET[0]]
+    assert row["measured"] == pytest.approx(0.75) and row["highest"] == pytest.approx(1.0) and not row["met"]
+    # With intervals that cover exactly 95%, the lowest of 14 coverages of 34 draws is 0.88 or less half the time.
+    assert tables.exact_lowest_coverage(34, 14) == pytest.approx(1 - 4 / 34)
+    assert tables.exact_lowest_coverage(200, 14) == pytest.approx(0.925)

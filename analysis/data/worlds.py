@@ -102,6 +102,7 @@ from analysis.core.text import slugify
 __all__ = [
     "WorldSpec", "WORLDS", "HUGE_CONTRACT_USD", "load_world_results", "world_names", "make_world", "draw", "truth",
     "share_truths", "absolute_effects", "huge_contract", "write_world", "scaled_shares", "late_effect_start",
+    "run_params",
 ]
 
 #: Size of the single huge contract of the ``huge-contract`` world (USD).
@@ -455,12 +456,66 @@ def absolute_effects(world: sim.World, shocks: np.ndarray | None = None) -> dict
     return out
 
 
-def truth(world: sim.World, focus=FOCUS) -> dict[str, float]:
-    """Every true value the Monte Carlo compares with: ``truth.json``'s effects plus :func:`share_truths`."""
-    out = dict(sim.true_effects(world, focus=list(focus) if not world.focus else None,
-                                shocks=sim.realised_shocks(world)))
-    out.update(share_truths(world, focus))
+def truth(world: sim.World, focus=FOCUS, end: str | None = None, controls=None) -> dict[str, float]:
+    """Every true value the Monte Carlo compares with: ``truth.json``'s effects plus :func:`share_truths`.
+
+    Parameters
+    ----------
+    world : World
+    focus : sequence of str
+    end : str, optional
+        Last day of the post months the truth averages over (ISO date; the
+        claim window's end, :func:`analysis.core.periods.claim_window_end`).
+        Default: the world's end (every post month, ``truth.json``). The
+        world's months, ramp and realised shocks are those of the full world,
+        cut at ``end``: a truth on a window is the same expected outcomes
+        averaged over fewer post months.
+    controls : sequence of str, optional
+        Control categories (default every category not in ``focus``); the
+        Monte Carlo passes the book's controls, which leave out categories
+        without pre-release data (:func:`analysis.estimation.did.run_categories`).
+
+    Examples
+    --------
+    >>> w = make_world("late-effects", seed=1, n_posts=20_000)
+    >>> t23 = truth(w, end="2023-12-31")
+    >>> t23["category.data-science-analytics.job_posts"], t23["platform.job_posts"]
+    (0.0, 0.0)
+    >>> truth(w)["category.data-science-analytics.job_posts"] > 1  # every post month: 2024 has effects
+    True
+    """
+    shocks = sim.realised_shocks(world)
+    if end is not None and pd.Timestamp(end) < pd.Timestamp(world.end):
+        n_months = len(world.months())
+        world = dataclasses.replace(world, end=str(pd.Timestamp(end).date()))
+        shocks = shocks[:, :len(world.months())] if shocks.shape[-1] == n_months else shocks
+    controls = list(controls) if controls else None
+    out = dict(sim.true_effects(world, focus=list(focus) if not world.focus else None, controls=controls,
+                                shocks=shocks))
+    out.update(share_truths(world, focus, controls))
     return dict(sorted(out.items()))
+
+
+def run_params(world: sim.World, **overrides) -> dict:
+    """The run parameters the book would be run with on a world's extract.
+
+    The defaults (:data:`analysis.core.params.DEFAULT_PARAMS`) with the
+    world's release as ``treatment_date`` (the ``mid-month`` world:
+    14 March 2023; the partly treated month rule of
+    :mod:`analysis.core.periods` then follows from the date, as in a run),
+    checked by :func:`analysis.core.params.check_schema` like a run's.
+
+    Examples
+    --------
+    >>> run_params(make_world("mid-month", seed=1))["treatment_date"]
+    '2023-03-14'
+    """
+    from analysis.core.params import check_schema
+
+    full, problems = check_schema({**DEFAULT_PARAMS, "treatment_date": world.release, **overrides})
+    if problems:
+        raise ValueError(f"world {world!r:.60} gives invalid parameters: {problems}")
+    return full
 
 
 # ---------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from .did import (  # noqa: F401
                   least_exposed_effects,
                   leave_one_out,
                   placebo_did,
+                  run_categories,
                   tier_gap_did,
 )
 from .event_study import EventStudy, event_study, pretrend_estimate  # noqa: F401

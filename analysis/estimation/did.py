@@ -503,6 +503,39 @@ def comparable_categories(category_month: pd.DataFrame, treatment_date: str = TR
     return kept, [c for c in cats if c not in kept]
 
 
+
+def run_categories(category_month: pd.DataFrame, focus_categories: Sequence[str],
+                   control_categories: Sequence[str] = (), treatment_date: str = TREATMENT_DATE
+                   ) -> tuple[list[str], list[str], list[str]]:
+    """The focus, control and left-out categories of a run, from its parameters and its panel.
+
+    The one rule every page (:class:`analysis.page.Page`) and the worlds
+    Monte Carlo (``benchmarks/worlds.py``) use: the focus categories are the
+    ``focus_categories`` present in the panel, in the parameter's order; the
+    controls are ``control_categories``, or every category not in focus when
+    that is empty, less the categories :func:`comparable_categories` leaves
+    out (no job posts before or after the release).
+
+    Returns
+    -------
+    focus, controls, left_out : list of str
+
+    Examples
+    --------
+    >>> cm = pd.DataFrame({"category": ["A", "A", "B", "B", "C", "C", "N"],
+    ...                    "month": pd.to_datetime(["2022-01-01", "2023-01-01"] * 3 + ["2023-01-01"]),
+    ...                    "job_posts": [1, 1, 1, 1, 1, 1, 5]})
+    >>> run_categories(cm, ["A", "Z"])
+    (['A'], ['B', 'C'], ['N'])
+    """
+    cats = sorted(category_month["category"].astype("str").unique())
+    left_out = comparable_categories(category_month, treatment_date)[1]
+    focus = [str(c) for c in focus_categories if str(c) in set(cats)]
+    given = [str(c) for c in control_categories]
+    chosen = given or [c for c in cats if c not in {str(f) for f in focus_categories}]
+    return focus, [c for c in chosen if c not in left_out], left_out
+
+
 #: Outcomes of :func:`category_effects`, as id suffixes, in its order.
 CATEGORY_OUTCOMES = ("job_posts", "earnings_per_contract", "contracts.low_value", "contracts.high_value",
                      "contracts.tier_gap")

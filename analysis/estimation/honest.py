@@ -541,9 +541,12 @@ def platform_counterfactual_ar1(category_month: pd.DataFrame, outcome: str,
     if n <= k + 3:
         raise ValueError(f"too few pre months ({n}) for trend + seasonal dummies + AR(1) ({k + 1} parameters)")
     post_idx = np.flatnonzero(post)
-    if not len(post_idx) or post_idx[0] != fit_idx[-1] + 1:
+    # The post months follow the fitted pre months; only the partly treated month
+    # (core.periods.partial_month, out of every estimation sample) may lie between them.
+    between = np.arange(fit_idx[-1] + 1, post_idx[0]) if len(post_idx) else np.array([], dtype=int)
+    if not len(post_idx) or post_idx[0] <= fit_idx[-1] or estimation_mask(months[between], treatment_date).any():
         raise ValueError("post months must follow the fitted pre months")
-    h = post_idx - fit_idx[-1]  # steps ahead
+    h = post_idx - fit_idx[-1]  # steps ahead (the AR(1) errors run through a partly treated month)
     grid = np.linspace(-0.99, 0.99, n_grid)
     logpost = np.empty(n_grid)
     fits = []

@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from analysis.estimation.checks import WOOLDRIDGE_PUBLISHED
@@ -200,7 +201,47 @@ def display_honest_check(check: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
     })
 
 
-def world_claim_table(claims: pd.DataFrame) -> pd.DataFrame:
+#: The claim window of the Monte Carlo's tables: the book's default ``claim_window``.
+WORLD_WINDOW = "first_year"
+
+
+def world_window(frame: pd.DataFrame, window: str | None = None) -> pd.DataFrame:
+    """The rows of a worlds table (``benchmarks/worlds.py``) on one window, with a ``window`` column.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``worlds_claims.csv``, ``worlds_estimates.csv`` or
+        ``worlds_influence.csv``; rows without a ``window`` column were
+        measured on every post month (``"all"``).
+    window : str, optional
+        ``None`` (default): each world's claim window, the one the summary's
+        verdicts use - its :data:`WORLD_WINDOW` rows where the world has
+        them, else its ``"all"`` rows (a world whose claim window holds every
+        post month, such as ``mid-month``, or draws made before the benchmark
+        measured the window). ``"all"``: every post month.
+
+    Returns
+    -------
+    DataFrame
+        The selected rows, in the frame's order.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"world": ["a", "a", "b"], "window": ["first_year", "all", "all"], "x": [1, 2, 3]})
+    >>> world_window(f)["x"].tolist(), world_window(f, "all")["x"].tolist()
+    ([1, 3], [2, 3])
+    """
+    if "window" not in frame.columns:
+        frame = frame.assign(window="all")
+    if window is not None:
+        return frame[frame["window"] == window]
+    has = set(frame.loc[frame["window"] == WORLD_WINDOW, "world"])
+    want = np.where(frame["world"].isin(has), WORLD_WINDOW, "all")
+    return frame[frame["window"].to_numpy() == want]
+
+
+def world_claim_table(claims: pd.DataFrame, window: str | None = None) -> pd.DataFrame:
     """Per world and claim, how often each rule gives a false or a non-inconclusive verdict.
 
     Parameters
@@ -218,8 +259,12 @@ def world_claim_table(claims: pd.DataFrame) -> pd.DataFrame:
         rule the share of draws with a false estimate verdict; for the book's
         rule also the share of draws where the claim is (partly) supported and
         where it is anything but inconclusive, and the share equal to the
-        truth's verdict.
+        truth's verdict. ``window`` names the post months (the claim
+        window by default: :func:`world_window`).
+    window : str, optional
+        As in :func:`world_window`.
     """
+    claims = world_window(claims, window)
     order = list(dict.fromkeys(claims["world"]))
     old = claims[claims["check"] == "interval rule"].set_index(["world", "claim"])
     new = claims[claims["check"] == "book"].set_index(["world", "claim"])
@@ -227,7 +272,8 @@ def world_claim_table(claims: pd.DataFrame) -> pd.DataFrame:
     for (world, claim), r in new.iterrows():
         o = old.loc[(world, claim)] if (world, claim) in old.index else None
         rows.append({
-            "world": world, "claim": claim.upper(), "truth": r["truth_verdict"], "draws": int(r["n"]),
+            "world": world, "window": r["window"], "claim": claim.upper(), "truth": r["truth_verdict"],
+            "draws": int(r["n"]),
             "false, former rule": math.nan if o is None else float(o["any_false"]),
             "false, book": float(r["any_false"]),
             "supported or partly, book": float(r["supported"] + r["partly supported"]),
@@ -239,7 +285,7 @@ def world_claim_table(claims: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["_w", "claim"]).drop(columns="_w").reset_index(drop=True)
 
 
-def world_coverage_table(estimates: pd.DataFrame) -> pd.DataFrame:
+def world_coverage_table(estimates: pd.DataFrame, window: str | None = None) -> pd.DataFrame:
     """Per world, coverage of the 95% intervals: the book's against the ones the claim check uses.
 
     Parameters
@@ -257,13 +303,17 @@ def world_coverage_table(estimates: pd.DataFrame) -> pd.DataFrame:
         (Ferman-Pinto) and the interval allowing any linear differential trend
         (Rambachan-Roth, ``M = 0``); coverage of platform job posts and earnings per
         contract with iid and AR(1) errors; the largest share of draws in
-        which the linear pre-trend test flags a category estimate.
+        which the linear pre-trend test flags a category estimate; ``window``
+        as in :func:`world_window`.
+    window : str, optional
+        As in :func:`world_window` (default: each world's claim window).
     """
+    estimates = world_window(estimates, window)
     order = list(dict.fromkeys(estimates["world"]))
     cat = estimates[estimates["id"].str.startswith("category.") & ~estimates["id"].str.endswith("ai_share")]
     rows = []
     for w in order:
-        r = {"world": w}
+        r = {"world": w, "window": estimates.loc[estimates["world"] == w, "window"].iloc[0]}
         for method, name in (("book", "book"), ("honest", "check"), ("trend-robust", "with a linear trend")):
             c = cat[(cat["world"] == w) & (cat["method"] == method)]["coverage"]
             r[f"category ids, {name}: mean"] = float(c.mean()) if len(c) else math.nan
@@ -278,6 +328,63 @@ def world_coverage_table(estimates: pd.DataFrame) -> pd.DataFrame:
             r["pre-trend flagged, most"] = float(f.max()) if f.notna().any() else math.nan
         rows.append(r)
     return pd.DataFrame(rows)
+
+
+def exact_lowest_coverage(n_draws: int, n_cells: int, level: float = 0.95, q: float = 0.5) -> float:
+    """The ``q`` quantile of the lowest of ``n_cells`` coverages, each measured on ``n_draws`` draws,
+    of intervals that cover exactly ``level`` of the time (independent cells).
+
+    The Monte Carlo's "lowest coverage" is the minimum of several shares of a
+    few dozen draws: low by chance alone. The number of misses of a cell is
+    Binomial(``n_draws``, ``1 - level``), so the lowest coverage is at most
+    ``c`` with probability ``1 - P(cell > c)**n_cells``; this returns the
+    smallest attainable ``c`` (a multiple of ``1/n_draws``) at which that
+    probability reaches ``q``.
+
+    Examples
+    --------
+    >>> round(exact_lowest_coverage(34, 14), 3), round(exact_lowest_coverage(10, 14), 2)
+    (0.882, 0.8)
+    """
+    from scipy import stats
+
+    for misses in range(n_draws, -1, -1):  # coverage 1 - misses/n_draws, from the lowest up
+        # P(lowest <= this coverage) = 1 - P(every cell has fewer misses)
+        if 1 - stats.binom.cdf(misses - 1, n_draws, 1 - level) ** n_cells >= q:
+            return 1 - misses / n_draws
+    return 1.0  # pragma: no cover - misses = 0 always qualifies
+
+
+def world_category_coverage(by_category: pd.DataFrame) -> pd.DataFrame:
+    """Coverage with every category treated in turn (``worlds_by_category.csv`` of ``benchmarks/worlds.py``).
+
+    Parameters
+    ----------
+    by_category : DataFrame
+        One row per draw, category, estimate and method (``honest``: the
+        check's Ferman-Pinto interval; ``book``: Conley-Taber), with
+        ``covered`` and ``size_rank``.
+
+    Returns
+    -------
+    DataFrame
+        Per world and category (smallest first): the median size rank, the
+        draws, and the share of intervals covering the truth (zero) pooled
+        over the four estimates, for the book's and the check's intervals,
+        with the check's lowest over the four estimates.
+    """
+    rows = []
+    for (world, cat), g in by_category.groupby(["world", "category"], sort=False):
+        fp, ct = g[g["method"] == "honest"], g[g["method"] == "book"]
+        rows.append({"world": world, "category": cat, "size rank": int(g["size_rank"].median()),
+                     "draws": int(g["seed"].nunique()),
+                     "book (Conley-Taber)": float(ct["covered"].mean()),
+                     "check (Ferman-Pinto)": float(fp["covered"].mean()),
+                     "check, lowest estimate": float(fp.groupby("id")["covered"].mean().min())})
+    out = pd.DataFrame(rows)
+    order = {w: k for k, w in enumerate(dict.fromkeys(by_category["world"]))}
+    return (out.assign(_w=out["world"].map(order)).sort_values(["_w", "size rank"]).drop(columns="_w")
+            .reset_index(drop=True))
 
 
 #: The targets of the claim check's Monte Carlo (issue "honest verdicts"): what is
@@ -299,9 +406,14 @@ WORLD_TARGETS = (
      "category.writing.contracts.low_value", ">=", 0.80),
     ("one huge contract: claim 2 supported", ("huge-contract",), "supported", "c2", "<=", 0.05),
 )
+#: The target on every category treated in turn (``by_category`` of :func:`world_targets`).
+CATEGORY_TARGET = ("no effect: coverage of the check's category intervals, every category treated in turn "
+                   "(each category's four estimates pooled)", ("no-effect", "ar1-sizes"),
+                   "coverage_by_category", None, "in", (0.92, 0.97))
 
 
-def world_targets(claims: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame:
+def world_targets(claims: pd.DataFrame, estimates: pd.DataFrame,
+                  by_category: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each target of :data:`WORLD_TARGETS`, measured in the Monte Carlo, met or missed.
 
     Parameters
@@ -309,17 +421,25 @@ def world_targets(claims: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame
     claims, estimates : DataFrame
         ``worlds_claims.csv`` and ``worlds_estimates.csv`` of
         ``benchmarks/worlds.py``.
+    by_category : DataFrame, optional
+        ``worlds_by_category.csv``: adds the target "every category treated
+        in turn" (:data:`CATEGORY_TARGET`), measured on each category's
+        coverage pooled over its four estimates and the no-effect worlds.
 
     Returns
     -------
     DataFrame
         ``target``, ``worlds``, ``measured`` (the worst value over the worlds
-        and claims the target covers), ``limit`` (text) and ``met`` (bool; a
-        target with no draws is not met).
+        and claims the target covers; for a band, the lowest), ``highest``
+        (for a band: the highest; else NaN), ``limit`` (text) and ``met``
+        (bool; a target with no draws is not met). Without ``by_category``
+        the target of :data:`CATEGORY_TARGET` is left out. Each world is measured on its
+        claim window (:func:`world_window`), as the summary's verdicts are.
     """
+    claims, estimates = world_window(claims), world_window(estimates)
     book = claims[claims["check"] == "book"]
     rows = []
-    for text, worlds, what, which, op, limit in WORLD_TARGETS:
+    for text, worlds, what, which, op, limit in WORLD_TARGETS + (CATEGORY_TARGET,):
         c = book[book["world"].isin(worlds)]
         e = estimates[estimates["world"].isin(worlds) & (estimates["method"] == "honest")]
         if what == "not inconclusive":
@@ -331,6 +451,11 @@ def world_targets(claims: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame
             vals = c[c["claim"] == which]["supported"]
         elif what == "coverage":
             vals = e[e["id"].str.startswith("category.") & ~e["id"].str.endswith("ai_share")]["coverage"]
+        elif what == "coverage_by_category":
+            if by_category is None:
+                continue
+            b = by_category[by_category["world"].isin(worlds) & (by_category["method"] == "honest")]
+            vals = b.groupby("category")["covered"].mean()
         elif what == "false_id":
             vals = e[e["id"] == which]["false_verdict"]
         elif what == "flag":
@@ -344,10 +469,11 @@ def world_targets(claims: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame
             met = bool(len(vals)) and limit[0] <= measured and hi <= limit[1]
             lim = f"{limit[0]:.2f} to {limit[1]:.2f}"
         else:
+            hi = math.nan
             measured = float((vals.max() if op == "<=" else vals.min())) if len(vals) else math.nan
             met = bool(len(vals)) and (measured <= limit if op == "<=" else measured >= limit)
             lim = f"{'at most' if op == '<=' else 'at least'} {limit:.2f}"
-        rows.append(dict(target=text, worlds=", ".join(worlds), measured=measured, limit=lim, met=met))
+        rows.append(dict(target=text, worlds=", ".join(worlds), measured=measured, highest=hi, limit=lim, met=met))
     return pd.DataFrame(rows)
 
 
