@@ -217,7 +217,8 @@ def test_benchmark_leaves_the_new_category_out_and_uses_the_world_date():
     for window in ("first_year", "all"):
         chk = verdicts[(window, "book")][0]
         cat = chk[chk["estimate_id"].str.startswith("category.")]
-        assert len(cat) == 8 and cat["inference"].str.endswith("Conley-Taber interval (9 controls)").all()
+        # c3: job posts, AI-related and other posts; c4: two tiered categories x (high, low, gap)
+        assert len(cat) == 9 and cat["inference"].str.endswith("Conley-Taber interval (9 controls)").all()
 
 
 def test_world_tables_use_each_worlds_claim_window_and_every_category():
