@@ -903,23 +903,30 @@ def prune_cache(cache: Path, keep: int = KEEP_CACHE_ENTRIES) -> None:
 
 
 def merge_results(runs: list[ChapterRun], dest: Path) -> None:
-    """Merge the chapters' results into one table; the same id with different values is an error."""
+    """Merge the chapters' results into one table; the same id with different values is an error.
+
+    Column ``chapter`` of each row is the first chapter, in the order of ``runs``, whose results hold its id
+    (the summary and the figure index hold the other chapters' rows too: they run last, seeded with them).
+    """
     import pandas as pd
 
     from analysis.results import RESULT_COLUMNS, read_results, write_results
 
-    frames, origin = [], {}
+    frames, origin, first = [], {}, {}
     for r in runs:
         df = read_results(r.out / "results" / "estimates.csv")
-        for row in df.itertuples(index=False):
+        for row in df.drop(columns="chapter").itertuples(index=False):
             prev = origin.get(row.id)
             if prev is not None and prev[1] != _row_key(row):
                 raise RunError(f"estimate id '{row.id}' is written by both {prev[0]} and {r.name} with different "
                                "values: ids must be unique across chapters", EXIT_BUILD)
             origin[row.id] = (r.name, _row_key(row))
+            first.setdefault(row.id, r.name)
         frames.append(df)
     merged = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RESULT_COLUMNS)
     merged = merged.drop_duplicates("id", keep="last")
+    # The page of each row: the first chapter (book order, the pages of LAST at the end) whose results hold it.
+    merged["chapter"] = merged["id"].map(first).fillna("")
     dest.parent.mkdir(parents=True, exist_ok=True)
     write_results(merged, dest)
 
