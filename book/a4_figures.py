@@ -85,6 +85,7 @@ page.md("figure_downloads", Markdown.trusted("\n".join(
 # Ids starting with `platform.` are platform-wide counterfactual gaps, `category.<category>.` category comparisons, `productivity.` within-freelancer and expert-share comparisons; ids ending in `.placebo` and `.pretrend` are checks of the design.
 # The two share ids (`ai_share`, `expert_share`) are in percentage points.
 # Download the table, with the book's version and the extract's SHA-256 in every row: <a href="../results/estimates.csv" download>estimates.csv</a> (every estimate) · <a href="../results/claims.csv" download>claims.csv</a> (the summary's claim check).
+# {{ pdf_link }}
 
 # %% tags=["remove-input"]
 (results.assign(family=results["id"].map(docs.id_family))
