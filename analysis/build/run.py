@@ -1281,6 +1281,7 @@ def write_manifest(path: Path, args, inputs: Inputs, runs, overall, checksum, st
         "chapters": [{"name": r.name, "key": r.key, "cached": r.cached, "seconds": round(r.seconds, 2)}
                      for r in runs],
         "jobs": getattr(args, "jobs", None) or default_jobs(),
+        "pdf": bool(getattr(args, "pdf", False)),  # html/genai-freelance-book.pdf built (--pdf)
         "packages": package_versions(),
         "git_commit": git_commit(),
         "started": started.isoformat(timespec="seconds"),
