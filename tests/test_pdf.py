@@ -20,7 +20,8 @@ from analysis.report import tables
 
 def test_run_pdf_without_latexmk_exits_4_naming_the_apt_command(tmp_path):
     out = tmp_path / "out"
-    r = subprocess.run([sys.executable, "-m", "analysis", "run", "--pdf", "--out", str(out)], capture_output=True,
+    r = subprocess.run([sys.executable, "-m", "analysis", "run", "--pdf", "--out", str(out), "--cache-dir",
+                        str(tmp_path / "cache")], capture_output=True,
                        text=True, cwd=PROJECT_ROOT, env={"PATH": str(tmp_path), "HOME": str(tmp_path)}, timeout=300)
     assert r.returncode == EXIT_ENV == 4, r.stderr
     assert pdf.APT_COMMAND in r.stderr and "latexmk is not installed" in r.stderr
@@ -92,3 +93,10 @@ def test_a_column_is_never_narrower_than_its_longest_unbreakable_word():
     assert w[0] == pytest.approx(14 / pdf.LINE_CHARS)
     assert w[1:] == pytest.approx([(1 - 14 / pdf.LINE_CHARS) / 5] * 5)
     assert pdf._pieces("brynjolfsson2025generative") == ["brynjolfsson20", "25generative"]
+
+
+def test_a_failed_latex_build_quotes_the_errors_of_its_log(tmp_path):
+    (tmp_path / "book.log").write_text("This is XeTeX\n! Undefined control sequence.\nl.12 \\nocommand\n"
+                                       "more\n! Emergency stop.\n", encoding="utf-8")
+    assert pdf._latex_errors(tmp_path) == ["book.log: ! Undefined control sequence. l.12 \\nocommand",
+                                           "book.log: ! Emergency stop. "]
