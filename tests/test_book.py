@@ -466,7 +466,7 @@ def test_summary_estimate_ids_link_to_their_chapters(book):
 
 
 @pytest.mark.skipif(LATEXMK is None, reason="LaTeX not installed (apt-get install -y latexmk texlive-xetex "
-                    "texlive-latex-extra texlive-latex-recommended texlive-fonts-recommended; .ci/run does it)")
+                    "texlive-latex-extra texlive-latex-recommended texlive-fonts-recommended fonts-dejavu-core; .ci/run does it)")
 def test_pdf_has_every_figure_numbered_and_is_linked(book):
     """``--pdf`` (``make pdf``) on the shared build: one embedded image per figure of the figure index,
     each caption numbered, and the front page and appendix D link the PDF (the link check resolves it)."""

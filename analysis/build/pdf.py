@@ -5,12 +5,18 @@ same staging copy of the book the HTML is built from (executed notebooks,
 execution off): no chapter is executed again. The PDF is published as
 ``html/`` :data:`PDF_NAME`, and the front page and appendix D link it through
 the substitution :data:`LINK_KEY` (empty in ``_config.yml``, so a site built
-without the PDF never links it).
+without the PDF never links it). The PDF is built after the HTML, inside
+the run's staging folder: if it fails, the run fails (exit 3) and nothing is
+published, so the link is never dead. A later run without ``--pdf`` (``make
+book``) publishes a site with neither the PDF nor the link.
 
 What the LaTeX build needs, and gets here
 -----------------------------------------
 * texlive from apt (:data:`APT_COMMAND`); without ``latexmk``
   :func:`require_latex` stops the run before anything runs (exit 4).
+* XeLaTeX with the DejaVu fonts (``_config.yml``; ``fonts-dejavu-core``):
+  the pages hold characters pdfLaTeX rejects (``≤``, ``−``), and Sphinx's
+  XeLaTeX default font, FreeSerif, is not installed with texlive.
 * ``latex: {use_jupyterbook_latex: false}`` in ``_config.yml``: the default
   class of ``sphinx-jupyterbook-latex`` wants ``bbm.sty``, which only the
   584 MB ``texlive-fonts-extra`` package has.
@@ -42,8 +48,8 @@ PDF_NAME = "genai-freelance-book.pdf"
 LINK_KEY = "pdf_link"
 #: Debian packages of the LaTeX build (about 76 MB, 45 s to install).
 APT_COMMAND = ("apt-get install -y latexmk texlive-xetex texlive-latex-extra texlive-latex-recommended "
-               "texlive-fonts-recommended")
-#: LaTeX special characters and their escapes (``\\`` first is handled by the translation table).
+               "texlive-fonts-recommended fonts-dejavu-core")
+#: LaTeX special characters and their escapes (one pass: an escape's own backslash is never escaped again).
 _LATEX_ESCAPES = str.maketrans({"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
                                 "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
                                 "^": r"\textasciicircum{}"})
