@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine:
 #   make book   create .venv, install, build the book on the bundled data (or DATA=dir PARAMS=file.yaml;
 #               JOBS=N chapters at a time, default one per core)
+#   make pdf    the same build, plus the book as one PDF (needs texlive from apt: see README; exit 4 without it)
 #   make test   same environment, run the whole test suite (make test-fast: the unit layer only)
 PYTHON ?= python3
 VENV   := .venv
@@ -10,7 +11,7 @@ PARAMS ?=
 JOBS   ?=
 OUT    ?= _build
 
-.PHONY: book test test-fast deps clean
+.PHONY: book pdf test test-fast deps clean
 
 deps: $(VENV)/.installed
 
@@ -30,8 +31,15 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
+RUN_ARGS = $(if $(DATA),--data $(DATA)) $(if $(PARAMS),--params $(PARAMS)) $(if $(JOBS),--jobs $(JOBS)) --out $(OUT)
+
 book: deps
-	$(PY) -m analysis run $(if $(DATA),--data $(DATA)) $(if $(PARAMS),--params $(PARAMS)) $(if $(JOBS),--jobs $(JOBS)) --out $(OUT)
+	$(PY) -m analysis run $(RUN_ARGS)
+
+# After make book only the HTML and the LaTeX are built again (chapters come from the cache);
+# the PDF is $(OUT)/html/genai-freelance-book.pdf, linked from the front page and appendix D.
+pdf: deps
+	$(PY) -m analysis run $(RUN_ARGS) --pdf
 
 test: deps
 	$(PY) -m pytest -n 2 --dist loadgroup --no-loadscope-reorder

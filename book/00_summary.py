@@ -177,10 +177,13 @@ page.md("c4_sentences", words.tier_sentences(view))
 # A row whose sign is *none* (claim 3's posts that are not AI-related) is shown beside its claim's evidence: it gets the same intervals and pre-trend test but no Holm adjustment, and its verdict is *context*, outside the claim's verdict.
 # The rule changes the verdict of {glue:text}`n_changed_by_rule:d` of the {glue:text}`n_check_rows:d` rows from what the chapter's interval alone would say.
 # Each estimate id is the key of the estimate in the run's results table, `results/estimates.csv`; this table itself is written beside it as `results/claims.csv`.
+# Each id links to the estimate in the chapter that reports it (for an estimate on the claim window, to the chapter's estimate on every post month); the share estimates made on this page are not linked.
 # Download (with the book's version and the extract's SHA-256 in every row): <a href="../results/estimates.csv" download>estimates.csv</a> · <a href="../results/claims.csv" download>claims.csv</a>.
 
 # %% tags=["remove-input"]
-tables.display_honest_check(check).pipe(tables.styled).hide(axis="index")
+# Each id links to its estimate on the chapter that reports it (the results table's chapter column).
+links = tables.estimate_links(check["result_id"], check["estimate_id"], page.stored_results(), here="00_summary")
+tables.display_honest_check(check).pipe(tables.styled, links=links).hide(axis="index")
 
 # %% [markdown]
 # The verdict of each claim combines the verdicts of its estimates by the rule stated above the answers.

@@ -81,10 +81,11 @@ page.md("figure_downloads", Markdown.trusted("\n".join(
 #
 # ## Estimates
 #
-# The results table, `results/estimates.csv` in the run's output folder, holds {glue:text}`n_estimates:d` estimates, one row per id, with the estimate and its 95% interval in percent, the p-value, the inference method and the number of observations.
+# The results table, `results/estimates.csv` in the run's output folder, holds {glue:text}`n_estimates:d` estimates, one row per id, with the estimate and its 95% interval in percent, the p-value, the inference method, the number of observations and the chapter that reports it (column `chapter`; the summary links each of its ids there).
 # Ids starting with `platform.` are platform-wide counterfactual gaps, `category.<category>.` category comparisons, `productivity.` within-freelancer and expert-share comparisons; ids ending in `.placebo` and `.pretrend` are checks of the design.
 # The two share ids (`ai_share`, `expert_share`) and claim 3's post counts (`ai_posts`, `other_posts`: changes in percent of the category's mean monthly posts before the release) are in percentage points.
 # Download the table, with the book's version and the extract's SHA-256 in every row: <a href="../results/estimates.csv" download>estimates.csv</a> (every estimate) · <a href="../results/claims.csv" download>claims.csv</a> (the summary's claim check).
+# {{ pdf_link }}
 
 # %% tags=["remove-input"]
 (results.assign(family=results["id"].map(docs.id_family))

@@ -32,6 +32,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
 REFERENCE = PROJECT_ROOT / "tests" / "reference" / "headline.csv"
 SANITIZE = PROJECT_ROOT / "tests" / "nbval_sanitize.cfg"
 ARTIFACTS = PROJECT_ROOT / "_build" / "test-artifacts"
+LATEXMK = shutil.which("latexmk")
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -43,14 +44,15 @@ def book_run(tmp_path_factory):
     """One build of the book on the bundled data and default parameters, two chapters at a time.
 
     It is the suite's only build of the bundled book: the checks of the site
-    use it, and :func:`test_nbval_serial_reexecution_matches_the_parallel_build`
+    use it (with ``--pdf`` when LaTeX is installed, so the PDF and its links
+    are checked on the same build), and :func:`test_nbval_serial_reexecution_matches_the_parallel_build`
     re-executes its chapters one after another and compares every output file
     with this parallel build's (the determinism check, once per suite).
     """
     root = tmp_path_factory.mktemp("book")
     out = root / "out"
     r = subprocess.run([sys.executable, "-m", "analysis", "run", "--out", str(out), "--cache-dir",
-                        str(root / "cache"), "--jobs", "2"],
+                        str(root / "cache"), "--jobs", "2", *(["--pdf"] if LATEXMK else [])],
                        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=1500)
     assert r.returncode == 0, f"the book build failed:\n{r.stdout[-2000:]}\n{r.stderr[-4000:]}"
     return {"out": out, "cache": root / "cache", "stdout": r.stdout}
@@ -421,3 +423,70 @@ def test_estimate_ids_are_anchors_on_the_pages(book):
     assert not missing, missing[:5]
     chapter3 = next(html.rglob("03_categories.html")).read_text(encoding="utf-8")
     assert 'id="category.writing.contracts.low_value"' in chapter3
+
+
+class _IdLinks(HTMLParser):
+    """The estimate-id cells of a page: ``(id or None, href or None)`` per ``class="estimate-id"`` tag."""
+
+    def __init__(self):
+        super().__init__()
+        self.cells: list[tuple[str | None, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "estimate-id" in (a.get("class") or "").split():
+            self.cells.append((a.get("id"), a.get("href") if tag == "a" else None))
+
+
+def test_summary_estimate_ids_link_to_their_chapters(book):
+    """Each estimate id of the summary links to that estimate's anchor on the chapter that reports it
+    (the results table's ``chapter``); the ids only the summary makes stay plain anchors."""
+    html = book / "html"
+    page = next(html.rglob("00_summary.html"))
+    p = _IdLinks()
+    p.feed(page.read_text(encoding="utf-8"))
+    results = read_results(book / "results" / "estimates.csv").set_index("id")["chapter"]
+    linked = [(i, h) for i, h in p.cells if h]
+    plain = [i for i, h in p.cells if not h]
+    assert len(linked) >= 8, f"only {len(linked)} linked estimate ids on the summary: {p.cells}"
+    bad = []
+    for i, href in linked:
+        u = urlsplit(href)
+        target = page.parent / unquote(u.path)
+        if not target.is_file() or f'id="{unquote(u.fragment)}"' not in target.read_text(encoding="utf-8"):
+            bad.append(f"{i} -> {href}")
+        elif results.get(unquote(u.fragment)) != target.stem or target.stem == "00_summary":
+            bad.append(f"{i} -> {href}: the results table says {results.get(unquote(u.fragment))!r}")
+    assert not bad, bad
+    # the shares are estimated on the summary itself: anchors without a link
+    assert plain, "no plain anchors: the share estimates are made on the summary"
+    for i in plain:
+        base = i.removesuffix(".first_year")  # the default claim window's ids (analysis.claims.window_id)
+        assert results.get(base) == "00_summary", f"{i} is not linked, but {base} is reported by {results.get(base)}"
+
+
+@pytest.mark.skipif(LATEXMK is None, reason="LaTeX not installed (apt-get install -y latexmk texlive-xetex "
+                    "texlive-latex-extra texlive-latex-recommended texlive-fonts-recommended fonts-dejavu-core; .ci/run does it)")
+def test_pdf_has_every_figure_numbered_and_is_linked(book):
+    """``--pdf`` (``make pdf``) on the shared build: one embedded image per figure of the figure index,
+    each caption numbered, and the front page and appendix D link the PDF (the link check resolves it)."""
+    from analysis.build.pdf import PDF_NAME
+
+    pdf = book / "html" / PDF_NAME
+    assert pdf.is_file(), "no PDF in the published site"
+    n_figures = len(list((book / "figures").glob("fig-*.json")))
+    assert n_figures >= 10
+    if shutil.which("pdfimages") is None:
+        pytest.skip("pdfimages not installed (apt-get install poppler-utils)")
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    images = [ln.split() for ln in listing.splitlines()[2:] if ln.strip()]
+    assert sum(1 for cols in images if cols[2] == "image") == n_figures, listing
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    captions = set(re.findall(r"Fig\. (\d+\.\d+):", text))
+    assert len(captions) == n_figures, sorted(captions)
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                             text=True).stdout).group(1))
+    assert pages > 30
+    for name in ("index.html", "a4_figures.html"):
+        page = (book / "html" / "book" / name).read_text(encoding="utf-8")
+        assert f'href="../{PDF_NAME}"' in page, name

@@ -4,7 +4,7 @@
 
     python -m analysis run [--data DIR] [--params FILE.yaml] [--set KEY=VALUE ...]
                            [--out DIR] [--sweep FILE.yaml] [--backend duckdb]
-                           [--cache-dir DIR] [--no-cache] [--jobs N]
+                           [--cache-dir DIR] [--no-cache] [--jobs N] [--pdf]
 
 Steps
 -----
@@ -32,6 +32,10 @@ Steps
 3. **Build** the HTML with ``jupyter-book build -W -n --keep-going`` from a
    staging copy of the book in which each chapter's ``.md``/``.py`` pair is
    replaced by its executed ``.ipynb`` (execution is off in ``_config.yml``).
+   With ``--pdf`` (``make pdf``) the same staging copy is also built with
+   Jupyter Book's LaTeX builder into ``<out>/html/genai-freelance-book.pdf``
+   (:mod:`analysis.build.pdf`; no chapter is executed again), and the front
+   page and appendix D link it; without ``--pdf`` there is no PDF and no link.
 4. **Write** ``<out>/html/``, ``<out>/results/estimates.csv`` (all chapters,
    sorted by id), ``<out>/figures/``, ``<out>/executed/*.ipynb`` and
    ``<out>/manifest.json`` (parameters, SHA-256 of every input file, row
@@ -100,7 +104,8 @@ Exit codes
 4
     A folder the run writes cannot be used: another run is writing the same
     ``--out``, or the cache, output or temporary folder is read-only, full
-    or not a folder. The message names the path.
+    or not a folder. The message names the path. Or ``--pdf`` without LaTeX
+    (``latexmk`` not installed): the message names the apt command.
 5
     Internal error: an unexpected exception (a bug; the traceback is printed).
     Never 1, which means bad data.
@@ -903,23 +908,30 @@ def prune_cache(cache: Path, keep: int = KEEP_CACHE_ENTRIES) -> None:
 
 
 def merge_results(runs: list[ChapterRun], dest: Path) -> None:
-    """Merge the chapters' results into one table; the same id with different values is an error."""
+    """Merge the chapters' results into one table; the same id with different values is an error.
+
+    Column ``chapter`` of each row is the first chapter, in the order of ``runs``, whose results hold its id
+    (the summary and the figure index hold the other chapters' rows too: they run last, seeded with them).
+    """
     import pandas as pd
 
     from analysis.results import RESULT_COLUMNS, read_results, write_results
 
-    frames, origin = [], {}
+    frames, origin, first = [], {}, {}
     for r in runs:
         df = read_results(r.out / "results" / "estimates.csv")
-        for row in df.itertuples(index=False):
+        for row in df.drop(columns="chapter").itertuples(index=False):
             prev = origin.get(row.id)
             if prev is not None and prev[1] != _row_key(row):
                 raise RunError(f"estimate id '{row.id}' is written by both {prev[0]} and {r.name} with different "
                                "values: ids must be unique across chapters", EXIT_BUILD)
             origin[row.id] = (r.name, _row_key(row))
+            first.setdefault(row.id, r.name)
         frames.append(df)
     merged = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RESULT_COLUMNS)
     merged = merged.drop_duplicates("id", keep="last")
+    # The page of each row: the first chapter (book order, the pages of LAST at the end) whose results hold it.
+    merged["chapter"] = merged["id"].map(first).fillna("")
     dest.parent.mkdir(parents=True, exist_ok=True)
     write_results(merged, dest)
 
@@ -973,13 +985,17 @@ def stage_book(runs: list[ChapterRun], stage: Path, root: Path = PROJECT_ROOT) -
         nbformat.write(nb, stage / "book" / f"{r.name}.ipynb")
 
 
+def jupyter_book(src: Path, builddir: Path, builder: str, *flags: str) -> subprocess.CompletedProcess:
+    """``jupyter-book build src --path-output builddir --builder builder [flags]`` (the venv's, if there)."""
+    exe = Path(sys.executable).parent / "jupyter-book"
+    cmd = [str(exe) if exe.exists() else "jupyter-book", "build", str(src), "--path-output", str(builddir),
+           "--builder", builder, *flags]
+    return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+
+
 def build_html(stage: Path, builddir: Path) -> Path:
     """Run Jupyter Book on the staging copy; return the HTML folder."""
-    exe = Path(sys.executable).parent / "jupyter-book"
-    cmd = [str(exe) if exe.exists() else "jupyter-book", "build", str(stage), "--path-output", str(builddir),
-           "--builder", "html", "-W", "-n", "--keep-going"]
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    r = jupyter_book(stage, builddir, "html", "-W", "-n", "--keep-going")
     html = builddir / "_build" / "html"
     if r.returncode != 0 or not (html / "index.html").exists():
         text = re.sub(r"\x1b\[[0-9;]*m", "", r.stdout + "\n" + r.stderr).replace(str(stage) + "/", "")
@@ -1080,6 +1096,11 @@ def run(args) -> int:
     check_writable(cache_dir, "cache folder", "choose a writable one with --cache-dir (even with --no-cache "
                    "it keeps the logs and failed notebooks)")
     check_writable(out.parent, "output folder's parent", "choose another --out")
+    want_pdf = bool(getattr(args, "pdf", False))
+    if want_pdf:
+        from analysis.build.pdf import require_latex
+
+        require_latex()  # before anything runs: exit 4 naming the apt command
 
     inputs = check_inputs(args, None if args.no_cache else cache_dir)
     s = inputs.summary
@@ -1108,9 +1129,12 @@ def run(args) -> int:
         overall = None
         if keys is not None:
             overall = _sha_json({"chapters": keys, "book": book_extras_hash(root), "sweep": sweep_hash,
-                                 "backend": args.backend})
+                                 "backend": args.backend, **({"pdf": True} if want_pdf else {})})
             manifest = out / "manifest.json"
-            if manifest.exists() and (out / "html" / "index.html").exists():
+            from analysis.build.pdf import PDF_NAME
+
+            if manifest.exists() and (out / "html" / "index.html").exists() and \
+                    (not want_pdf or (out / "html" / PDF_NAME).is_file()):
                 with contextlib.suppress(ValueError, OSError):
                     if json.loads(manifest.read_text()).get("key") == overall:
                         say(f"up to date: {out} (nothing changed since the last build; "
@@ -1150,7 +1174,7 @@ def run(args) -> int:
                 runs.append(r)
                 say(f"[{i}/{n}] {src.stem}: " + ("cached" if r.cached else f"done in {r.seconds:.1f} s"))
             overall = _sha_json({"chapters": {r.name: r.key for r in runs}, "book": book_extras_hash(root),
-                                 "sweep": sweep_hash, "backend": args.backend})
+                                 "sweep": sweep_hash, "backend": args.backend, **({"pdf": True} if want_pdf else {})})
             if args.no_cache:  # never "up to date" against a build made without the cache
                 overall = _sha_json([overall, "no-cache", started.isoformat()])
 
@@ -1174,8 +1198,18 @@ def run(args) -> int:
             src_dir = stage / "src"
             src_dir.mkdir()
             stage_book(runs, src_dir, root)
+            if want_pdf:
+                from analysis.build.pdf import link_sentence, set_link
+
+                set_link(src_dir / "_config.yml", link_sentence())
             html = build_html(src_dir, stage / "jb")
             os.rename(html, stage / "html")
+            if want_pdf:
+                from analysis.build.pdf import PDF_NAME, build_pdf
+
+                progress("building the PDF (jupyter-book build --builder pdflatex, from the same executed chapters)")
+                shutil.copyfile(build_pdf(src_dir, stage / "latex"), stage / "html" / PDF_NAME)
+                shutil.rmtree(stage / "latex")
             from analysis.build.publish import publish  # downloads into html/; no machine path on the site
 
             publish(stage, inputs.data_dir, checksum, hidden=(out, stage))
@@ -1247,6 +1281,7 @@ def write_manifest(path: Path, args, inputs: Inputs, runs, overall, checksum, st
         "chapters": [{"name": r.name, "key": r.key, "cached": r.cached, "seconds": round(r.seconds, 2)}
                      for r in runs],
         "jobs": getattr(args, "jobs", None) or default_jobs(),
+        "pdf": bool(getattr(args, "pdf", False)),  # html/genai-freelance-book.pdf built (--pdf)
         "packages": package_versions(),
         "git_commit": git_commit(),
         "started": started.isoformat(timespec="seconds"),
@@ -1321,6 +1356,8 @@ def add_run_parser(sub) -> None:
     r.add_argument("--no-cache", action="store_true", help="execute every chapter afresh")
     r.add_argument("--jobs", type=_positive_int, metavar="N", help="chapters executed at a time "
                    "(default: one per core; 1: one after another); the outputs do not depend on it")
+    r.add_argument("--pdf", action="store_true", help="also build the book as one PDF (LaTeX from apt: see "
+                   "README), published beside the HTML and linked from the front page")
     r.add_argument("--book", help="folder holding the _config.yml and _toc.yml of the book to build "
                    "(default: this repository)")
     r.set_defaults(func=_run_command)

@@ -54,8 +54,8 @@ Contracts
     Each post forms one contract with probability ``contract_rate`` (0.4),
     started a geometric number of days (mean 6) after the post; contracts
     starting after ``end`` are not in the extract. Earnings are
-    :math:`V e^{\nu_c r(m)}`: the budget, times a realisation factor that
-    is 1 unless the category has a ``value_shift`` :math:`\nu_c` (contracts
+    :math:`V e^{\\nu_c r(m)}`: the budget, times a realisation factor that
+    is 1 unless the category has a ``value_shift`` :math:`\\nu_c` (contracts
     that come to be worth more than their budget after the release, with
     no change in which work is posted: a world where tiers cut on realised
     earnings show "high up, low down" without any displacement).

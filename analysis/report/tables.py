@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -29,35 +29,86 @@ def package_versions_table(versions: dict) -> pd.DataFrame:
 ID_COLUMN = "Estimate id"
 
 
-def anchored_ids(ids: Iterable[str]) -> list[str]:
+def anchored_ids(ids: Iterable[str], links: Mapping[str, str] | None = None) -> list[str]:
     """Estimate ids as HTML with an anchor: ``<span id="ID">ID</span>``, escaped.
 
     The anchor is the id itself (ids are dotted slugs, e.g.
     ``category.writing.contracts.low_value``), so a report links to
     ``03_categories.html#category.writing.contracts.low_value``. An id repeated in
     the same table gets its anchor on its first row only (HTML ids are unique);
-    empty cells stay empty.
+    empty cells stay empty. An id in ``links`` (id to address, see
+    :func:`estimate_links`) is also a link there: ``<a id="ID" href="...">``,
+    on each of its rows.
 
     Examples
     --------
     >>> anchored_ids(["platform.job_posts", "platform.job_posts", ""])
     ['<span class="estimate-id" id="platform.job_posts">platform.job_posts</span>', 'platform.job_posts', '']
+    >>> anchored_ids(["a.b"], {"a.b": "02_platform.html#a.b"})
+    ['<a class="estimate-id" id="a.b" href="02_platform.html#a.b">a.b</a>']
     """
     import html
 
     seen, out = set(), []
+    links = links or {}
     for i in ids:
         i = "" if i is None or (isinstance(i, float) and math.isnan(i)) else str(i)
-        if i and i not in seen:
-            seen.add(i)
-            out.append(f'<span class="estimate-id" id="{html.escape(i, quote=True)}">{html.escape(i, quote=False)}'
-                       "</span>")
+        text = html.escape(i, quote=False)
+        anchor = f' id="{html.escape(i, quote=True)}"' if i and i not in seen else ""
+        seen.add(i)
+        if i in links:
+            out.append(f'<a class="estimate-id"{anchor} href="{html.escape(links[i], quote=True)}">{text}</a>')
+        elif anchor:
+            out.append(f'<span class="estimate-id"{anchor}>{text}</span>')
         else:
-            out.append(html.escape(i, quote=False))
+            out.append(text)
     return out
 
 
-def styled(df: pd.DataFrame):
+def estimate_links(shown: Iterable[str], targets: Iterable[str], results: pd.DataFrame,
+                   here: str = "") -> dict[str, str]:
+    """Where each shown estimate id links: the anchor of its estimate on the page that reports it.
+
+    Parameters
+    ----------
+    shown : iterable of str
+        Ids as the table shows them (the summary's ``<id>.first_year`` ids).
+    targets : iterable of str
+        For each shown id, the id of the estimate to link to, as a chapter
+        names it (the same id, or the estimate on every post month a claim
+        window's estimate is computed like).
+    results : DataFrame
+        A results table with its ``chapter`` column (see
+        :mod:`analysis.results.store`): the page of each id.
+    here : str
+        This page's name: its own ids are not linked.
+
+    Returns
+    -------
+    dict
+        Shown id to ``<chapter>.html#<target>``, for targets reported on
+        another page; an id whose estimate only this page makes, or whose
+        chapter is not recorded (an interactive run), is left out (it stays
+        a plain anchor).
+
+    Examples
+    --------
+    >>> res = pd.DataFrame({"id": ["platform.job_posts", "productivity.expert_share"],
+    ...                     "chapter": ["02_platform", ""]})
+    >>> estimate_links(["platform.job_posts.first_year", "productivity.expert_share.first_year"],
+    ...                ["platform.job_posts", "productivity.expert_share"], res, here="00_summary")
+    {'platform.job_posts.first_year': '02_platform.html#platform.job_posts'}
+    """
+    page = dict(zip(results["id"], results["chapter"])) if "chapter" in results.columns else {}
+    out = {}
+    for s, t in zip(shown, targets):
+        chapter = page.get(t, "")
+        if chapter and chapter != here:
+            out[str(s)] = f"{chapter}.html#{t}"
+    return out
+
+
+def styled(df: pd.DataFrame, links: Mapping[str, str] | None = None):
     """``df.style`` with every text cell and index label HTML-escaped.
 
     Category names come from the user's extract and may contain markup
@@ -70,7 +121,8 @@ def styled(df: pd.DataFrame):
     1
 
     A column named :data:`ID_COLUMN` gets an anchor per estimate id
-    (:func:`anchored_ids`), so a report can link to ``page.html#<id>``.
+    (:func:`anchored_ids`), so a report can link to ``page.html#<id>``; the ids in
+    ``links`` also link to the page that reports them (:func:`estimate_links`).
     """
     import html
 
@@ -82,7 +134,7 @@ def styled(df: pd.DataFrame):
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(esc)
     if ID_COLUMN in out.columns:
-        out[ID_COLUMN] = anchored_ids(df[ID_COLUMN])
+        out[ID_COLUMN] = anchored_ids(df[ID_COLUMN], links)
     out.index = out.index.map(esc)
     out.columns = out.columns.map(esc)
     return out.style

@@ -24,6 +24,12 @@ inference
     How the p-value and interval were obtained, in words.
 n_obs
     Rows used by the regression (or months, for platform series).
+chapter
+    The page whose results the row comes from (its file name, e.g.
+    ``03_categories``), written by the run when it merges the chapters'
+    results (:func:`analysis.build.run.merge_results`); empty in a page's own
+    results file and interactively. The summary links an estimate id to that
+    page's anchor. A results file without this column reads as all empty.
 """
 
 from __future__ import annotations
@@ -47,9 +53,10 @@ RESULT_COLUMNS = [
     "p_value",
     "inference",
     "n_obs",
+    "chapter",
 ]
 
-_STR_COLUMNS = ("id", "outcome", "scope", "inference")
+_STR_COLUMNS = ("id", "outcome", "scope", "inference", "chapter")
 _FLOAT_COLUMNS = ("estimate_pct", "ci_low_pct", "ci_high_pct", "p_value")
 #: Fixed float format of the CSV (six decimals: percent to 1e-6 points).
 FLOAT_FORMAT = "%.6f"
@@ -84,6 +91,8 @@ class Estimate:
         Standard error of ``coef`` under the method in ``inference`` (for
         randomization inference: the Conley-Taber scale, see
         :func:`analysis.estimation.did_panel`).
+    chapter : str
+        The page that reported it (``""`` until the run merges the results; see the module docstring).
     details : dict
         Extra diagnostics (placebo estimates, CRV1 results, ...); never
         written to the CSV and ignored in comparisons.
@@ -100,6 +109,7 @@ class Estimate:
     n_obs: int
     coef: float | None = None
     se: float | None = None
+    chapter: str = ""
     details: dict = field(default_factory=dict, repr=False, compare=False)
 
     def as_row(self) -> dict:
@@ -109,6 +119,7 @@ class Estimate:
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
+    df["chapter"] = df["chapter"].fillna("") if "chapter" in df.columns else ""
     for c in _STR_COLUMNS:
         df[c] = df[c].astype("str")
     for c in _FLOAT_COLUMNS:
@@ -161,7 +172,7 @@ def read_results(path: str | Path) -> pd.DataFrame:
         return _typed(pd.DataFrame({c: [] for c in RESULT_COLUMNS}))
     df = pd.read_csv(path, dtype={c: "str" for c in _STR_COLUMNS}, keep_default_na=False,
                      na_values={c: [""] for c in _FLOAT_COLUMNS})
-    missing = [c for c in RESULT_COLUMNS if c not in df.columns]
+    missing = [c for c in RESULT_COLUMNS if c not in df.columns and c != "chapter"]
     if missing:
         raise ValueError(f"{path}: not a results file (missing columns {missing})")
     return _typed(df)
