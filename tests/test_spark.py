@@ -88,6 +88,8 @@ def _assert_same(name: str, duck: pd.DataFrame, spark: pd.DataFrame, exact: bool
         d, s = duck[col].to_numpy(), spark[col].to_numpy()
         if np.issubdtype(d.dtype, np.integer):
             np.testing.assert_array_equal(s, d, err_msg=f"{name}.{col}")
+        elif not np.issubdtype(d.dtype, np.number):  # text, e.g. freelancer_month.exposure_category: exact
+            pd.testing.assert_series_equal(spark[col], duck[col], check_exact=True, obj=f"{name}.{col}")
         else:
             assert np.issubdtype(d.dtype, np.floating), f"{name}.{col}: {d.dtype}"
             np.testing.assert_array_equal(np.isnan(s), np.isnan(d), err_msg=f"{name}.{col}: NaN positions")
