@@ -305,8 +305,7 @@ mc_claims, mc_est = load_world_results("claims"), load_world_results("estimates"
 mc_bycat = load_world_results("by_category")
 targets = tables.world_targets(mc_claims, mc_est, mc_bycat)
 page.glue("n_worlds", len(WORLDS))
-page.glue("world_draws_min", int(mc_claims["n"].min()))
-page.glue("world_draws_max", int(mc_claims["n"].max()))
+page.glue("world_draws", words.count_range(int(mc_claims["n"].min()), int(mc_claims["n"].max())))
 page.glue("n_mc_worlds", mc_claims["world"].nunique())
 page.glue("bycat_draws", int(mc_bycat["seed"].nunique()))
 page.glue("bycat_n_categories", mc_bycat["category"].nunique())
@@ -325,7 +324,7 @@ page.glue("n_post_months", int(pre_months.sum()))
 
 # %% [markdown]
 # The generator of the synthetic extract has a library of {glue:text}`n_worlds:d` worlds (`analysis/data/worlds.py`), each with its truth written beside the data: the default world; no effect; no effect with a persistent platform shock and category sizes spanning thirty to one; a linear pre-trend in the new-AI-work category; a pre-trend in one low-value tier only; one huge contract; effects that spill over to the controls; sparse categories; a category created after the release; and a treatment date in the middle of a month.
-# The script `benchmarks/worlds.py` draws {glue:text}`world_draws_min:d` to {glue:text}`world_draws_max:d` extracts of each of the {glue:text}`n_mc_worlds:d` worlds in its committed tables, sets each up as a run of the book on it would be (the world's treatment date, and the same rule for focus and control categories, which leaves out a category without pre-release data), runs the chapters' estimators and both claim checks on every draw, and writes the tables below; they are read here from its committed results, since that many draws do not belong in a book build.
+# The script `benchmarks/worlds.py` draws {glue:text}`world_draws` extracts of each of the {glue:text}`n_mc_worlds:d` worlds in its committed tables, sets each up as a run of the book on it would be (the world's treatment date, and the same rule for focus and control categories, which leaves out a category without pre-release data), runs the chapters' estimators and both claim checks on every draw, and writes the tables below; they are read here from its committed results, since that many draws do not belong in a book build.
 # As on the summary page, the verdicts use the claim window: the post months up to the end of the calendar year after the release, compared with the truth of those months (in {glue:text}`n_windowed_worlds:d` worlds; the others' committed draws were made on every post month, and the `window` column says which).
 # A verdict is *false* when it says supported or contradicted and the truth says otherwise.
 # Of the {glue:text}`n_targets:d` targets set for the check before it was built, {glue:text}`n_targets_met:d` are met.
@@ -373,7 +372,7 @@ page.glue("bycat_ct_smallest", float(ct_by_cat[smallest]))
 #
 # - Category effects are two-way fixed-effects differences in differences, reported as percent changes; value tiers use a triple difference, platform-wide changes a trend-and-season projection, and freelancer outcomes a within-freelancer regression.
 # - With {glue:text}`n_categories:d` categories, inference is by randomization over categories with Conley-Taber intervals when one category is treated, and by the wild cluster bootstrap when several are; a one-category randomization p-value cannot fall below {glue:text}`p_min:.2f`, so verdicts rest on intervals.
-# - The claim check adds intervals valid for categories of different sizes and persistent shocks, Holm's adjustment within a claim, robustness to a linear pre-release trend and to the largest contracts; {glue:text}`n_targets_met:d` of its {glue:text}`n_targets:d` targets are met in {glue:text}`world_draws_min:d` to {glue:text}`world_draws_max:d` draws of each world.
+# - The claim check adds intervals valid for categories of different sizes and persistent shocks, Holm's adjustment within a claim, robustness to a linear pre-release trend and to the largest contracts; {glue:text}`n_targets_met:d` of its {glue:text}`n_targets:d` targets are met in {glue:text}`world_draws` draws of each world.
 # - In {glue:text}`mc_reps:d` simulated pairs of panels, the 95% intervals covered the true effect in a share {glue:text}`mc_cov_effect:.2f` of draws and excluded zero without an effect in a share {glue:text}`mc_fpr_ci:.2f`.
 # - {glue:text}`wool_n_match:d` of {glue:text}`wool_n:d` textbook examples are reproduced to the printed precision.
 # - {glue:text}`truth_covered:d` of {glue:text}`truth_n:d` estimates of this run cover their true value where a truth exists, and {glue:text}`n_placebo_excl:d` of {glue:text}`n_placebo:d` placebo estimates exclude zero.

@@ -251,6 +251,15 @@ def name_list(names: Sequence[str], conj: str = "and") -> str:
     return ", ".join(names[:-1]) + f" {conj} " + names[-1]
 
 
+def count_range(lo: int, hi: int, joiner: str = "to") -> str:
+    """A count that may vary, as text: one number when ``lo == hi``.
+
+    >>> count_range(34, 34), count_range(34, 50)
+    ('34', '34 to 50')
+    """
+    return f"{lo:,}" if lo == hi else f"{lo:,} {joiner} {hi:,}"
+
+
 def p_text(p: float) -> str:
     """A p-value for tables: three decimals, ``<0.001`` below that, empty when missing."""
     if p is None or math.isnan(p):
