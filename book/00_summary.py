@@ -128,8 +128,7 @@ page.md("c4_sentences", words.tier_sentences(view))
 #
 # {glue:md}`data_note:myst`
 #
-# The claim check needs {glue:text}`n_ids:d` estimates.
-# The change in the expert-level share of job posts ({glue:text}`n_own:d` estimate) is estimated on this page and added to the results table; of the {glue:text}`n_others:d` made by the chapters, {glue:text}`n_read:d` were read from this run's results table after matching a fresh point estimate, and {glue:text}`n_computed:d` were computed here with the chapters' calls and parameters.
+# The claim check rests on {glue:text}`n_ids:d` estimates made by the chapters from these data; {doc}`a3_reproducibility` says how this page gathers them.
 #
 # ## How a verdict is decided
 #

@@ -37,9 +37,9 @@
 #
 # This page uses only the table of figures quoted from the literature,
 # `data/literature_figures.csv` (documented in `data/literature_figures.md`).
-# It reads no platform data, and its parameters below are listed only so that
-# every chapter of the book runs with the same interface; none of them changes
-# the content of this page.
+# It reads no platform data. Like every chapter it accepts the book's run
+# parameters, so that every chapter runs with the same interface; none of them
+# changes the content of this page.
 
 # %% tags=["parameters"]
 data_dir = ""
@@ -56,6 +56,7 @@ output_dir = ""
 # %% tags=["remove-input"]
 from IPython.display import display
 
+from analysis.data import literature as lit
 from analysis.data.literature import load_literature_figures
 from analysis.page import Page
 from analysis.report import tables
@@ -71,14 +72,15 @@ for row in literature.itertuples(index=False):
 page.glue("value_threshold_usd", page.params["value_threshold_usd"])
 
 display(
-    literature[["episode", "measure", "value", "unit", "source_key", "page_or_table", "how_checked"]]
+    literature.assign(source_key=literature["source_key"].map(lit.short_citations()))
+    [["episode", "measure", "value", "unit", "source_key", "page_or_table", "how_checked"]]
     .rename(
         columns={
             "episode": "Episode",
             "measure": "Measure",
             "value": "Value",
             "unit": "Unit",
-            "source_key": "Source (BibTeX key)",
+            "source_key": "Source",
             "page_or_table": "Where in the source",
             "how_checked": "How checked",
         }

@@ -54,7 +54,7 @@ td = page.treatment_date
 #
 # {glue:md}`data_note:myst`
 #
-# The platform series are sums over all categories of the `category_month` panel; earnings per contract is total earnings divided by the number of contracts started in the month.
+# The platform series are sums over all categories of the monthly counts and earnings of each category; earnings per contract is total earnings divided by the number of contracts started in the month.
 # A contract is dated by the day it started, a job post by the day it was posted.
 #
 # ## Job posts, contracts and earnings over time

@@ -76,7 +76,7 @@ page.glue("tier_rule", words.tier_rule_text(tier_rule(page.contracts.columns), p
 #
 # {glue:md}`data_note:myst`
 #
-# Job posts, AI-related posts and earnings per contract come from the `category_month` panel; contracts by value tier from the `category_tier_month` panel.
+# Job posts, AI-related posts and earnings per contract are monthly totals by category; contracts by value tier are monthly counts by category and tier ({doc}`a1_data` defines both).
 # Contracts are split into tiers {glue:text}`tier_rule`.
 # The split never uses a contract's own realised earnings against a fixed cut: anything that raises contract values (more expert work, inflation, longer contracts) would otherwise move contracts from the low to the high tier and look like displacement.
 #
@@ -118,7 +118,7 @@ page.figure("fig-categories-effects", figures.forest(forest_data, highlight=focu
 # How to cite this figure: {glue:md}`cite_categories_effects`
 #
 # {numref}`fig-categories-effects` shows every category's change in one view.
-# Focus categories are compared with all control categories; each control category is compared with the other controls by the same estimator, under the same id pattern (`category.<slug>.job_posts`).
+# Focus categories are compared with all control categories; each control category is compared with the other controls by the same estimator.
 # The control rows are a benchmark for noise: no effect was expected for them, and the interval for job posts excludes zero for {glue:text}`n_control_excl:d` of the {glue:text}`n_control_effects:d` control categories, with the largest control estimate at {glue:text}`control_max_abs:.1f`% in absolute value.
 # The table lists the five estimates of each focus category.
 
@@ -362,7 +362,7 @@ tables.display_estimates(placebos)
 # - In {glue:text}`tier_worst`, relative to high-value contracts, low-value ones {glue:text}`tier_gap`; the tier contrast is negative in {glue:text}`n_gap_neg:d` of {glue:text}`n_focus:d` focus categories ({numref}`fig-categories-tiers`).
 # - All categories' effects are in {numref}`fig-categories-effects`; control categories compared with each other give a benchmark for noise.
 # - The pre-release event-study coefficients give a lowest joint p-value of {glue:text}`pretrend_min_p:.2f` ({numref}`fig-categories-event-study`), and {glue:text}`n_placebo_excl:d` of {glue:text}`n_placebo:d` placebo estimates one year earlier have an interval excluding zero ({numref}`fig-categories-placebo`).
-# - Every estimate is stored under its id (`category.<slug>.<outcome>`) in the results table.
+# - Every estimate is stored in the results table under the id shown beside it ({doc}`a3_reproducibility`).
 #
 # ## References
 #

@@ -53,7 +53,7 @@ page.glue("n_focus", len(focus))
 #
 # {glue:md}`data_note:myst`
 #
-# The experience-level mix comes from the `category_level_month` panel (job posts by the level the client asks for: entry, intermediate or expert), rates, hours, earnings and feedback from the `category_month` panel, and the within-freelancer regressions from the `freelancer_month` panel.
+# The experience-level mix counts job posts by category, month and the level the client asks for (entry, intermediate or expert); rates, hours, earnings and feedback are monthly totals by category; the within-freelancer regressions use each freelancer's months ({doc}`a1_data` defines all three).
 # The hourly rate is hourly earnings divided by hours worked on hourly contracts; fixed-price contracts have no hours.
 # Feedback is the client's rating of the freelancer on a scale from 1 to 5, where given.
 # Before-and-after comparisons use the twelve months either side of the release, so that the season cancels.

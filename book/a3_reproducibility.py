@@ -91,6 +91,16 @@ tables.package_versions_table(versions).pipe(tables.styled).hide(axis="index")
 # The code is at git commit {glue:text}`git_commit` ("unknown" when the book is built outside a git checkout).
 # Random draws are seeded by the `seed` parameter, so the same commit, data, parameters and package versions give the same numbers.
 #
+# ## Panels, estimate ids and the results table
+#
+# The chapters do not read the extract row by row: the run first builds four panels from it, stored as Parquet in the run's cache, and every chapter reads those.
+# `category_month` holds monthly totals by category (job posts, AI-related posts, contracts, earnings, hours, feedback); `category_tier_month` the contracts by category, month and value tier; `category_level_month` the job posts by category, month and the experience level asked for; `freelancer_month` each freelancer's months with contracts, by category ({doc}`a1_data` defines them).
+#
+# Every estimate is written to the run's results table, `results/estimates.csv`, under a stable id that a report can cite and the pages show beside the estimate: `category.<slug>.<outcome>` for a category against the controls (for example `category.writing.contracts.low_value`), `platform.<series>` for a platform series against its projection, `productivity.<outcome>` for the productivity estimates, and the suffix `.first_year` for an estimate on the claim window only.
+# Control categories compared with the other controls use the same id pattern as the focus categories.
+#
+# The summary page gathers the estimates its claim check rests on: it reads those the chapters made from this run's results table, after matching a fresh point estimate of each with the chapters' calls and parameters; computes there, with the same calls, any that no chapter made (for example when the page is executed on its own); and estimates the change in the expert-level share of job posts itself.
+#
 # ## Summary
 #
 # - This run used the parameters above on data with checksum {glue:text}`checksum`, at code commit {glue:text}`git_commit`, with Python {glue:text}`python_version`.

@@ -74,6 +74,30 @@ def bibtex_keys(bib_path: Path | str = REFERENCES_BIB) -> set[str]:
     }
 
 
+
+def short_citations(bib_path: Path | str = REFERENCES_BIB) -> dict[str, str]:
+    """Author-year citations (``"Acemoglu and Restrepo (2019)"``) of every entry of a BibTeX file, by key.
+
+    One author: ``Last (year)``; two: ``Last and Last (year)``; three or more:
+    ``Last et al. (year)``; an organisation given in braces as the author is
+    named whole. Read with pybtex, the parser Jupyter Book's bibliography uses.
+
+    Examples
+    --------
+    >>> short_citations()["acemoglu2019automation"]
+    'Acemoglu and Restrepo (2019)'
+    """
+    from pybtex.database import parse_file
+
+    out = {}
+    for key, entry in parse_file(str(bib_path), bib_format="bibtex").entries.items():
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        names = [" ".join(p.last_names or p.first_names).replace("{", "").replace("}", "") for p in people]
+        who = (names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2
+               else f"{names[0]} et al." if names else key)
+        out[key] = f"{who} ({entry.fields.get('year', 'n.d.')})"
+    return out
+
 def load_literature_figures(
     path: Path | str | None = None,
     bib_path: Path | str | None = None,
