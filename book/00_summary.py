@@ -128,7 +128,7 @@ page.md("c4_sentences", words.tier_sentences(view))
 #
 # {glue:md}`data_note:myst`
 #
-# The claim check rests on {glue:text}`n_ids:d` estimates made by the chapters from these data; {doc}`a3_reproducibility` says how this page gathers them.
+# The claim check rests on {glue:text}`n_ids:d` estimates computed from these data; {doc}`a3_reproducibility` says how this page gathers them.
 #
 # ## How a verdict is decided
 #
