@@ -1125,11 +1125,14 @@ def run(args) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     with locked(out_lock(out), wait=False, what=str(out)):
         # Up to date? Every key must hit and the manifest must carry the same overall key.
+        def build_key(chapter_keys: dict) -> str:  # the whole build's key: "up to date" when the manifest has it
+            return _sha_json({"chapters": chapter_keys, "book": book_extras_hash(root), "sweep": sweep_hash,
+                              "backend": args.backend, **({"pdf": True} if want_pdf else {})})
+
         keys = plan_keys(chapters, inputs.params, checksum, code, cache_dir) if not args.no_cache else None
         overall = None
         if keys is not None:
-            overall = _sha_json({"chapters": keys, "book": book_extras_hash(root), "sweep": sweep_hash,
-                                 "backend": args.backend, **({"pdf": True} if want_pdf else {})})
+            overall = build_key(keys)
             manifest = out / "manifest.json"
             from analysis.build.pdf import PDF_NAME
 
@@ -1173,8 +1176,7 @@ def run(args) -> int:
                                 seed_runs=list(runs), panel_cache=panel_cache, env=env)
                 runs.append(r)
                 say(f"[{i}/{n}] {src.stem}: " + ("cached" if r.cached else f"done in {r.seconds:.1f} s"))
-            overall = _sha_json({"chapters": {r.name: r.key for r in runs}, "book": book_extras_hash(root),
-                                 "sweep": sweep_hash, "backend": args.backend, **({"pdf": True} if want_pdf else {})})
+            overall = build_key({r.name: r.key for r in runs})
             if args.no_cache:  # never "up to date" against a build made without the cache
                 overall = _sha_json([overall, "no-cache", started.isoformat()])
 
