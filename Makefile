@@ -20,7 +20,7 @@ deps: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@if $(PYTHON) -m pip install --quiet uv 2>/dev/null && $(PYTHON) -m uv --version >/dev/null 2>&1; then \
 	  $(PYTHON) -m uv venv --quiet --python $(PYTHON) $(VENV) && \
-	  $(PYTHON) -m uv pip install --quiet --python $(PY) -r requirements.txt && \
+	  $(PYTHON) -m uv pip install --quiet --compile-bytecode --python $(PY) -r requirements.txt && \
 	  $(PYTHON) -m uv pip install --quiet --python $(PY) --no-deps -e . ; \
 	else \
 	  $(PYTHON) -m venv $(VENV) && \

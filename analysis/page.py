@@ -38,7 +38,7 @@ from analysis.core.params import DEFAULT_PARAMS, check_schema, format_problems
 from analysis.core.params import data_label as params_data_label
 from analysis.core.paths import BOOK_DIR, INPUTS_CHECKED_ENV, PROJECT_ROOT, SYNTHETIC_DIR
 from analysis.data.extract import extract_checksum
-from analysis.report import figures, words
+from analysis.report import words
 from analysis.report.escape import Markdown, myst
 from analysis.results import Estimate, read_results, results_frame, write_results
 
@@ -374,6 +374,8 @@ class Page:
         (:func:`analysis.report.figures.download_links`), is glued under
         :func:`analysis.report.figures.cite_key`.
         """
+        from analysis.report import figures  # matplotlib and seaborn: only pages that draw pay for them
+
         meta = figure_metadata(fig_id)
         caption = self.resolve(meta["caption"]).rstrip()
         caption = caption[:-1] if caption.endswith(".") else caption
@@ -395,7 +397,9 @@ class Page:
 
 def _cite_markdown(cite: str) -> str:
     """A citation line as Markdown: the caption part escaped, the book title emphasised."""
-    head, sep, tail = cite.partition(f"*{figures.BOOK_TITLE}*")
+    from analysis.report.figures import BOOK_TITLE
+
+    head, sep, tail = cite.partition(f"*{BOOK_TITLE}*")
     return myst(head, strip=False) + sep + myst(tail, strip=False) if sep else myst(cite)
 
 
@@ -426,7 +430,9 @@ def figure_metadata(fig_id: str) -> dict:
     KeyError
         If no chapter has a cell with ``mystnb.figure.name == fig_id``, or it lacks a caption or alt text.
     """
-    figures.validate_fig_id(fig_id)
+    from analysis.report.figures import validate_fig_id
+
+    validate_fig_id(fig_id)
     for src in _book_sources():
         found = _figures_in(src.resolve(), src.stat().st_mtime_ns).get(fig_id)
         if found:

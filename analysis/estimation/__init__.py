@@ -12,37 +12,73 @@ claim check), :mod:`.checks` (textbook replications, small Monte Carlo),
 (DiD of the share of contracts above each of a grid of value thresholds).
 """
 
-from ..results.convert import pct  # noqa: F401
-from .counterfactual import platform_counterfactual, platform_series  # noqa: F401
-from .decompose import SHIFT_SHARE_COLUMNS, ShiftShare, shift_share  # noqa: F401
-from .real import real_platform_counterfactual  # noqa: F401
-from .distribution import DEFAULT_GRID, curve_at, share_above_curves, share_above_did  # noqa: F401
-from .did import (  # noqa: F401
-                  TREATMENT_DATE,
-                  DiD2x2,
-                  all_category_effects,
-                  category_effects,
-                  comparable_categories,
-                  did_2x2,
-                  did_panel,
-                  least_exposed_effects,
-                  leave_one_out,
-                  placebo_did,
-                  run_categories,
-                  tier_gap_did,
-)
-from .event_study import EventStudy, event_study, pretrend_estimate  # noqa: F401
-from .freelancer import (BALANCED_OUTCOMES, MAX_FREELANCERS, balanced_within_freelancer,  # noqa: F401
-                         sample_freelancers, within_freelancer)
-from .inference import (  # noqa: F401
-                  DEFAULT_B,
-                  DEFAULT_SEED,
-                  MAX_ENUMERATE,
-                  METHODS,
-                  N_RANDOM_ASSIGNMENTS,
-                  WEBB_POINTS,
-                  Inference,
-                  infer,
-                  randomization_assignments,
-                  wild_cluster_bootstrap,
-)
+from __future__ import annotations
+
+import importlib
+
+#: Public name -> the module (relative to this package) that defines it. The submodules are
+#: imported on first use (:func:`__getattr__`), so that a page needing only the results layer
+#: does not pay for pyfixest, statsmodels and numba at import.
+_LAZY = {
+    'pct': '..results.convert',
+    'platform_counterfactual': '.counterfactual',
+    'platform_series': '.counterfactual',
+    'SHIFT_SHARE_COLUMNS': '.decompose',
+    'ShiftShare': '.decompose',
+    'shift_share': '.decompose',
+    'real_platform_counterfactual': '.real',
+    'DEFAULT_GRID': '.distribution',
+    'curve_at': '.distribution',
+    'share_above_curves': '.distribution',
+    'share_above_did': '.distribution',
+    'TREATMENT_DATE': '.did',
+    'DiD2x2': '.did',
+    'all_category_effects': '.did',
+    'category_effects': '.did',
+    'comparable_categories': '.did',
+    'did_2x2': '.did',
+    'did_panel': '.did',
+    'least_exposed_effects': '.did',
+    'leave_one_out': '.did',
+    'placebo_did': '.did',
+    'run_categories': '.did',
+    'tier_gap_did': '.did',
+    'EventStudy': '.event_study',
+    'event_study': '.event_study',
+    'pretrend_estimate': '.event_study',
+    'BALANCED_OUTCOMES': '.freelancer',
+    'MAX_FREELANCERS': '.freelancer',
+    'balanced_within_freelancer': '.freelancer',
+    'sample_freelancers': '.freelancer',
+    'within_freelancer': '.freelancer',
+    'DEFAULT_B': '.inference',
+    'DEFAULT_SEED': '.inference',
+    'MAX_ENUMERATE': '.inference',
+    'METHODS': '.inference',
+    'N_RANDOM_ASSIGNMENTS': '.inference',
+    'WEBB_POINTS': '.inference',
+    'Inference': '.inference',
+    'infer': '.inference',
+    'randomization_assignments': '.inference',
+    'wild_cluster_bootstrap': '.inference',
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    """Import the submodule defining ``name`` on first access (PEP 562) and cache the attribute."""
+    if name not in _LAZY:  # a submodule (``estimation.honest``) is imported on first access too
+        try:
+            return importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

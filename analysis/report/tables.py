@@ -15,7 +15,6 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from analysis.estimation.checks import WOOLDRIDGE_PUBLISHED
 from analysis.report.words import p_text
 from analysis.results.verdict import missing as _nan
 
@@ -592,6 +591,8 @@ def world_tables(world: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def wooldridge_display(wool: pd.DataFrame) -> pd.DataFrame:
     """:func:`wooldridge_replications` as text, published values at their printed precision."""
+    from analysis.estimation.checks import WOOLDRIDGE_PUBLISHED  # statsmodels: only the methods page pays for it
+
     dec = {spec["example"]: spec["decimals"] for spec in WOOLDRIDGE_PUBLISHED}
     rows = []
     for r in wool.itertuples(index=False):
