@@ -156,14 +156,17 @@ tables.parameter_table().pipe(tables.styled).hide(axis="index")
 # ## Large extracts: Spark and warehouses
 #
 # The panels are built by one set of Ibis expressions (`analysis/data/panels.py`), which run unchanged on DuckDB (the default, in-process), on PySpark, or on any database Ibis supports {cite:p}`ibis2024,raasveldt2019duckdb`.
-# The chapters build their panels with DuckDB; the robustness sweep can use Spark with `--backend pyspark`.
+# The chapters build their panels with DuckDB; the robustness sweep can use Spark with `--backend pyspark` (local Spark, the machine's cores) or `--backend spark://HOST:PORT` (a Spark standalone cluster: the address its master prints).
+# On a cluster the executors read the extract's files themselves, so the extract folder must be at the same path on every worker (a shared file system); they need no Python packages, since the builder sends them only SQL.
+# `ANALYSIS_SPARK_EXECUTOR_MEMORY` (default `1g`) and `ANALYSIS_SPARK_DRIVER_MEMORY` (default `2g`) size the session; a master that does not answer stops the run with Spark's error after its retries.
+# A malformed address is refused before anything runs, with exit code 2 like any other bad parameter or option.
 # From Python, point the builder at a Spark session or a database with `analysis.data.panels.connect`:
 #
 # ```python
 # from analysis.data.panels import build_panels, connect, finish_panels, panel_exprs
 #
 # # Local Spark (two cores) or your cluster's session:
-# con = connect("pyspark")                      # or connect("pyspark", session=spark)
+# con = connect("pyspark")                      # or connect("spark://host:7077"), connect("pyspark", session=spark)
 # panels = build_panels("/data/extract", 1000.0, "2021-01-01", "2024-06-30", con=con)
 #
 # # A warehouse: any Ibis connection URL; tables with the contract's columns.

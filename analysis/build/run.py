@@ -1342,6 +1342,17 @@ def _positive_int(text: str) -> int:
     return n
 
 
+def _backend(text: str) -> str:
+    import argparse
+
+    from analysis.data.spark import check_backend
+
+    try:
+        return check_backend(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix(f"--backend {text!r}: ")) from None
+
+
 def add_run_parser(sub) -> None:
     """Register ``run`` on the CLI's sub-parsers (called by :mod:`analysis.cli`)."""
     r = sub.add_parser("run", help="check inputs, execute every chapter and build the book",
@@ -1352,8 +1363,9 @@ def add_run_parser(sub) -> None:
                    "repeatable")
     r.add_argument("--out", default=str(PROJECT_ROOT / "_build"), help="output folder (default: _build)")
     r.add_argument("--sweep", help="YAML list of parameter overrides for the robustness table")
-    r.add_argument("--backend", default="duckdb", choices=("duckdb", "pyspark"),
-                   help="Ibis backend of the sweep's panels (chapters use DuckDB)")
+    r.add_argument("--backend", default="duckdb", type=_backend, metavar="duckdb|pyspark|spark://HOST:PORT",
+                   help="Ibis backend of the sweep's panels: DuckDB, local Spark or a Spark standalone cluster "
+                        "(chapters use DuckDB)")
     r.add_argument("--cache-dir", help=f"cache folder (default: _build/.cache or ${CACHE_ENV})")
     r.add_argument("--no-cache", action="store_true", help="execute every chapter afresh")
     r.add_argument("--jobs", type=_positive_int, metavar="N", help="chapters executed at a time "

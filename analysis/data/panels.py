@@ -138,8 +138,9 @@ def connect(backend: str = "duckdb", **kwargs):
     ----------
     backend : str
         ``"duckdb"`` (in-process, default), ``"pyspark"`` (a local or given
-        Spark session) or an Ibis connection URL such as
-        ``"duckdb:///path/file.ddb"`` or ``"postgres://user@host/db"``.
+        Spark session), a Spark standalone master URL ``"spark://host:port"``
+        (:func:`analysis.data.spark.cluster_session`) or an Ibis connection URL
+        such as ``"duckdb:///path/file.ddb"`` or ``"postgres://user@host/db"``.
     **kwargs
         Passed to the backend's ``connect``. DuckDB uses every core unless
         ``threads`` is given: the panels are identical whatever the thread
@@ -153,7 +154,12 @@ def connect(backend: str = "duckdb", **kwargs):
 
         session = kwargs.pop("session", None) or local_session()
         return ibis.pyspark.connect(session, **kwargs)
+    if backend.startswith("spark://"):
+        from analysis.data.spark import cluster_session
+
+        return ibis.pyspark.connect(cluster_session(backend), **kwargs)
     return ibis.connect(backend, **kwargs)
+
 
 
 def read_extract(con, data_dir: str | Path):
