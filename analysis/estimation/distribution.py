@@ -121,9 +121,11 @@ def share_above_did(values: pd.DataFrame, treated: str, controls: Sequence[str] 
                         scope=f"{treated}: share of contracts with {column} >= {k:g}")
         df = prepare(sub, "share", t, "category", log=False)
         pre = df.loc[~post_mask(df["month"], treatment_date), "_y"].mean()
-        to_pp = pre / 100.0  # did_panel reports levels as percent of the pre-period mean
-        rows.append(dict(threshold=float(k), estimate_pp=est.estimate_pct * to_pp,
-                         ci_low_pp=est.ci_low_pct * to_pp, ci_high_pp=est.ci_high_pct * to_pp,
+        # The share is in percent, so the level coefficient is already in percentage points; going
+        # through did_panel's percent of the pre-period mean would divide by zero at a threshold that
+        # no pre-release contract of the category reaches (a small extract, the grid's top).
+        lo, hi = est.details["ci_coef"]
+        rows.append(dict(threshold=float(k), estimate_pp=float(est.coef), ci_low_pp=lo, ci_high_pp=hi,
                          p_value=est.p_value, pre_share=float(pre), inference=est.inference,
                          n_obs=est.n_obs, category=str(treated), column=column))
     out = pd.DataFrame(rows)
