@@ -110,6 +110,7 @@ import pandas as pd
 from analysis.core.text import slugify
 from analysis.estimation.shares import (ai_share_did, default_controls, estimation_kwargs, expert_share_did,
                                         post_count_dids)
+from analysis.results import not_estimated_reason
 from analysis.results.verdict import verdict  # noqa: F401  (the claim check's rule for one estimate)
 
 VERDICTS = ("supported", "contradicted", "inconclusive", "missing", "context")
@@ -481,6 +482,9 @@ def compute_estimates(panels: dict, roles, ids: Sequence[str], controls: Sequenc
     -------
     list of Estimate
         In the order of ``ids``; ids this module cannot compute are left out.
+        An estimate whose design is empty on these data
+        (:class:`analysis.estimation.common.NotEstimable`) is its "not
+        estimated" row, as the chapter records it.
     """
     from analysis import estimation as est
 
@@ -505,9 +509,14 @@ def compute_estimates(panels: dict, roles, ids: Sequence[str], controls: Sequenc
         if f"platform.{outcome}" in want:
             got[f"platform.{outcome}"] = est.platform_counterfactual(cm, outcome, **kw)[1]
     if "productivity.hourly_rate" in want and focus:
+        from analysis.estimation.common import NotEstimable
+
         wkw = {} if max_freelancers is None else {"max_freelancers": max_freelancers}
-        got["productivity.hourly_rate"] = est.within_freelancer(panels["freelancer_month"], "hourly_rate", focus,
-                                                                **kw, **inf, **wkw)
+        try:
+            got["productivity.hourly_rate"] = est.within_freelancer(panels["freelancer_month"], "hourly_rate",
+                                                                    focus, **kw, **inf, **wkw)
+        except NotEstimable as exc:  # as chapter 4 records it (Page.estimate): a "not estimated" row
+            got["productivity.hourly_rate"] = exc.as_estimate()
     if roles.new_ai_work and f"category.{slugify(roles.new_ai_work)}.ai_share" in want:
         e = ai_share_did(cm, roles.new_ai_work, ctrl, **kw, **inf)
         got[e.id] = e
@@ -534,7 +543,8 @@ def gather_estimates(panels: dict, roles, results: pd.DataFrame | None = None,
     """The estimates the claim check needs: from the run's results table when current, else computed.
 
     A row of ``results`` is used only when its point estimate equals a fresh
-    point estimate on ``panels`` (within ``tol``): a table left over from
+    point estimate on ``panels`` (within ``tol``), or when both are "not
+    estimated" for the same reason (:func:`analysis.results.not_estimated`): a table left over from
     another extract or other parameters is thereby never used. Missing or
     stale ids are computed with :func:`compute_estimates` (full inference).
     Since the estimators are deterministic given the seed, either way gives
@@ -576,7 +586,9 @@ def gather_estimates(panels: dict, roles, results: pd.DataFrame | None = None,
     for i in ids:
         if i in quick:
             old, new = float(stored.loc[i, "estimate_pct"]), quick[i].estimate_pct
-            if math.isfinite(old) and math.isfinite(new) and abs(old - new) <= tol:
+            why = not_estimated_reason(quick[i])  # not estimated, for the same reason: the same row
+            if (math.isfinite(old) and math.isfinite(new) and abs(old - new) <= tol) or \
+                    (why is not None and why == not_estimated_reason(stored.loc[i])):
                 use.append(i)
                 prov.append(dict(id=i, source="results table", reason="current"))
                 continue
@@ -702,6 +714,10 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
     claimed (the opposite) sign, the trend-robust interval excludes zero on
     that side, and the influence check does not change it; otherwise
     ``inconclusive``, with the first test that failed in ``reason``.
+    An estimate that could not be estimated on these data (its
+    ``inference`` is "not estimated: <reason>",
+    :func:`analysis.results.not_estimated`) gets no tests: it is
+    ``inconclusive`` with "could not be estimated: <reason>" in ``reason``.
     Claims are then combined by :func:`claim_verdicts` as before. A row
     shown beside the evidence (claimed sign :data:`CONTEXT`: the other posts
     of claim 3) gets tests 1 and 3 but is outside Holm's family and keeps
@@ -749,6 +765,10 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
             continue
         honest = dict(honest_pct=row["estimate_pct"], honest_low_pct=row["ci_low_pct"],
                       honest_high_pct=row["ci_high_pct"], honest_p=row["p_value"], honest_method=row["inference"])
+        if not_estimated_reason(row) is not None:  # nothing to test: _tests gives its reason
+            for k, v in honest.items():
+                check.at[i, k] = v
+            continue
         unit = None
         try:
             if eid.startswith("platform."):
@@ -816,6 +836,9 @@ def _tests(r: dict, alpha: float) -> tuple[str, str]:
         p = r["honest_p"]
         return "context", ("shown beside the evidence, not part of the verdict"
                            + (f" (p = {p:.3f}, not adjusted)" if isinstance(p, float) and math.isfinite(p) else ""))
+    reason = not_estimated_reason(r)
+    if reason is not None:
+        return "inconclusive", f"could not be estimated: {reason}"
     if r.get("_honest_failed") is True:
         return "inconclusive", "the check's interval cannot be computed on this extract"
     expected = 1 if r["expected"] == "+" else -1

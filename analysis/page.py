@@ -315,8 +315,21 @@ class Page:
         return e
 
     def estimate(self, func, *args, **kw):
-        """Call an estimator with the page's treatment date and seed, record what it returns, return it."""
-        out = func(*args, **self._kw(kw))
+        """Call an estimator with the page's treatment date and seed, record what it returns, return it.
+
+        An estimator that finds nothing to compare in these data raises
+        :class:`analysis.estimation.common.NotEstimable`; the page then records
+        and returns its "not estimated" row
+        (:func:`analysis.results.not_estimated`: NaN estimate and interval,
+        ``inference`` "not estimated: <reason>"), so the chapter goes on and
+        its sentences say "could not be estimated: <reason>" (:meth:`say`).
+        """
+        from analysis.estimation.common import NotEstimable
+
+        try:
+            out = func(*args, **self._kw(kw))
+        except NotEstimable as exc:
+            out = exc.as_estimate()
         items = out if isinstance(out, (list, tuple)) else [out]
         self.record([x for x in items if isinstance(x, Estimate)])
         return out

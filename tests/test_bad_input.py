@@ -272,6 +272,52 @@ def test_window_outside_data_lists_every_problem(tmp_path):
     assert "2 problems" in msg or "3 problems" in msg
 
 
+def _without_contracts(posts: pd.DataFrame, contracts: pd.DataFrame, category: str, side: str) -> pd.DataFrame:
+    """``contracts`` without the contracts of ``category`` started before (``"pre"``) or from (``"post"``) the
+    first post month (December 2022); the category keeps its job posts."""
+    cat = contracts["job_id"].map(posts.set_index("job_id")["category"])
+    post = pd.to_datetime(contracts["started_on"]) >= pd.Timestamp("2022-12-01")
+    return contracts[~((cat == category) & (post if side == "post" else ~post))]
+
+
+#: Issue 12: categories with job posts on both sides but contracts on one side only. Before, the parameter
+#: check let them through and chapter 3 stopped inside pyfixest ("All variables are collinear"), for a focus
+#: category and for a control alike. case -> (category, side dropped, --set values, the whole problem line)
+CONTRACT_SIDE_CASES = {
+    "focus category without pre-release contracts": (
+        "Writing", "pre", [],
+        "focus_categories: 'Writing' has contracts within 2021-01-01 to 2024-06-30 but none before 2022-11-30: its "
+        "earnings per contract and contract tiers cannot be compared before and after; choose another focus "
+        "category or another window"),
+    "focus category without post-release contracts": (
+        "Translation", "post", [],
+        "focus_categories: 'Translation' has contracts within 2021-01-01 to 2024-06-30 but none from 2022-11-30: "
+        "its earnings per contract and contract tiers cannot be compared before and after; choose another focus "
+        "category or another window"),
+    "implied control without pre-release contracts": (
+        "Legal", "pre", [],
+        "control_categories: control category with job posts but no contracts on one side of 2022-11-30 within "
+        "2021-01-01 to 2024-06-30: 'Legal' (none before 2022-11-30); their earnings per contract cannot be "
+        "compared before and after; control_categories is empty, so every category not in focus is a control: "
+        "list the controls in control_categories without them"),
+    "given control without post-release contracts": (
+        "Legal", "post", ["control_categories=[Legal, Admin Support, Customer Service]"],
+        "control_categories: control category with job posts but no contracts on one side of 2022-11-30 within "
+        "2021-01-01 to 2024-06-30: 'Legal' (none from 2022-11-30); their earnings per contract cannot be "
+        "compared before and after; give control_categories without them"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONTRACT_SIDE_CASES))
+def test_contracts_on_one_side_of_the_release_are_refused_naming_them(case, base, tmp_path):
+    category, side, sets, line = CONTRACT_SIDE_CASES[case]
+    posts, contracts = base
+    data = _csv(tmp_path / "data", posts, _without_contracts(posts, contracts, category, side))
+    args = ["--data", str(data)] + [a for v in sets for a in ("--set", v)]
+    msg = _assert_refused(args, tmp_path, 2, [line], subprocess_run=False)  # 2: a parameter problem (README)
+    assert "1 problem with the parameters" in msg, msg
+
+
 # ---------------------------------------------------------------------------
 # Parameter files
 # ---------------------------------------------------------------------------

@@ -138,6 +138,66 @@ def test_new_category_no_longer_crashes_the_comparisons(new_category):
     assert honest.event_study_cov(cm, "job_posts", focus[0], "job_posts", controls, "2022-11-30") is not None
 
 
+def test_new_category_platform_truth_is_what_the_book_estimates(new_category):
+    """Issue 11: the platform truth of ``new-category`` counts the new category in the observed series from
+    its first month (January 2023) and never in the projection, which is fitted on pre-release months
+    without it. Before, both sides counted it in every month (truth 4.60% instead of 7.58%)."""
+    import json
+
+    folder, _, meta = new_category
+    world = W.make_world("new-category", seed=5, n_posts=60_000)
+    w, shocks = world.resolved(), sim.realised_shocks(world)
+    act, cf = sim._expected(w, shocks, False), sim._expected(w, shocks, True)
+    months = w.months()
+    j = [c.name for c in w.categories].index(W.NEW_CATEGORY)
+    old = [i for i in range(len(w.categories)) if i != j]
+    post, live = np.asarray(months >= "2022-12-01"), np.asarray(months >= "2023-01-01")
+
+    def hand(key):  # observed: old categories + the new one from its first month; projected: old categories
+        return act[key][old].sum(0) + np.where(live, act[key][j], 0.0), cf[key][old].sum(0)
+
+    (po, pp), (co, cp), (eo, ep) = hand("posts"), hand("contracts"), hand("earnings")
+    want = {"platform.job_posts": 100 * (po[post].mean() / pp[post].mean() - 1),
+            "platform.contracts": 100 * (co[post].mean() / cp[post].mean() - 1),
+            "platform.earnings_per_contract": 100 * ((eo / co)[post].mean() / (ep / cp)[post].mean() - 1)}
+    truth = W.truth(world)
+    for k, v in want.items():
+        assert truth[k] == pytest.approx(v, rel=1e-12)
+        assert meta["truth"][k] == pytest.approx(v, rel=1e-12)  # world.json
+    assert truth["platform.job_posts"] == pytest.approx(7.580204, abs=1e-6)
+    assert truth["platform.earnings_per_contract"] == pytest.approx(9.005232, abs=1e-6)
+    # the pre-existing categories' own change is the default world's (same seed, same shocks, ratios do not
+    # depend on the category's share); the new category adds its posts on top, relative to the projection
+    default = sim.true_effects(W.make_world("default", 5, 60_000),
+                               shocks=sim.realised_shocks(W.make_world("default", 5, 60_000)))
+    assert default["platform.job_posts"] == pytest.approx(4.601095, abs=1e-6)
+    added = np.where(live, act["posts"][j], 0.0)[post].mean() / pp[post].mean()
+    assert truth["platform.job_posts"] == pytest.approx(100 * (1 + default["platform.job_posts"] / 100 + added) - 100,
+                                                        rel=1e-12)
+    # the old truth, counting the new category on both sides in every month, is not the book's estimand
+    assert sim.true_effects(world, focus=list(W.FOCUS), shocks=shocks)["platform.job_posts"] == \
+        pytest.approx(4.595730, abs=1e-6)
+    written = json.loads((folder / "truth.json").read_text())["effects"]  # the extract's truth.json too
+    for k, v in want.items():
+        assert written[k] == pytest.approx(v, rel=1e-11)
+    others = {k: v for k, v in written.items() if not k.startswith("platform.")}
+    assert others == sim.round_floats({k: v for k, v in sim.true_effects(world, shocks=shocks).items()
+                                       if not k.startswith("platform.")})  # nothing else changes
+
+
+def test_other_worlds_keep_their_platform_truth():
+    """Without a category born after the release the platform truth is the sum over every category."""
+    world = W.make_world("spillover", seed=7, n_posts=20_000)
+    assert W.category_starts(world) == {}
+    w, shocks = world.resolved(), sim.realised_shocks(world)
+    act, cf = sim._expected(w, shocks, False), sim._expected(w, shocks, True)
+    post = np.asarray(w.months() >= "2022-12-01")
+    want = 100 * (act["posts"].sum(0)[post].mean() / cf["posts"].sum(0)[post].mean() - 1)
+    assert W.truth(world)["platform.job_posts"] == want  # bit for bit, as before
+    with pytest.raises(ValueError, match="before the first post month"):
+        sim.true_effects(world, category_starts={"Legal": "2022-06-01"})
+
+
 def test_focus_category_without_contracts_is_refused(new_category):
     folder, summary, _ = new_category
     import dataclasses

@@ -189,7 +189,8 @@ def test_balanced_estimator_refuses_bad_input():
     panel, _, _ = _poisson_panel(0.0, seed=4, n_per_cat=10, n_cats=3)
     with pytest.raises(ValueError, match="outcome must be one of"):
         E.balanced_within_freelancer(panel, "hourly_rate", ["C00"], ["C01"])
-    with pytest.raises(ValueError, match="exposed and of control"):
+    # no controls: a design with nothing to compare, said in words (issue 12; tests/test_not_estimable.py)
+    with pytest.raises(E.NotEstimable, match=r"one of the control categories \(there are none\)"):
         E.balanced_within_freelancer(panel, "contracts", ["C00"], [])
 
 

@@ -217,6 +217,32 @@ def test_distribution_curve_covers_its_truth_and_value_shift_leaves_budgets_alon
             assert all(v == 0 for v in truth.values())
 
 
+def test_distribution_point_above_every_pre_release_contract_of_the_category():
+    """Issue 12: a grid threshold that no pre-release contract of the category reaches (the top of the grid
+    on a small extract) gave the category a pre-release share of 0, and chapter 3 stopped with
+    ZeroDivisionError (the point went through a percent of that mean). The share is in percent, so the DiD is
+    already in percentage points: here the difference of mean differences of a balanced panel."""
+    months = pd.date_range("2022-06-01", "2023-05-01", freq="MS")
+    rows = []
+    for c, cat in enumerate("ABCD"):
+        for t, m in enumerate(months):
+            post = m >= pd.Timestamp("2022-12-01")
+            for k in range(4):  # four contracts a month; A reaches 500 only after the release, in one or two
+                high = (cat == "A" and post and k < 1 + (t % 3 == 0)) or (cat != "A" and k < 1 + (c + t) % 2)
+                rows.append(dict(category=cat, month=m, earnings_usd=600.0 if high else 100.0 + 10 * k))
+    values = pd.DataFrame(rows)
+    curve = share_above_did(values, "A", thresholds=[500.0], inference="crv1").iloc[0]
+    share = values.assign(s=100.0 * (values.earnings_usd >= 500), post=values.month >= "2022-12-01",
+                          a=values.category == "A")
+    cell = share.groupby(["category", "month"], as_index=False).agg(s=("s", "mean"), post=("post", "first"),
+                                                                     a=("a", "first"))
+    m = cell.groupby(["a", "post"])["s"].mean()
+    did = (m[True, True] - m[True, False]) - (m[False, True] - m[False, False])
+    assert curve["pre_share"] == 0.0 and m[True, False] == 0.0 and did > 25.0
+    assert curve["estimate_pp"] == pytest.approx(did, abs=1e-9)
+    assert curve["ci_low_pp"] < curve["estimate_pp"] < curve["ci_high_pp"]
+
+
 def test_threshold_check_reads_budgets_and_is_skipped_for_quantile_tiers():
     from analysis.core.params import _tier_problems
     from analysis.data.contract import Summary

@@ -40,7 +40,9 @@ Two layers of checks, each collecting *every* problem rather than the first:
     before and after the treatment date in every focus category and in the
     control group (saying which thresholds would); focus categories with job
     posts both before and from the treatment date and with contracts in the
-    window; at least one control category with posts on both sides
+    window, and those contracts on both sides of the treatment date;
+    control categories with contracts on both sides when they have posts on
+    both (:func:`contract_sides`); at least one control category with posts on both sides
     (:func:`uncomparable`; other such controls are named by
     :func:`data_notes` and left out of the comparisons); and at least one
     freelancer with contracts in two months (a data problem otherwise).
@@ -675,6 +677,7 @@ def check_against_data(params: dict, summary, skip: set[str] | frozenset = froze
                 problems.append(ParamProblem("focus_categories", f"{c!r} has no contracts within {params['start']} "
                                              f"to {params['end']}: its earnings and contract tiers cannot be "
                                              "estimated; choose another focus category"))
+        problems += _contract_side_problems(params, summary)
         bad = uncomparable(params, summary)
         controls = params["control_categories"] or [c for c in cats if c not in params["focus_categories"]]
         if controls and all(c in bad for c in controls):
@@ -762,6 +765,82 @@ def data_notes(params: dict, summary) -> list[str]:
             notes.append(f"note: category {c!r} has no job posts {_gap_words(params, pre, post)} within the window: "
                          "left out of the control categories")
     return notes
+
+
+def contract_sides(params: dict, summary) -> dict[str, tuple[bool, bool]]:
+    """Whether each category has contracts before, and from, the treatment date within the window.
+
+    By the contracts' start months (:attr:`analysis.data.contract.Summary.earnings_months`),
+    with the post rule of :mod:`analysis.core.periods`; the partly treated
+    month of a mid-month treatment date counts for neither side, as in
+    estimation (:func:`analysis.core.periods.partial_month`).
+
+    Returns
+    -------
+    dict
+        ``{category: (has_pre_contracts, has_post_contracts)}`` for every
+        category of the extract; empty for a summary without ``earnings_months``.
+    """
+    from analysis.core.periods import partial_month  # periods imports this module
+
+    months = getattr(summary, "earnings_months", None) or {}
+    if not months:
+        return {}
+    lo, hi, fp = params["start"][:7], params["end"][:7], _first_post(params)
+    part = partial_month(params["treatment_date"])
+    part = part.strftime("%Y-%m") if part is not None else None
+    out = {}
+    for c in summary.categories:
+        ms = [r[0] for r in months.get(c, []) if lo <= r[0] <= hi and r[0] != part]
+        out[c] = (any(m < fp for m in ms), any(m >= fp for m in ms))
+    return out
+
+
+def _contract_side_problems(params: dict, summary) -> list[ParamProblem]:
+    """Focus and control categories whose contracts cannot be compared before and after the treatment date.
+
+    A category with job posts on both sides but contracts on one side only
+    (or none) has a fixed effect that absorbs its whole treatment indicator
+    in every contract outcome (earnings per contract, the value tiers): as a
+    focus category its estimates fail inside pyfixest ("All variables are
+    collinear"), and so does chapter 3's estimate of a control category (each
+    control is compared with the others in turn, and is a placebo-treated
+    unit of randomization inference). Issue 12 asks for a message naming the
+    parameter and the categories instead. A category without job posts on a
+    side (:func:`uncomparable`) is already named (as a focus category) or
+    left out (as a control), and a focus category without any contract in
+    the window has its own problem, so neither is repeated here.
+    """
+    sides = contract_sides(params, summary)
+    if not sides:
+        return []
+    posts_gap = uncomparable(params, summary)
+    earn = summary.earnings_months
+    lo, hi = params["start"][:7], params["end"][:7]
+    window = f"{params['start']} to {params['end']}"
+    focus = [c for c in params["focus_categories"] if c in sides]
+    out = []
+    for c in focus:
+        pre, post = sides[c]
+        in_window = any(lo <= r[0] <= hi for r in earn.get(c, []))
+        if c in posts_gap or not in_window or (pre and post):
+            continue
+        out.append(ParamProblem("focus_categories", f"{c!r} has contracts within {window} but none "
+                                f"{_gap_words(params, pre, post)}: its earnings per contract and contract tiers "
+                                "cannot be compared before and after; choose another focus category or another "
+                                "window"))
+    given = list(params["control_categories"])
+    controls = given or [c for c in summary.categories if c not in params["focus_categories"]]
+    bad = [(c, sides[c]) for c in controls if c in sides and c not in posts_gap and not all(sides[c])]
+    if bad:
+        which = ", ".join(f"{c!r} (none {_gap_words(params, pre, post)})" for c, (pre, post) in bad)
+        fix = ("give control_categories without them" if given else
+               "control_categories is empty, so every category not in focus is a control: list the controls "
+               "in control_categories without them")
+        out.append(ParamProblem("control_categories", f"control categor{'y' if len(bad) == 1 else 'ies'} with job "
+                                f"posts but no contracts on one side of {params['treatment_date']} within {window}: "
+                                f"{which}; their earnings per contract cannot be compared before and after; {fix}"))
+    return out
 
 
 def _tier_problems(params: dict, summary) -> list[ParamProblem]:

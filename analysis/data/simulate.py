@@ -549,6 +549,7 @@ def true_effects(
     focus: list[str] | None = None,
     controls: list[str] | None = None,
     shocks: np.ndarray | None = None,
+    category_starts: dict[str, str] | None = None,
 ) -> dict[str, float]:
     """True effects of the world, as the book's estimators define them.
 
@@ -571,6 +572,12 @@ def true_effects(
     shocks : ndarray, optional
         The realised category-month shocks (C, T); they cancel in category
         ids and barely matter in platform ids.
+    category_starts : dict, optional
+        ``{category: first day}`` for categories whose data start after the
+        release, although the world draws them throughout (the
+        ``new-category`` world of :mod:`analysis.data.worlds` drops their
+        earlier posts): see :func:`platform_truths`. Default none, which
+        leaves every truth as before.
 
     Returns
     -------
@@ -612,15 +619,7 @@ def true_effects(
         for key, vals in counts.items():  # percentage points of pre-release posts, not percent changes
             truth[f"category.{slug}.{key}"] = vals[j]
 
-    def platform(a, c):
-        return 100 * (a[post].mean() / c[post].mean() - 1)
-
-    truth["platform.job_posts"] = platform(act["posts"].sum(0), cf["posts"].sum(0))
-    truth["platform.contracts"] = platform(act["contracts"].sum(0), cf["contracts"].sum(0))
-    truth["platform.earnings_per_contract"] = platform(
-        act["earnings"].sum(0) / act["contracts"].sum(0),
-        cf["earnings"].sum(0) / cf["contracts"].sum(0),
-    )
+    truth.update(platform_truths(w, act, cf, category_starts))
     # Within-freelancer hourly rate: freelancers by their main pre-release category, focus vs the
     # rest (freelancer FE). Without switchers every freelancer works in one category, so this is the
     # planted rate effect of the categories; with them, the switchers' move is part of their group's change.
@@ -630,6 +629,70 @@ def true_effects(
                                                       - _switch_gain(w, act, cf, ci)[post].mean()) - 1)
     truth["productivity.feedback"] = 0.0
     return {k: float(v) for k, v in sorted(truth.items())}
+
+
+def platform_truths(world: World, act: dict, cf: dict, category_starts: dict[str, str] | None = None
+                    ) -> dict[str, float]:
+    """True values of the platform ids: what :func:`analysis.estimation.platform_counterfactual` estimates.
+
+    The book compares the observed platform series (the sum over the
+    categories present in each month) with a projection of its pre-release
+    months. Its estimand is ``100*(mean_post(observed) / mean_post(counterfactual) - 1)``
+    (earnings per contract: the ratio of the sums, month by month), where
+    the observed series sums the expected outcomes with generative AI and
+    the counterfactual those without it.
+
+    A category born after the release (``category_starts``) is in the
+    observed series from its first month on, but has no pre-release month,
+    so the projection - fitted on the pre-release months - cannot contain
+    it: the counterfactual sums the other, pre-existing categories only, and
+    the new category's posts and contracts count as part of the change.
+    Counting the new category in the counterfactual too (and in the
+    observed series before it starts) would ignore both, and gave the
+    ``new-category`` world a truth the book never estimates (issue 11).
+
+    Parameters
+    ----------
+    world : World
+        The resolved world (its months and release).
+    act, cf : dict
+        Expected outcomes (C, T) with and without generative AI (:func:`_expected`).
+    category_starts : dict, optional
+        ``{category: first day}`` (ISO dates, on or after the first post
+        month; a category starting before the release would enter the
+        projection's fit, which this does not model).
+
+    Returns
+    -------
+    dict
+        ``platform.job_posts``, ``platform.contracts``,
+        ``platform.earnings_per_contract`` (percent).
+    """
+    months = world.months()
+    post = post_mask(months, world.release)
+    names = [c.name for c in world.categories]
+    present = np.ones((len(names), len(months)))  # category c observed in month t
+    old = np.ones(len(names), dtype=bool)  # categories the projection contains
+    first_post = months[post][0] if post.any() else None
+    for name, day in (category_starts or {}).items():
+        start = pd.Timestamp(day).to_period("M").to_timestamp()
+        if first_post is None or start < first_post:
+            raise ValueError(f"category_starts: {name!r} starts on {day}, before the first post month")
+        i = names.index(name)
+        present[i] = months >= start
+        old[i] = False
+
+    def platform(a, c):
+        return 100 * (a[post].mean() / c[post].mean() - 1)
+
+    obs = {k: (act[k] * present).sum(0) for k in ("posts", "contracts", "earnings")}
+    proj = {k: cf[k][old].sum(0) for k in ("posts", "contracts", "earnings")}
+    return {
+        "platform.job_posts": platform(obs["posts"], proj["posts"]),
+        "platform.contracts": platform(obs["contracts"], proj["contracts"]),
+        "platform.earnings_per_contract": platform(obs["earnings"] / obs["contracts"],
+                                                   proj["earnings"] / proj["contracts"]),
+    }
 
 
 def _switch_gain(w: World, act: dict, cf: dict, ci) -> np.ndarray:

@@ -102,7 +102,7 @@ from analysis.core.text import slugify
 __all__ = [
     "WorldSpec", "WORLDS", "HUGE_CONTRACT_USD", "load_world_results", "world_names", "make_world", "draw", "truth",
     "share_truths", "absolute_effects", "huge_contract", "write_world", "scaled_shares", "late_effect_start",
-    "run_params",
+    "run_params", "category_starts",
 ]
 
 #: Size of the single huge contract of the ``huge-contract`` world (USD).
@@ -231,6 +231,22 @@ MID_MONTH_DATE = "2023-03-14"
 def _new_category(seed: int, n_posts: int) -> sim.World:
     extra = sim.CategorySpec(NEW_CATEGORY, 0.03, 6.4, sim.GROWTH, 0.5, 3.6)
     return sim.World(seed=seed, n_posts=n_posts, categories=sim.DEFAULT_CATEGORIES + (extra,))
+
+
+def category_starts(world: sim.World) -> dict[str, str]:
+    """Categories whose data start after the release in this world's extract: ``{name: first day}``.
+
+    The ``new-category`` world draws :data:`NEW_CATEGORY` in every month and
+    its post-processing (:func:`new_category`, applied by :func:`draw` and
+    :func:`write_world`) drops the posts before :data:`NEW_CATEGORY_FROM`; no
+    other world has that category. The platform truths need it
+    (:func:`analysis.data.simulate.platform_truths`): the observed series
+    gains the category from that month, the projection never has it.
+
+    >>> category_starts(make_world("new-category", seed=1, n_posts=20_000)), category_starts(make_world("default"))
+    ({'AI Services': '2023-01-01'}, {})
+    """
+    return {NEW_CATEGORY: NEW_CATEGORY_FROM} if NEW_CATEGORY in {c.name for c in world.categories} else {}
 
 
 def new_category(posts: pd.DataFrame, contracts: pd.DataFrame, world: sim.World
@@ -475,6 +491,12 @@ def truth(world: sim.World, focus=FOCUS, end: str | None = None, controls=None) 
         Monte Carlo passes the book's controls, which leave out categories
         without pre-release data (:func:`analysis.estimation.did.run_categories`).
 
+    The platform ids count a category born after the release
+    (:func:`category_starts`: the ``new-category`` world) in the observed
+    series from its first month and never in the projection, as the book's
+    estimate does (:func:`analysis.data.simulate.platform_truths`); in every
+    other world they are :func:`analysis.data.simulate.true_effects`' as before.
+
     Examples
     --------
     >>> w = make_world("late-effects", seed=1, n_posts=20_000)
@@ -491,7 +513,7 @@ def truth(world: sim.World, focus=FOCUS, end: str | None = None, controls=None) 
         shocks = shocks[:, :len(world.months())] if shocks.shape[-1] == n_months else shocks
     controls = list(controls) if controls else None
     out = dict(sim.true_effects(world, focus=list(focus) if not world.focus else None, controls=controls,
-                                shocks=shocks))
+                                shocks=shocks, category_starts=category_starts(world)))
     out.update(share_truths(world, focus, controls))
     return dict(sorted(out.items()))
 
@@ -547,8 +569,11 @@ def write_world(name: str, out_dir: str | Path, seed: int = sim.DEFAULT_SEED,
                 n_posts: int = sim.DEFAULT_N_POSTS) -> dict:
     """Write a named world's extract, ``truth.json`` and ``world.json`` to ``out_dir``.
 
-    ``truth.json`` is exactly what :func:`analysis.data.simulate.write_extract`
-    writes for the world; ``world.json`` has ``name``, ``description``,
+    ``truth.json`` is what :func:`analysis.data.simulate.write_extract`
+    writes for the world, except that in a world with a category born after
+    the release (:func:`category_starts`) its platform ids are those of
+    :func:`analysis.data.simulate.platform_truths` for the extract as
+    post-processed (the book's estimand); ``world.json`` has ``name``, ``description``,
     ``truth`` (:func:`truth`), ``absolute_effects`` and ``postprocess`` (what
     was changed, if anything).
 
@@ -560,7 +585,11 @@ def write_world(name: str, out_dir: str | Path, seed: int = sim.DEFAULT_SEED,
     out = Path(out_dir)
     spec = WORLDS[name]
     world = make_world(name, seed, n_posts)
-    sim.write_extract(world, out)
+    written = sim.write_extract(world, out)
+    if category_starts(world):  # the extract's data start later than the world's draws: its platform truth too
+        effects = sim.true_effects(world, shocks=sim.realised_shocks(world), category_starts=category_starts(world))
+        written["effects"] = sim.round_floats(effects)
+        (out / "truth.json").write_text(json.dumps(written, indent=2, sort_keys=True) + "\n")
     info: dict = {}
     if spec.postprocess is not None:
         posts = pq.read_table(out / "job_posts.parquet")

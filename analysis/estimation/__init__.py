@@ -9,7 +9,10 @@ claim check), :mod:`.checks` (textbook replications, small Monte Carlo),
 :mod:`.headline` (the estimates a parameter sweep repeats), :mod:`.decompose`
 (within-category and category-mix parts of the change in earnings per contract),
 :mod:`.real` (the projection of CPI-deflated earnings per contract), :mod:`.distribution`
-(DiD of the share of contracts above each of a grid of value thresholds).
+(DiD of the share of contracts above each of a grid of value thresholds),
+:mod:`.common` (sample preparation, and :class:`~.common.NotEstimable`: the
+error an estimator raises when the data leave its design with nothing to
+compare, which the pages record as a "not estimated" row).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import importlib
 #: does not pay for pyfixest, statsmodels and numba at import.
 _LAZY = {
     'pct': '..results.convert',
+    'NotEstimable': '.common',
     'platform_counterfactual': '.counterfactual',
     'platform_series': '.counterfactual',
     'SHIFT_SHARE_COLUMNS': '.decompose',

@@ -1,4 +1,5 @@
-"""Sample preparation shared by the estimators: which units, which rows, which outcome scale."""
+"""Shared by the estimators: sample preparation (which units, which rows, which outcome scale), and
+:class:`NotEstimable`, raised when the data leave a design with nothing to compare."""
 
 from __future__ import annotations
 
@@ -6,6 +7,44 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+
+from ..results import Estimate, not_estimated
+
+
+class NotEstimable(ValueError):
+    """The data leave this estimator's design with nothing to compare; ``reason`` says why, for a reader.
+
+    Raised instead of a fit that would fail inside pyfixest ("All variables
+    are collinear") or return a meaningless number: for example a
+    within-freelancer regression without exposed freelancers, without control
+    freelancers, or with a group none of whose freelancers is observed both
+    before and after the treatment date. It is a ``ValueError``, so callers
+    that catch those keep working; :meth:`analysis.page.Page.estimate` and
+    :func:`analysis.claims.compute_estimates` catch it and record
+    :meth:`as_estimate` instead, so a chapter says "could not be estimated:
+    <reason>" rather than stopping.
+
+    Parameters
+    ----------
+    reason : str
+        Plain text, one line, without a final full stop (it is quoted inside
+        sentences); may name categories (escaped by each context, as all text
+        from data).
+    id, outcome, scope : str
+        Of the estimate that could not be made (as the estimator would have
+        named it), for :meth:`as_estimate`.
+    details : dict, optional
+        Diagnostics the page still needs (e.g. the freelancer sample's description).
+    """
+
+    def __init__(self, reason: str, id: str, outcome: str, scope: str, details: dict | None = None):
+        super().__init__(reason)
+        self.reason, self.id, self.outcome, self.scope = reason, id, outcome, scope
+        self.details = dict(details or {})
+
+    def as_estimate(self) -> Estimate:
+        """The results row recording that the estimate was not made (:func:`analysis.results.not_estimated`)."""
+        return not_estimated(self.id, self.outcome, self.scope, self.reason, self.details)
 
 
 def prepare(panel: pd.DataFrame, outcome: str, units: Sequence[str], unit: str, log: bool) -> pd.DataFrame:

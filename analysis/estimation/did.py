@@ -203,8 +203,13 @@ def did_panel(panel: pd.DataFrame, outcome: str, treated, controls: Sequence[str
     Returns
     -------
     Estimate
-        ``details`` holds ``crv1`` (pyfixest CRV1: coef, se, p, ci) and, for
-        randomization inference, the placebo estimates and assignments.
+        ``details`` holds ``crv1`` (pyfixest CRV1: coef, se, p, ci),
+        ``ci_coef`` (the interval on the coefficient's scale: log points, or
+        levels when ``log=False``) and, for randomization inference, the
+        placebo estimates and assignments. In levels, a treated pre-period
+        mean of zero leaves the percent estimate and interval NaN
+        (:func:`analysis.results.convert.estimate_from_fit`); ``coef`` and
+        ``ci_coef`` keep the levels.
     """
     treated, controls = resolve_units(panel, unit, treated, controls)
     df = prepare(drop_partial_month(panel, treatment_date, time), outcome, treated + controls, unit, log)
@@ -226,6 +231,7 @@ def did_panel(panel: pd.DataFrame, outcome: str, treated, controls: Sequence[str
                 b_reps=b_reps, max_enumerate=max_enumerate, n_random=n_random)
     details.update(inf.details)
     p, ci, se, label = inf.p, inf.ci, inf.se, inf.label
+    details["ci_coef"] = (float(ci[0]), float(ci[1]))  # on the coefficient's scale (log points or levels)
     scale = 1.0
     if not log:
         pre_t = df.loc[df[unit].isin(treated).to_numpy() & ~post, "_y"]

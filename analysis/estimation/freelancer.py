@@ -13,11 +13,48 @@ from ..data.panels import draw_freelancers
 from ..core.periods import drop_partial_month, post_mask
 from ..results import Estimate
 from ..results.convert import estimate_from_fit
-from .common import prepare
+from .common import NotEstimable, prepare
 from .did import TREATMENT_DATE
 from .inference import DEFAULT_B, DEFAULT_SEED, codes, crv1_of, feols, infer
 
 _FREELANCER_OUTCOMES = ("hourly_rate", "earnings_per_contract", "mean_hours", "mean_feedback")
+#: What a freelancer must have in a month to enter the regression of each outcome, for the reasons of
+#: :class:`~analysis.estimation.common.NotEstimable`.
+_OUTCOME_WORDS = {"hourly_rate": "an hourly rate", "earnings_per_contract": "a contract with earnings",
+                  "mean_hours": "an hourly contract with hours", "mean_feedback": "a contract with feedback"}
+
+
+def _names(cats) -> str:
+    """Category names for a reason: ``A, B`` (plain text; each context escapes it)."""
+    return ", ".join(map(str, cats))
+
+
+def _no_span(df: pd.DataFrame, ex: np.ndarray, post: np.ndarray, groups: dict, treatment_date: str) -> str | None:
+    """Why a group of freelancers cannot identify the change, or None.
+
+    A freelancer's own fixed effect absorbs their level, so the change after
+    the treatment date is identified only from freelancers observed both
+    before and after it, in the exposed group and in the control group
+    (without the latter, the month effects absorb the exposed group's
+    change): pyfixest would otherwise stop with "All variables are collinear".
+
+    Parameters
+    ----------
+    df : DataFrame
+        The regression's rows (``freelancer_id``).
+    ex, post : ndarray of bool
+        Exposed rows, post rows.
+    groups : dict
+        ``{True: words for the exposed group, False: words for the controls}``.
+    """
+    spans = pd.DataFrame({"ex": ex, "f": df["freelancer_id"].to_numpy(), "post": post}).groupby(
+        ["ex", "f"], sort=False)["post"].agg(["min", "max"])
+    both = spans[(~spans["min"]) & spans["max"]].index.get_level_values("ex")
+    for flag in (True, False):
+        if flag not in set(both):
+            return (f"no freelancer {groups[flag]} is observed both before and after the treatment date "
+                    f"({treatment_date})")
+    return None
 
 
 def _drop_singletons(df: pd.DataFrame, fe_cols: Sequence[str]) -> pd.DataFrame:
@@ -164,12 +201,31 @@ def within_freelancer(freelancer_month: pd.DataFrame, outcome: str, exposed: Seq
         ``details["sample"]`` is the sample's description,
         ``details["n_no_exposure"]`` the sampled freelancers left out for
         want of a pre-release contract, ``details["exposure"]`` the design.
+
+    Raises
+    ------
+    NotEstimable
+        When the design has nothing to compare (issue 12), with a reason for
+        the reader: no exposed freelancers, no control freelancers, no
+        freelancer with the outcome in two different months, or a group
+        (exposed or control) none of whose freelancers is observed both
+        before and after the treatment date. Its
+        :meth:`~analysis.estimation.common.NotEstimable.as_estimate` keeps
+        ``details["sample"]``, ``details["n_no_exposure"]`` and
+        ``details["n_freelancers"]`` (0), so a page's sentences about the
+        sample still read.
     """
     if outcome not in _FREELANCER_OUTCOMES:
         raise ValueError(f"outcome must be one of {_FREELANCER_OUTCOMES}")
     if exposure not in ("pre_release", "row"):
         raise ValueError(f"exposure must be 'pre_release' or 'row', not {exposure!r}")
+    if post_weights not in ("uniform", "pooled"):
+        raise ValueError("post_weights must be 'pooled' or 'uniform'")
+    if inference not in ("wild", "crv1"):
+        raise ValueError(f"unknown inference {inference!r}; valid: ['wild', 'crv1']")
     log = outcome != "mean_feedback"
+    if id is None:
+        id = "productivity.feedback" if outcome == "mean_feedback" else f"productivity.{outcome}"
     fm, sample = sample_freelancers(freelancer_month, max_freelancers, seed)
     unit, n_no_exposure = "category", 0
     if exposure == "pre_release":
@@ -181,13 +237,38 @@ def within_freelancer(freelancer_month: pd.DataFrame, outcome: str, exposed: Seq
         fm, unit = fm[has], "exposure_category"
     cats = fm[unit].astype("str")
     exposed = sorted(set(map(str, exposed)))
-    if not cats.isin(exposed).any() or cats.isin(exposed).all():
-        raise ValueError("need exposed and non-exposed categories")
+
+    def not_estimable(reason: str):
+        n_all = cats.nunique()
+        n_ex = int(cats[cats.isin(exposed)].nunique())
+        scope = (f"freelancers by main pre-release category, {n_ex} exposed vs {n_all - n_ex} other categories "
+                 "(freelancer FE)" if exposure == "pre_release" else
+                 f"freelancer rows by their own category, {n_ex} exposed vs {n_all - n_ex} others")
+        return NotEstimable(reason, id, outcome, scope,
+                            {"sample": sample, "n_freelancers": 0, "n_no_exposure": n_no_exposure,
+                             "exposure": exposure, "pre_mean": None})
+
+    who = "main pre-release category" if exposure == "pre_release" else "category"
+    if not len(fm):
+        raise not_estimable("no sampled freelancer has a contract before the treatment date "
+                            f"({treatment_date}), so none has a main pre-release category")
+    if not cats.isin(exposed).any():
+        raise not_estimable(f"no freelancer's {who} is one of the exposed categories ({_names(exposed)})")
+    if cats.isin(exposed).all():
+        raise not_estimable(f"every freelancer's {who} is an exposed category ({_names(exposed)}): "
+                            "there are no control freelancers")
     df = prepare(drop_partial_month(fm, treatment_date), outcome, sorted(cats.unique()), unit, log)
     df["freelancer_id"] = df["freelancer_id"].astype("str")
     df = _drop_singletons(df, ["freelancer_id", "month"])
+    if not len(df):
+        raise not_estimable(f"no freelancer has {_OUTCOME_WORDS[outcome]} in two different months (a freelancer "
+                            "seen in one month only is fitted exactly by their own fixed effect)")
     post = post_mask(df["month"], treatment_date)
     ex = df[unit].isin(exposed).to_numpy()
+    why = _no_span(df, ex, post, {True: f"of the exposed categories ({_names(exposed)})",
+                                  False: "of the control categories"}, treatment_date)
+    if why:
+        raise not_estimable(why)
     df["_D"] = (ex & post).astype("float64")
     df["_cl"] = codes(df[unit])
     others: list[str] = []
@@ -198,21 +279,15 @@ def within_freelancer(freelancer_month: pd.DataFrame, outcome: str, exposed: Seq
         for j, m in enumerate(post_months[:-1]):
             df[f"_W{j}"] = (ex & (df["month"] == m).to_numpy()).astype("float64") - d_last
             others.append(f"_W{j}")
-    elif post_weights != "pooled":
-        raise ValueError("post_weights must be 'pooled' or 'uniform'")
     fit = feols("_y ~ " + " + ".join(["_D"] + others) + " | freelancer_id + month", df, {"CRV1": unit})
     crv1 = crv1_of(fit, "_D")
     n_cl = int(df["_cl"].nunique())
-    if inference not in ("wild", "crv1"):
-        raise ValueError(f"unknown inference {inference!r}; valid: ['wild', 'crv1']")
     word = " by pre-release category" if exposure == "pre_release" else " by category"
     inf = infer(inference, df, unit=unit, fe_cols=["freelancer_id", "month"], xcol="_D", crv1=crv1,
                 treated=exposed, controls=[], seed=seed, n_clusters=n_cl, others=others, b_reps=b_reps,
                 cluster_word=word)
     p, ci, q, label = inf.p, inf.ci, inf.details["wcu_critical"], inf.label
     scale = 1.0 if log else float(df.loc[ex & ~post, "_y"].mean())
-    if id is None:
-        id = "productivity.feedback" if outcome == "mean_feedback" else f"productivity.{outcome}"
     if exposure == "pre_release":
         scope = (f"freelancers by main pre-release category, {len(exposed)} exposed vs {n_cl - len(exposed)} "
                  f"other categories (freelancer FE)")
@@ -290,6 +365,15 @@ def balanced_within_freelancer(panel: pd.DataFrame, outcome: str, exposed: Seque
     Returns
     -------
     Estimate
+
+    Raises
+    ------
+    NotEstimable
+        When no freelancer's main pre-release category is among ``exposed``,
+        or none among ``controls``, or when no freelancer of one of the two
+        groups is observed both before and after the treatment date (the
+        reason names the categories; ``details["n_no_exposure"]`` and
+        ``details["sample"]`` are kept for the page).
     """
     if outcome not in BALANCED_OUTCOMES:
         raise ValueError(f"outcome must be one of {sorted(BALANCED_OUTCOMES)}")
@@ -298,12 +382,37 @@ def balanced_within_freelancer(panel: pd.DataFrame, outcome: str, exposed: Seque
     n_no_exposure = int(panel.loc[~has, "freelancer_id"].nunique())
     df = panel[has & panel["exposure_category"].isin(exposed + controls)].copy()
     ex = df["exposure_category"].isin(exposed).to_numpy()
-    if not ex.any() or ex.all():
-        raise ValueError("need freelancers of exposed and of control categories")
-    df["_D"] = (ex & post_mask(df["month"], treatment_date)).astype("float64")
+    ppml = BALANCED_OUTCOMES[outcome] == "ppml"
+    log, model = (True, "Poisson PML") if ppml else (False, "linear probability model")
+    if id is None:
+        id = f"productivity.balanced.{group}.{outcome}"
+    n_ex = len(exposed)
+    scope = (f"{model}; freelancers by main pre-release category, {n_ex} exposed vs {len(controls)} control "
+             f"categories; balanced freelancer-month panel with zeros (freelancer and month FE)")
+    # A linear probability model's effect is in percentage points: ``<outcome>_pp``, as the shares
+    # (analysis.estimation.shares), so tables give it its unit.
+    out_name = outcome if log else f"{outcome}_pp"
+    post = post_mask(df["month"], treatment_date)
+
+    def not_estimable(reason: str):
+        return NotEstimable(reason, id, out_name, scope, {"model": model, "n_freelancers": 0,
+                                                         "n_no_exposure": n_no_exposure, "sample": sample,
+                                                         "group": group})
+
+    if not ex.any():
+        raise not_estimable(f"no freelancer's main pre-release category is one of the exposed categories "
+                            f"({_names(exposed)})")
+    if ex.all():
+        raise not_estimable("no freelancer's main pre-release category is one of the control categories"
+                            + (f" ({_names(controls)})" if controls else " (there are none)"))
+    why = _no_span(df, ex, post, {True: f"of the exposed categories ({_names(exposed)})",
+                                  False: f"of the {len(controls)} control categories"}, treatment_date)
+    if why:
+        raise not_estimable(why)
+    df["_D"] = (ex & post).astype("float64")
     df["_y"] = df[outcome].astype("float64")
     vcov = {"CRV1": "exposure_category"}
-    if BALANCED_OUTCOMES[outcome] == "ppml":
+    if ppml:
         from .inference import pyfixest, quiet
 
         pf = pyfixest()
@@ -312,20 +421,12 @@ def balanced_within_freelancer(panel: pd.DataFrame, outcome: str, exposed: Seque
             warnings.simplefilter("ignore", UserWarning)  # "singleton fixed effects dropped": n_obs says so
             fit = pf.fepois("_y ~ _D | freelancer_id + month", data=df, vcov=vcov, fixef_tol=1e-13,
                             fixef_maxiter=100_000, iwls_tol=1e-10, iwls_maxiter=100)
-        log, model = True, "Poisson PML"
     else:
         fit = feols("_y ~ _D | freelancer_id + month", _drop_singletons(df, ["freelancer_id", "month"]), vcov)
-        log, model = False, "linear probability model"
     r = crv1_of(fit, "_D")
-    n_cl, n_ex = len(set(df["exposure_category"])), len(exposed)
+    n_cl = len(set(df["exposure_category"]))
     label = f"CRV1 by pre-release category ({n_cl} clusters, {n_ex} exposed; t with {n_cl - 1} df)"
-    if id is None:
-        id = f"productivity.balanced.{group}.{outcome}"
-    scope = (f"{model}; freelancers by main pre-release category, {n_ex} exposed vs {len(controls)} control "
-             f"categories; balanced freelancer-month panel with zeros (freelancer and month FE)")
     details = {"crv1": r, "model": model, "n_freelancers": int(df["freelancer_id"].nunique()),
                "n_no_exposure": n_no_exposure, "sample": sample, "group": group}
-    # A linear probability model's effect is in percentage points: ``<outcome>_pp``, as the shares
-    # (analysis.estimation.shares), so tables give it its unit.
-    return estimate_from_fit(id, outcome if log else f"{outcome}_pp", scope, r["coef"], r["ci"], r["p"], label,
-                             int(fit._N), r["se"], log, details)
+    return estimate_from_fit(id, out_name, scope, r["coef"], r["ci"], r["p"], label, int(fit._N), r["se"], log,
+                             details)

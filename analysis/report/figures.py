@@ -24,6 +24,7 @@ from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
+import matplotlib.transforms as mtransforms
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -477,6 +478,10 @@ def counterfactual(data: pd.DataFrame, treatment_date=None, *, x: str = "month",
     return fig
 
 
+#: What a forest plot writes in the row of an estimate that could not be estimated.
+NOT_ESTIMATED_TEXT = "not estimated"
+
+
 @_canonical_input
 def forest(data: pd.DataFrame, *, label: str = "category", estimate: str = "estimate_pct",
            low: str = "ci_low_pct", high: str = "ci_high_pct", facet: str | None = "outcome",
@@ -485,7 +490,11 @@ def forest(data: pd.DataFrame, *, label: str = "category", estimate: str = "esti
 
     Labels in ``highlight`` (e.g. the focus categories) are drawn in colour
     with a filled marker, the others in grey; there is exactly one point per
-    label and panel (one ``PathCollection`` offset each).
+    label and panel (one ``PathCollection`` offset each). A row whose
+    estimate is missing (an estimate that could not be estimated on these
+    data, :func:`analysis.results.not_estimated`) keeps its label and shows
+    the words :data:`NOT_ESTIMATED_TEXT` in the middle of its row instead
+    of a point (its reason is in the page's text).
 
     Parameters
     ----------
@@ -512,6 +521,12 @@ def forest(data: pd.DataFrame, *, label: str = "category", estimate: str = "esti
                 ax.hlines(g["_y"], g[low], g[high], color=colour, lw=1.6 if is_hl else 1.1)
                 ax.scatter(g[estimate], g["_y"], color=colour, s=36 if is_hl else 22, zorder=3,
                            marker="D" if is_hl else "o", label="focus" if is_hl else "other")
+            missing = d[d[estimate].isna()]
+            if len(missing):
+                at = mtransforms.blended_transform_factory(ax.transAxes, ax.transData)
+                for y in missing["_y"]:
+                    ax.text(0.5, y, NOT_ESTIMATED_TEXT, transform=at, ha="center", va="center", fontsize="small",
+                            color=GREY, fontstyle="italic", bbox=dict(facecolor="white", edgecolor="none", pad=1))
             ax.axvline(0, color="black", lw=0.7)
             ax.set_yticks(list(ypos.values()), list(ypos.keys()))
             ax.set_ylim(-0.7, len(order) - 0.3)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.report.words import p_text
+from analysis.results import not_estimated_reason
 from analysis.results.verdict import missing as _nan
 
 
@@ -145,7 +146,10 @@ def display_estimates(estimates: Iterable, labels: dict | None = None, digits: i
 
     Columns: estimate id, comparison (``labels[id]`` or the scope), effect,
     95% interval, p-value, n and, with ``inference=True``, the inference
-    method (otherwise state it once in the text).
+    method (otherwise state it once in the text). An estimate that could not
+    be estimated (:func:`analysis.results.not_estimated`) shows "not
+    estimated" as its effect and empty interval and p-value; its reason is in
+    the inference column and in the page's sentence (:func:`analysis.report.words.phrase`).
     """
     rows = []
     estimates = list(estimates)
@@ -158,7 +162,8 @@ def display_estimates(estimates: Iterable, labels: dict | None = None, digits: i
         row = {
             ID_COLUMN: e.id,
             "Comparison": (labels or {}).get(e.id, e.scope),
-            "Effect" if mixed else "Effect (%)": f"{e.estimate_pct:.{digits}f}",
+            "Effect" if mixed else "Effect (%)": "not estimated" if not_estimated_reason(e) is not None
+            else f"{e.estimate_pct:.{digits}f}",
             "95% interval" if mixed else "95% interval (%)": ci,
         }
         if mixed:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.report.escape import Markdown
+from analysis.results import not_estimated_reason
 from analysis.results.verdict import missing as _nan
 from analysis.results.verdict import verdict as rule
 
@@ -145,6 +146,13 @@ def phrase(e, digits: int = 1, up: str = "rose", down: str = "fell", flat: str =
     percent changes of the results table, ``" pp"`` for the share estimates,
     whose ``estimate_pct`` is in percentage points.
 
+    An estimate that could not be estimated on these data
+    (:func:`analysis.results.not_estimated`) is "could not be estimated:
+    <reason>". The phrase is plain text, like every phrase here: glued with
+    ``{glue:text}`` it is shown as it is, and a Markdown context escapes it
+    (:meth:`analysis.report.escape.Markdown.build`), since the reason may name
+    categories from the data.
+
     Examples
     --------
     >>> phrase({"estimate_pct": 12.34, "ci_low_pct": 4.1, "ci_high_pct": 20.0})
@@ -155,7 +163,13 @@ def phrase(e, digits: int = 1, up: str = "rose", down: str = "fell", flat: str =
     'could not be estimated'
     >>> phrase({"estimate_pct": 2.04, "ci_low_pct": 0.5, "ci_high_pct": 3.6}, unit=" pp")
     'rose by 2.0 pp (95% interval 0.5 pp to 3.6 pp)'
+    >>> phrase({"estimate_pct": float("nan"), "ci_low_pct": float("nan"), "ci_high_pct": float("nan"),
+    ...         "inference": "not estimated: no control freelancers"})
+    'could not be estimated: no control freelancers'
     """
+    reason = not_estimated_reason(e)
+    if reason is not None:
+        return f"could not be estimated: {reason}"
     x, lo, hi = _fields(e)
     if _nan(x):
         return "could not be estimated"

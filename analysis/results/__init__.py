@@ -5,4 +5,5 @@ turns the fit into an :class:`Estimate` with
 :func:`analysis.results.convert.estimate_from_fit`.
 """
 
-from .store import FLOAT_FORMAT, RESULT_COLUMNS, Estimate, estimates_by_id, read_results, results_frame, write_results  # noqa: F401
+from .store import (FLOAT_FORMAT, NOT_ESTIMATED, RESULT_COLUMNS, Estimate, estimates_by_id, not_estimated,  # noqa: F401
+                    not_estimated_reason, read_results, results_frame, write_results)

@@ -17,8 +17,17 @@ def pct(b):
 
 
 def estimate_from_fit(id_, outcome, scope, coef, ci, p, inference, n, se, log, details, scale=1.0):
+    """An :class:`Estimate` from a fit: ``coef`` and ``ci`` in log points (``log``) or in levels.
+
+    Levels are reported as percent of ``scale`` (a pre-period mean); with a
+    ``scale`` of zero (e.g. a share that is zero in every pre month) a percent
+    is undefined and the estimate and interval are NaN, while ``coef`` keeps
+    the level (the caller reports it in its own unit).
+    """
     if log:
         est, lo, hi = pct(coef), pct(ci[0]), pct(ci[1])
+    elif scale == 0:
+        est = lo = hi = np.nan
     else:
         est, lo, hi = 100 * coef / scale, 100 * ci[0] / scale, 100 * ci[1] / scale
     return Estimate(id=id_, outcome=outcome, scope=scope, estimate_pct=float(est),

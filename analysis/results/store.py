@@ -21,9 +21,11 @@ estimate_pct, ci_low_pct, ci_high_pct
 p_value
     Two-sided p-value of "no effect" under the method in ``inference``.
 inference
-    How the p-value and interval were obtained, in words.
+    How the p-value and interval were obtained, in words; for an estimate
+    that could not be estimated on the data, ``not estimated: <reason>``
+    (:func:`not_estimated`), with the estimate, interval and p-value empty.
 n_obs
-    Rows used by the regression (or months, for platform series).
+    Rows used by the regression (or months, for platform series); 0 when not estimated.
 chapter
     The page whose results the row comes from (its file name, e.g.
     ``03_categories``), written by the run when it merges the chapters'
@@ -115,6 +117,73 @@ class Estimate:
     def as_row(self) -> dict:
         """The estimate as a dict of the :data:`RESULT_COLUMNS`."""
         return {c: getattr(self, c) for c in RESULT_COLUMNS}
+
+
+#: How the ``inference`` label of an estimate that could not be estimated begins; the reason follows
+#: (:func:`not_estimated`). The reason is kept in this label only, so that it reaches the results CSV.
+NOT_ESTIMATED = "not estimated: "
+
+
+def not_estimated(id_: str, outcome: str, scope: str, reason: str, details: dict | None = None) -> Estimate:
+    """The row of an estimate that could not be estimated on these data, and why.
+
+    An estimator that finds its design empty (no exposed freelancers, say)
+    raises :class:`analysis.estimation.common.NotEstimable`; the page records
+    this row in its place, so the results table, the sentences
+    (:func:`analysis.report.words.phrase`: "could not be estimated: <reason>"),
+    the figures and the claim check say what happened instead of the chapter
+    stopping.
+
+    Parameters
+    ----------
+    id_, outcome, scope : str
+        As the estimate would have had them.
+    reason : str
+        Why, for a reader (one line of plain text; it may name categories from
+        the data, so every context escapes it as it escapes any text from data).
+    details : dict, optional
+        Diagnostics kept as :attr:`Estimate.details` (e.g. the sample's description).
+
+    Returns
+    -------
+    Estimate
+        NaN estimate, interval, p-value and ``coef``; ``n_obs`` 0; ``inference``
+        :data:`NOT_ESTIMATED` followed by ``reason``.
+
+    Examples
+    --------
+    >>> e = not_estimated("productivity.hourly_rate", "hourly_rate", "focus vs others", "no exposed freelancers")
+    >>> e.inference, e.n_obs, not_estimated_reason(e)
+    ('not estimated: no exposed freelancers', 0, 'no exposed freelancers')
+    """
+    reason = " ".join(str(reason).split())  # one line: it is a cell of the results CSV and a phrase
+    if not reason:
+        raise ValueError("a not-estimated row needs a reason")
+    nan = math.nan
+    return Estimate(id=id_, outcome=outcome, scope=scope, estimate_pct=nan, ci_low_pct=nan, ci_high_pct=nan,
+                    p_value=nan, inference=NOT_ESTIMATED + reason, n_obs=0, coef=nan, se=None,
+                    details=dict(details or {}))
+
+
+def not_estimated_reason(e) -> str | None:
+    """Why an estimate (an :class:`Estimate`, a results row or a dict) was not estimated; None if it was.
+
+    Read from its ``inference`` label (:data:`NOT_ESTIMATED`); a row without
+    that field counts as estimated.
+
+    Examples
+    --------
+    >>> not_estimated_reason({"inference": "not estimated: no controls"}), not_estimated_reason({"inference": "CRV1"})
+    ('no controls', None)
+    """
+    if isinstance(e, Estimate):
+        label = e.inference
+    elif isinstance(e, (dict, pd.Series)):
+        label = e.get("inference", "")
+    else:
+        label = getattr(e, "inference", "")
+    label = label if isinstance(label, str) else ""
+    return label[len(NOT_ESTIMATED):] if label.startswith(NOT_ESTIMATED) else None
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
