@@ -81,11 +81,6 @@ def share_above_panel(values: pd.DataFrame, thresholds: Sequence[float] = DEFAUL
     return pd.concat(out, ignore_index=True)
 
 
-#: Columns of :func:`share_above_did`'s result.
-CURVE_COLUMNS = ["threshold", "estimate_pp", "ci_low_pp", "ci_high_pp", "p_value", "pre_share", "inference",
-                 "n_obs", "category", "column"]
-
-
 def share_above_did(values: pd.DataFrame, treated: str, controls: Sequence[str] | None = None,
                     thresholds: Sequence[float] = DEFAULT_GRID, treatment_date: str = TREATMENT_DATE,
                     column: str | None = None, inference: str = "auto", seed: int = DEFAULT_SEED,
@@ -113,11 +108,7 @@ def share_above_did(values: pd.DataFrame, treated: str, controls: Sequence[str] 
         One row per threshold: ``threshold``, ``estimate_pp``, ``ci_low_pp``,
         ``ci_high_pp`` (percentage points), ``p_value``, ``pre_share``
         (the focus category's mean pre-release share, percent),
-        ``inference``, ``n_obs``, ``category``, ``column``. A threshold that
-        no contract of ``treated`` reaches before the release has no row: the
-        change of a share that was zero is not a change in the distribution the
-        category had (the curve then ends below it; the chapter's threshold
-        count is the rows').
+        ``inference``, ``n_obs``, ``category``, ``column``.
     """
     column = column or value_column(values)
     panel = share_above_panel(values, thresholds, column)
@@ -125,19 +116,20 @@ def share_above_did(values: pd.DataFrame, treated: str, controls: Sequence[str] 
     for k in thresholds:
         sub = panel[panel["threshold"] == float(k)]
         t, ctrl = resolve_units(sub, "category", treated, controls)
-        df = prepare(sub, "share", t, "category", log=False)
-        pre = df.loc[~post_mask(df["month"], treatment_date), "_y"].mean()
-        if not pre > 0:  # no pre-release contract of the category reaches k: the point is left out
-            continue
         est = did_panel(sub, "share", t, ctrl, treatment_date=treatment_date, log=False, inference=inference,
                         seed=seed, b_reps=b_reps, id=f"distribution.share_above.{k:g}",
                         scope=f"{treated}: share of contracts with {column} >= {k:g}")
-        to_pp = pre / 100.0  # did_panel reports levels as percent of the pre-period mean
-        rows.append(dict(threshold=float(k), estimate_pp=est.estimate_pct * to_pp,
-                         ci_low_pp=est.ci_low_pct * to_pp, ci_high_pp=est.ci_high_pct * to_pp,
+        df = prepare(sub, "share", t, "category", log=False)
+        pre = df.loc[~post_mask(df["month"], treatment_date), "_y"].mean()
+        # The share is in percent, so the level coefficient is already in percentage points; going
+        # through did_panel's percent of the pre-period mean would divide by zero at a threshold that
+        # no pre-release contract of the category reaches (a small extract, the grid's top).
+        lo, hi = est.details["ci_coef"]
+        rows.append(dict(threshold=float(k), estimate_pp=float(est.coef), ci_low_pp=lo, ci_high_pp=hi,
                          p_value=est.p_value, pre_share=float(pre), inference=est.inference,
                          n_obs=est.n_obs, category=str(treated), column=column))
-    return pd.DataFrame(rows, columns=CURVE_COLUMNS)
+    out = pd.DataFrame(rows)
+    return out
 
 
 def share_above_curves(values: pd.DataFrame, categories: Sequence[str], controls: Sequence[str] | None = None,
