@@ -227,18 +227,22 @@ def test_distribution_point_above_every_pre_release_contract_of_the_category():
     for c, cat in enumerate("ABCD"):
         for t, m in enumerate(months):
             post = m >= pd.Timestamp("2022-12-01")
-            for k in range(4):  # four contracts a month; A reaches 500 only after the release, in one or two
-                high = (cat == "A" and post and k < 1 + (t % 3 == 0)) or (cat != "A" and k < 1 + (c + t) % 2)
+            # four contracts a month; A reaches 500 only after the release, in one or two of them; control c
+            # has one such contract, and a second in its first c post months (placebo changes that differ)
+            n_high = (post * (1 + (t % 3 == 0))) if cat == "A" else 1 + (post and t < 6 + c)
+            for k in range(4):
+                high = k < n_high
                 rows.append(dict(category=cat, month=m, earnings_usd=600.0 if high else 100.0 + 10 * k))
     values = pd.DataFrame(rows)
-    curve = share_above_did(values, "A", thresholds=[500.0], inference="crv1").iloc[0]
+    curve = share_above_did(values, "A", thresholds=[500.0]).iloc[0]  # the book's inference
     share = values.assign(s=100.0 * (values.earnings_usd >= 500), post=values.month >= "2022-12-01",
                           a=values.category == "A")
     cell = share.groupby(["category", "month"], as_index=False).agg(s=("s", "mean"), post=("post", "first"),
                                                                      a=("a", "first"))
     m = cell.groupby(["a", "post"])["s"].mean()
     did = (m[True, True] - m[True, False]) - (m[False, True] - m[False, False])
-    assert curve["pre_share"] == 0.0 and m[True, False] == 0.0 and did > 25.0
+    # A: 0 before, 100 * (1 + 1/3) / 4 after; controls: 25 * (1 + 2 + 3) / 6 / 3 points more after
+    assert curve["pre_share"] == 0.0 and m[True, False] == 0.0 and did == pytest.approx(100 / 3 - 25 / 3)
     assert curve["estimate_pp"] == pytest.approx(did, abs=1e-9)
     assert curve["ci_low_pp"] < curve["estimate_pp"] < curve["ci_high_pp"]
 
