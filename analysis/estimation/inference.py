@@ -51,7 +51,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import linalg, stats
 
 #: Wild bootstrap draws (Webb weights) used by default.
 DEFAULT_B = 9999
@@ -226,11 +226,20 @@ def wild_cluster_bootstrap(y: np.ndarray, x: np.ndarray, fe_codes: np.ndarray, c
     dm = _demean(np.column_stack(cols), fe_codes)
     yd, xd, od = dm[:, 0], dm[:, 1], dm[:, 2:]
 
+    # The projection off ``others``: an orthonormal basis of their span, from a
+    # pivoted QR once (columns beyond the numerical rank are left out, so
+    # collinear ``others`` span what they span instead of making a singular system).
+    basis = None
+    if od.shape[1]:
+        q_, r_, _ = linalg.qr(od, mode="economic", pivoting=True)
+        diag = np.abs(np.diag(r_))
+        rank = int((diag > diag.max(initial=0.0) * max(od.shape) * np.finfo(float).eps).sum())
+        basis = q_[:, :rank] if rank else None
+
     def m_other(z):
-        if od.shape[1] == 0:
+        if basis is None:
             return z
-        g = np.linalg.solve(od.T @ od, od.T @ z)
-        return z - od @ g
+        return z - basis @ (basis.T @ z)
 
     yt, xt = m_other(yd), m_other(xd)
     xx = float(xt @ xt)
@@ -243,15 +252,13 @@ def wild_cluster_bootstrap(y: np.ndarray, x: np.ndarray, fe_codes: np.ndarray, c
 
     se = float(np.sqrt((scores(u_unr) ** 2).sum()) / xx)
     t = b / se
+    onehot = np.zeros((len(cl), n_cl))
+    onehot[np.arange(len(cl)), cl] = 1.0
 
     def a_matrix(u):
-        z = np.zeros((len(u), n_cl))
-        z[np.arange(len(u)), cl] = u
-        mz = _demean(z, fe_codes)
-        if od.shape[1]:
-            mz = np.column_stack([m_other(mz[:, h]) for h in range(n_cl)])
+        mz = m_other(_demean(onehot * u[:, None], fe_codes))
         # A[g, h] = sum_{i in g} x~_i (M z_h)_i
-        return np.vstack([np.bincount(cl, weights=xt * mz[:, h], minlength=n_cl) for h in range(n_cl)]).T
+        return onehot.T @ (xt[:, None] * mz)
 
     rng = np.random.default_rng(seed)
     v = WEBB_POINTS[rng.integers(0, 6, size=(b_reps, n_cl))]
