@@ -236,6 +236,37 @@ def _stamped(fig: Figure, title: str, footer: str):
             t.remove()
 
 
+@contextlib.contextmanager
+def _laid_out(fig: Figure):
+    """Solve ``fig``'s layout once and yield its padded tight bounding box (inches).
+
+    ``savefig`` with ``bbox_inches="tight"`` draws a figure twice per file
+    (once to measure, once to write) and a constrained layout is solved on
+    every draw: three formats cost six layout solves. Here the layout is
+    solved in one draw at the saving resolution (as ``savefig`` measures),
+    kept fixed while the files are written with that box, and the figure's
+    layout engine is restored afterwards. Every file shows the same layout.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    engine, canvas, dpi = fig.get_layout_engine(), fig.canvas, fig.dpi
+    try:
+        fig.dpi = mpl.rcParams["savefig.dpi"]
+        agg = FigureCanvasAgg(fig)
+        renderer = agg.get_renderer()
+        fig.draw(renderer)
+        bbox = fig.get_tightbbox(renderer).padded(mpl.rcParams["savefig.pad_inches"])
+        fig.dpi = dpi
+        if engine is not None:
+            fig.set_layout_engine("none")
+        yield bbox
+    finally:
+        fig.dpi = dpi
+        if engine is not None:
+            fig.set_layout_engine(engine)
+        fig.set_canvas(canvas)
+
+
 def save_figure(fig: Figure, fig_id: str, data: pd.DataFrame, out_dir: str | Path, caption: str, alt: str,
                 source_note: str = "") -> str:
     """Write a figure, its data and its metadata under its id.
@@ -283,10 +314,10 @@ def save_figure(fig: Figure, fig_id: str, data: pd.DataFrame, out_dir: str | Pat
     (folder / f"{fig_id}.csv").write_bytes(csv)
     files = {}
     title, footer = image_title(caption), image_footer(fig_id, source_note)
-    with theme(), _stamped(fig, title, footer):
+    with theme(), _stamped(fig, title, footer), _laid_out(fig) as bbox:
         for fmt in FORMATS:
             buf = io.BytesIO()
-            fig.savefig(buf, format=fmt, metadata=_METADATA[fmt])
+            fig.savefig(buf, format=fmt, metadata=_METADATA[fmt], bbox_inches=bbox)
             raw = buf.getvalue()
             (folder / f"{fig_id}.{fmt}").write_bytes(raw)
             files[fmt] = hashlib.sha256(raw).hexdigest()
