@@ -364,3 +364,38 @@ def test_parallel_failure_is_the_first_in_order_and_stops_what_has_not_started()
     with pytest.raises(KeyError, match="task 0"):
         run_parallel(list(range(6)), 2, work)
     assert sorted(started) == [0, 1], started
+
+
+def test_parallel_start_order_changes_only_when_tasks_start(tmp_path):
+    """run_parallel with a start order: tasks start longest first, results stay in the tasks' order;
+    expected_seconds reads each chapter's last run from the cache, else falls back to source size."""
+    import threading
+
+    from analysis.build.run import expected_seconds, longest_first, run_parallel
+
+    started, lock = [], threading.Lock()
+
+    def work(t):
+        with lock:
+            started.append(t)
+        return t * 10
+
+    assert run_parallel([0, 1, 2, 3], 1, work, start_order=[3, 2, 1, 0]) == [0, 10, 20, 30]
+    started.clear()
+    assert run_parallel([0, 1, 2, 3], 2, work, start_order=[3, 1, 2, 0]) == [0, 10, 20, 30]
+    assert started[:2] in ([3, 1], [1, 3]), started
+    with pytest.raises(ValueError, match="permutation"):
+        run_parallel([0, 1], 2, work, start_order=[0, 0])
+    assert longest_first([2.0, 5.0, 1.0, 5.0]) == [1, 3, 0, 2]
+
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    a.write_text("x" * 3000)
+    b.write_text("x" * 1000)
+    cache = tmp_path / "cache"
+    assert expected_seconds([a, b], cache) == [3.0, 1.0]  # no history: source size in kB
+    for stem, secs in (("a", 2.5), ("b", 30.0)):
+        entry = cache / "chapters" / stem / "k1"
+        entry.mkdir(parents=True)
+        (entry / "done").write_text(json.dumps({"seconds": secs}))
+    assert expected_seconds([a, b], cache) == [2.5, 30.0]
+    assert longest_first(expected_seconds([a, b], cache)) == [1, 0]

@@ -824,17 +824,49 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def run_parallel(tasks: list, jobs: int, work) -> list:
+def expected_seconds(chapters: list[Path], cache: Path) -> list[float]:
+    """How long each chapter is expected to take, to start the longest first (:func:`run_parallel`).
+
+    The seconds of each chapter's most recent run in ``cache`` (its ``done``
+    files) when every chapter has one; otherwise (a fresh cache) the size of
+    each chapter's source in kilobytes, a proxy: the long chapters are the
+    ones with the most estimates and figures. Only the start order depends on
+    this, never an output.
+    """
+    past = []
+    for src in chapters:
+        done = sorted((cache / "chapters" / src.stem).glob("*/done"), key=lambda f: f.stat().st_mtime)
+        try:
+            past.append(float(json.loads(done[-1].read_text())["seconds"]) if done else None)
+        except (ValueError, KeyError, OSError, TypeError):
+            past.append(None)
+    if all(v is not None for v in past):
+        return past
+    return [src.stat().st_size / 1000 for src in chapters]
+
+
+def longest_first(costs: list[float]) -> list[int]:
+    """Indices of ``costs`` from the largest to the smallest (ties in the given order)."""
+    return sorted(range(len(costs)), key=lambda k: (-costs[k], k))
+
+
+def run_parallel(tasks: list, jobs: int, work, start_order: list[int] | None = None) -> list:
     """``work(task)`` for every task, up to ``jobs`` at a time in threads; results in the tasks' order.
+
+    ``start_order`` (a permutation of the task indices; default their order)
+    is the order in which tasks start: the run starts the longest chapters
+    first (:func:`expected_seconds`), so that no core idles at the end while
+    one long chapter runs. Only the start order changes: results, and
+    everything made from them, stay in the tasks' order.
 
     Each task's work is a kernel executing a chapter, so threads suffice (the
     work is done in the kernels' processes). With ``jobs`` 1, ``work`` is
     called for one task after another in this thread, as a serial run always did.
 
-    When a task fails, no task after it in order starts; those already
-    running end, and so do those before it (their cache entries stay
-    valid). The failure raised is that of the first failing task in order:
-    the one a serial run would have raised. An interrupt (Ctrl-C, SIGTERM:
+    When a task fails, no task that has not started starts; those already
+    running end (their cache entries stay valid). The failure raised is that
+    of the first failing task in the tasks' order (with the default start
+    order, the one a serial run would have raised). An interrupt (Ctrl-C, SIGTERM:
     raised in the main thread) starts nothing more, kills the running
     kernels (:func:`kill_kernels`) and waits for their threads.
     """
@@ -842,27 +874,34 @@ def run_parallel(tasks: list, jobs: int, work) -> list:
         return [work(t) for t in tasks]
     from concurrent.futures import ThreadPoolExecutor, wait
 
+    order = list(range(len(tasks))) if start_order is None else [int(k) for k in start_order]
+    if sorted(order) != list(range(len(tasks))):
+        raise ValueError("start_order must be a permutation of the task indices")
     lock = threading.Lock()
-    first_failed = [len(tasks)]  # index of the first failed task so far; tasks after it do not start
+    first_failed = [len(tasks)]  # index (tasks' order) of the first failed task so far
+    stopped = [False]  # after a failure or an interrupt no task starts (tasks start in start order)
 
     def guarded(k: int):
         with lock:
-            if k > first_failed[0]:
+            if stopped[0]:
                 return _NOT_STARTED
         try:
             return work(tasks[k])
         except BaseException:
             with lock:
                 first_failed[0] = min(first_failed[0], k)
+                stopped[0] = True
             raise
 
     pool = ThreadPoolExecutor(max_workers=min(jobs, len(tasks)), thread_name_prefix="chapter")
-    futures = [pool.submit(guarded, k) for k in range(len(tasks))]
+    futures = [None] * len(tasks)
+    for k in order:
+        futures[k] = pool.submit(guarded, k)
     try:
         wait(futures)
     except BaseException:
         with lock:
-            first_failed[0] = -1
+            stopped[0] = True
         for f in futures:
             f.cancel()
         kill_kernels()
@@ -1167,7 +1206,8 @@ def run(args) -> int:
                 say(f"[{i}/{n}] {src.stem}: " + ("cached" if r.cached else f"done in {r.seconds:.1f} s"))
                 return r
 
-            runs: list[ChapterRun] = run_parallel(list(enumerate(independent, 1)), jobs, one)
+            runs: list[ChapterRun] = run_parallel(list(enumerate(independent, 1)), jobs, one,
+                                                  start_order=longest_first(expected_seconds(independent, cache)))
             for i, src in enumerate(chapters[len(independent):], len(independent) + 1):
                 seed = _merged_bytes(runs, stage / "seed.csv")
                 key = chapter_key(src, inputs.params, checksum, code, _sha_json([r.key for r in runs]))
