@@ -162,12 +162,12 @@ wf_hours = page.estimate(est.within_freelancer, fm, "mean_hours", focus, max_fre
 wf_feedback = page.estimate(est.within_freelancer, fm, "mean_feedback", focus, max_freelancers=cap)
 within = [wf_rate, wf_epc, wf_hours, wf_feedback]
 page.say("wf_hourly_rate", wf_rate, expected=+1)
-page.glue("wf_hourly_rate_p", wf_rate.p_value)
+page.glue("wf_hourly_rate_p", words.p_clause(wf_rate))
 page.say("wf_earnings_per_contract", wf_epc, expected=+1)
-page.glue("wf_earnings_per_contract_p", wf_epc.p_value)
+page.glue("wf_earnings_per_contract_p", words.p_clause(wf_epc))
 page.say("wf_mean_hours", wf_hours)
 page.say("wf_feedback", wf_feedback, expected=-1, digits=2)
-page.glue("wf_feedback_stars", abs(wf_feedback.coef))
+page.glue("wf_feedback_stars", words.stars_clause(wf_feedback))
 page.glue("wf_inference", wf_rate.inference)
 page.md("wf_sample", words.freelancer_sample_sentence(wf_rate.details["sample"], wf_rate.details["n_freelancers"]))
 page.glue("wf_no_exposure", wf_rate.details["n_no_exposure"])
@@ -192,9 +192,9 @@ page.figure("fig-productivity-within-freelancer", figures.within_freelancer_fore
 # How to cite this figure: {glue:md}`cite_productivity_within_freelancer`
 #
 # {numref}`fig-productivity-within-freelancer` shows the four estimates.
-# For the same freelancer, the hourly rate {glue:text}`wf_hourly_rate` (p = {glue:text}`wf_hourly_rate_p:.3f`) and earnings per contract {glue:text}`wf_earnings_per_contract` (p = {glue:text}`wf_earnings_per_contract_p:.3f`).
+# For the same freelancer, the hourly rate {glue:text}`wf_hourly_rate`{glue:text}`wf_hourly_rate_p` and earnings per contract {glue:text}`wf_earnings_per_contract`{glue:text}`wf_earnings_per_contract_p`.
 # Hours per hourly contract {glue:text}`wf_mean_hours`.
-# As a percent of its pre-release mean, feedback {glue:text}`wf_feedback`, about {glue:text}`wf_feedback_stars:.3f` stars; this {glue:text}`wf_feedback_verdict` a fall in quality.
+# As a percent of its pre-release mean, feedback {glue:text}`wf_feedback`{glue:text}`wf_feedback_stars`; this {glue:text}`wf_feedback_verdict` a fall in quality.
 # Within freelancers, the evidence {glue:text}`wf_hourly_rate_verdict` higher hourly rates and {glue:text}`wf_earnings_per_contract_verdict` larger contracts in the exposed categories.
 
 # %% tags=["remove-input"]
@@ -222,14 +222,14 @@ page.glue("bp_tiered", words.name_list(roles.tiered) if roles.tiered else "none"
 page.md("bp_sample", words.freelancer_sample_sentence(bp_sample))
 for (g, o), e in balanced.items():
     page.say(f"bp_{g}_{o}", e, unit=words.unit(e))
-    page.glue(f"bp_{g}_{o}_p", e.p_value)
+    page.glue(f"bp_{g}_{o}_p", words.p_clause(e))
 for g in groups:  # clusters differ by group (the other focus group's freelancers are left out)
     page.glue(f"bp_{g}_inference", balanced[g, "contracts"].inference if (g, "contracts") in balanced else "none")
 for g in ("new_ai_work", "tiered"):  # a group without categories in this run
     for o in est.BALANCED_OUTCOMES:
         if (g, o) not in balanced:
             page.glue(f"bp_{g}_{o}", "was not estimated (no category in this role)")
-            page.glue(f"bp_{g}_{o}_p", float("nan"))
+            page.glue(f"bp_{g}_{o}_p", "")
 
 # %% [markdown]
 # The regressions above use only the months in which a freelancer took a contract.
@@ -241,8 +241,8 @@ for g in ("new_ai_work", "tiered"):  # a group without categories in this run
 # Each exposed group is compared with freelancers of the control categories on their own: the new-AI-work category ({glue:text}`bp_new_ai`), and the tiered categories ({glue:text}`bp_tiered`).
 # Contracts and earnings per month are estimated by Poisson pseudo-maximum likelihood with freelancer and month fixed effects, which keeps the zero months and reads the coefficient as a percent change {cite:p}`santos2006log`; the extensive margin, whether the freelancer took any contract in the month, is a linear probability model reported in percentage points.
 #
-# For freelancers of the new-AI-work category, monthly contracts {glue:text}`bp_new_ai_work_contracts` (p = {glue:text}`bp_new_ai_work_contracts_p:.3f`), monthly earnings {glue:text}`bp_new_ai_work_earnings` (p = {glue:text}`bp_new_ai_work_earnings_p:.3f`), and the probability of a contract in a month {glue:text}`bp_new_ai_work_any_contract`.
-# For freelancers of the tiered categories, monthly contracts {glue:text}`bp_tiered_contracts` (p = {glue:text}`bp_tiered_contracts_p:.3f`), monthly earnings {glue:text}`bp_tiered_earnings` (p = {glue:text}`bp_tiered_earnings_p:.3f`), and the probability of a contract in a month {glue:text}`bp_tiered_any_contract`.
+# For freelancers of the new-AI-work category, monthly contracts {glue:text}`bp_new_ai_work_contracts`{glue:text}`bp_new_ai_work_contracts_p`, monthly earnings {glue:text}`bp_new_ai_work_earnings`{glue:text}`bp_new_ai_work_earnings_p`, and the probability of a contract in a month {glue:text}`bp_new_ai_work_any_contract`.
+# For freelancers of the tiered categories, monthly contracts {glue:text}`bp_tiered_contracts`{glue:text}`bp_tiered_contracts_p`, monthly earnings {glue:text}`bp_tiered_earnings`{glue:text}`bp_tiered_earnings_p`, and the probability of a contract in a month {glue:text}`bp_tiered_any_contract`.
 # Standard errors are clustered by pre-release category, because treatment is assigned by category; in this run: {glue:text}`bp_new_ai_work_inference` for the new-AI-work group and {glue:text}`bp_tiered_inference` for the tiered group.
 # With a single exposed category, as for the new-AI-work group, clustered standard errors are too small {cite:p}`mackinnon2018wild`, so these estimates describe the data and are not used as evidence for the claims.
 # The span runs from a freelancer's first to last contract, because the extract does not record when freelancers join or leave the platform; months before the first and after the last contract, including those of freelancers who left, are outside the panel.

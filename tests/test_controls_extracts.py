@@ -323,6 +323,56 @@ def test_no_freelancer_with_two_months_is_a_data_problem(tmp_path):
     assert len(probs) == 1 and probs[0].kind == "data"
 
 
+
+def _ids_repeat_only(contracts: pd.DataFrame, lo: str, hi: str, inside: bool) -> pd.DataFrame:
+    """``contracts`` with freelancer ids that repeat only inside (``inside``) or only outside ``[lo, hi]``.
+
+    The other side's contracts each get a freelancer of their own; one more freelancer has one
+    contract inside and one outside (two months in the extract, one in the window).
+    """
+    c = contracts.copy()
+    started = pd.to_datetime(c["started_on"])
+    within = ((started >= pd.Timestamp(lo)) & (started <= pd.Timestamp(hi))).to_numpy()
+    alone = ~within if inside else within
+    c.loc[alone, "freelancer_id"] = [f"once{i}" for i in range(int(alone.sum()))]
+    i_in, i_out = np.flatnonzero(within)[0], np.flatnonzero(~within)[0]
+    c.loc[c.index[[i_in, i_out]], "freelancer_id"] = "straddles"
+    return c
+
+
+@pytest.mark.parametrize("inside", [False, True])
+def test_repeat_freelancers_are_counted_within_the_window(tmp_path, inside):
+    """The check that some freelancer has two months counts them within [start, end], not in the whole extract."""
+    posts, contracts, _, _ = W.draw("default", 3, 20_000)
+    lo, hi = "2022-07-01", "2023-06-30"
+    folder = tmp_path / "extract"
+    folder.mkdir()
+    posts.to_csv(folder / "job_posts.csv", index=False)
+    _ids_repeat_only(contracts, lo, hi, inside).to_csv(folder / "contracts.csv", index=False)
+    summary, violations = validate(folder)
+    assert summary is not None and not violations, violations
+    assert summary.repeat_freelancers > 100  # the whole extract has repeat freelancers either way
+
+    def window_problems(start, end, treatment_date="2022-11-30"):
+        full, probs = check_schema({"start": start, "end": end, "treatment_date": treatment_date})
+        assert not probs, probs
+        return [p for p in check_against_data(full, summary) if "two different months" in p.message]
+
+    window = window_problems(lo, hi)
+    outside = window_problems("2021-01-01", "2022-06-30", "2021-10-01")  # a window before [lo, hi]
+    if inside:  # repeat freelancers in the window, none outside it: the window passes, a window before it not
+        assert window == []
+        (p,) = outside
+    else:  # repeat freelancers outside the window (and one across its bound), none in it
+        assert outside == []
+        (p,) = window
+        assert p.message.startswith(f"no freelancer has contracts starting in two different months within the "
+                                    f"window (start {lo} to end {hi}; {summary.repeat_freelancers:,} freelancers "
+                                    "of the extract have them, but not both in the window)")
+    assert p.key == "start" and p.kind == "params"  # another window fixes it: not a data problem
+    assert "start earlier or end later" in p.message
+    assert window_problems("2021-01-01", "2024-06-30") == []  # the whole extract's window
+
 def test_categories_chapter_says_estimates_are_relative_and_shows_the_checks():
     from analysis.core.paths import BOOK_DIR
 

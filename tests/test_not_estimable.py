@@ -110,6 +110,51 @@ def test_the_not_estimated_row_keeps_what_the_page_reads():
     assert row.scope == "freelancers by main pre-release category, 1 exposed vs 3 other categories (freelancer FE)"
 
 
+
+def test_a_post_month_without_exposed_freelancers_is_said_not_a_singular_matrix():
+    # The equal-weight mean of the post months needs an exposed freelancer in each of them; before, pyfixest
+    # dropped the month's regressor (CRV1 printed a number of another estimand) and the bootstrap stopped
+    # with numpy's "Singular matrix".
+    gap = _fm(lambda r: r.category == "A" and r.month == MONTHS[-2])
+    why = ("freelancers of the exposed categories (A) are observed in 6 of the 7 post-release months (none in "
+           "May 2023), and the estimate weights every post-release month equally")
+    assert _reason(gap) == why
+    with pytest.raises(NotEstimable, match=r"6 of the 7 post-release months"):
+        E.within_freelancer(gap, "hourly_rate", ["A"], treatment_date=TD, b_reps=9)
+    pooled = E.within_freelancer(gap, "hourly_rate", ["A"], treatment_date=TD, b_reps=9, post_weights="pooled")
+    assert pooled.estimate_pct == pytest.approx(100 * math.expm1(EFFECT), abs=1e-6)  # one coefficient: identified
+    # A post month with exposed freelancers only: its effect is the month's fixed effect (pyfixest drops it).
+    alone = _fm(lambda r: r.category != "A" and r.month == MONTHS[-2])
+    assert _reason(alone) == ("the exposed freelancers' months are collinear with the freelancer and month fixed "
+                              "effects (too few exposed freelancers or months to separate the effect from them)")
+
+
+@pytest.fixture(scope="module")
+def sparse_fm():
+    """The freelancer_month panel of a small seeded draw of the sparse world (Legal: 4 pre-release freelancers)."""
+    from analysis.data import worlds as W
+    from analysis.data.panels import build_panels_pandas
+
+    posts, contracts, _, _ = W.draw("sparse", 3, 20_000)
+    return build_panels_pandas(posts, contracts, 1000.0, "2021-01-01", "2024-06-30", treatment_date=TD,
+                               panels=("freelancer_month",))["freelancer_month"]
+
+
+def test_a_tiny_exposed_category_of_a_sparse_world_is_not_estimated(sparse_fm, tmp_path, monkeypatch):
+    import myst_nb
+
+    from analysis.page import Page
+
+    with pytest.raises(NotEstimable) as info:  # before: numpy.linalg.LinAlgError "Singular matrix"
+        E.within_freelancer(sparse_fm, "hourly_rate", ["Legal"], treatment_date=TD, seed=1, b_reps=99)
+    assert info.value.reason.startswith("freelancers of the exposed categories (Legal) are observed in 1 of the 19 "
+                                        "post-release months (none in December 2022, January 2023, February 2023")
+    monkeypatch.setattr(myst_nb, "glue", lambda key, value, display=True: None)
+    page = Page({}, output_dir=str(tmp_path / "out"))
+    e = page.estimate(E.within_freelancer, sparse_fm, "mean_feedback", ["Legal"], b_reps=99)
+    assert not_estimated_reason(e).startswith("freelancers of the exposed categories (Legal)")
+    assert {"sample", "n_freelancers", "n_no_exposure"} <= set(e.details)  # the chapter's sentences still read
+
 def _bp(drop=None) -> pd.DataFrame:
     """A balanced freelancer panel: four freelancers per category, 0 to 2 contracts a month."""
     rows = [dict(freelancer_id=f"{c}{j}", exposure_category=c, month=m, contracts=(j + t) % 3,

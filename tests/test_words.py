@@ -118,3 +118,30 @@ def test_descriptive_words_say_consistent_not_supports():
     assert set(words.DESCRIPTIVE_CLAIM_WORDS) == set(CLAIM_VERDICTS)
     assert words.claim_verdict_word("c1", "supported") == "consistent with the data"
     assert words.claim_verdict_word("c4", "contradicted") == "contradicted"
+
+
+def test_p_clause_of_an_estimate_and_of_a_not_estimated_one():
+    from analysis.results import not_estimated
+
+    e = Estimate(id="productivity.hourly_rate", outcome="hourly_rate", scope="test", estimate_pct=3.1,
+                 ci_low_pct=0.2, ci_high_pct=6.0, p_value=0.04127, inference="wild cluster bootstrap", n_obs=90)
+    assert words.phrase(e) + words.p_clause(e) == "rose by 3.1% (95% interval 0.2% to 6.0%) (p = 0.041)"
+    gone = not_estimated("productivity.hourly_rate", "hourly_rate", "test", "no control freelancers")
+    assert words.phrase(gone) + words.p_clause(gone) == "could not be estimated: no control freelancers"
+    assert words.p_clause(pd.Series({"p_value": NAN, "inference": "CRV1"})) == ""  # estimated, but no p-value
+    assert words.p_clause(0.0004) == " (p < 0.001)" and words.p_clause(0.5, digits=2) == " (p = 0.50)"
+    assert words.p_clause(NAN) == "" and words.p_clause(None) == ""
+
+
+def test_stars_clause_of_an_estimate_and_of_a_not_estimated_one():
+    from analysis.results import not_estimated
+
+    e = Estimate(id="productivity.feedback", outcome="mean_feedback", scope="test", estimate_pct=-0.72,
+                 ci_low_pct=-1.3, ci_high_pct=-0.1, p_value=0.02, inference="wild cluster bootstrap", n_obs=90,
+                 coef=-0.03147)
+    assert (words.phrase(e, digits=2) + words.stars_clause(e)
+            == "fell by 0.72% (95% interval -1.30% to -0.10%), about 0.031 stars")
+    gone = not_estimated("productivity.feedback", "mean_feedback", "test", "no exposed freelancers")
+    assert words.phrase(gone) + words.stars_clause(gone) == "could not be estimated: no exposed freelancers"
+    assert words.stars_clause({"coef": NAN, "inference": "CRV1"}) == ""
+    assert words.stars_clause({"coef": 0.0004, "inference": "CRV1"}) == ", less than 0.001 stars"

@@ -607,6 +607,46 @@ def _names(cats: list[str], limit: int = 20) -> str:
     return shown + (f", ... ({len(cats)} in all)" if len(cats) > limit else "")
 
 
+def repeat_in_window(summary, start: str, end: str) -> bool | None:
+    """Whether some freelancer has contracts starting in two different months of ``[start, end]``.
+
+    Read from the extract's ``repeat_pairs`` (:class:`analysis.data.contract.Summary`:
+    freelancers by consecutive pair of their contract months): a freelancer
+    has two months in the window exactly when two consecutive months of
+    theirs lie in it. The window is the one the within-freelancer panels are
+    built on (contracts by their start date, :func:`analysis.data.panels.in_window`),
+    taken by whole months, so a window bound inside a month never makes this
+    say no when a panel could have a repeat freelancer (the check only
+    stops runs that certainly have none).
+
+    Parameters
+    ----------
+    summary : analysis.data.contract.Summary
+    start, end : str
+        ISO dates of the window (inclusive).
+
+    Returns
+    -------
+    bool or None
+        None when the summary has no pairs to read (an extract without repeat
+        freelancers, or a summary made without them).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> s = SimpleNamespace(repeat_pairs=[["2021-03", "2021-04", 5], ["2021-04", "2023-02", 1]])
+    >>> repeat_in_window(s, "2021-01-01", "2021-12-31"), repeat_in_window(s, "2022-01-01", "2024-06-30")
+    (True, False)
+    >>> repeat_in_window(s, "2021-04-15", "2023-02-10"), repeat_in_window(SimpleNamespace(), "2021-01-01", "2021-12-31")
+    (True, None)
+    """
+    pairs = getattr(summary, "repeat_pairs", None) or []
+    if not pairs:
+        return None
+    lo, hi = str(start)[:7], str(end)[:7]
+    return any(lo <= a and b <= hi for a, b, *_ in pairs)
+
+
 def check_against_data(params: dict, summary, skip: set[str] | frozenset = frozenset()) -> list[ParamProblem]:
     """Check schema-valid parameters against a valid extract.
 
@@ -658,12 +698,20 @@ def check_against_data(params: dict, summary, skip: set[str] | frozenset = froze
         if absent and list(given) != list(DEFAULT_PARAMS["least_exposed_controls"]):
             problems.append(ParamProblem("least_exposed_controls", f"{_names(absent)} not in the extract; valid "
                                          f"categories: {_names(cats)}"))
-    if getattr(summary, "repeat_freelancers", -1) == 0:
+    n_repeat = getattr(summary, "repeat_freelancers", -1)
+    if n_repeat == 0:
         problems.append(ParamProblem("-", "no freelancer has contracts in two different months: the "
                                      "within-freelancer regressions compare a freelancer's months with each "
                                      "other and need freelancers seen in at least two", kind="data"))
     if not dates_ok:
         return problems
+    if n_repeat > 0 and repeat_in_window(summary, params["start"], params["end"]) is False:
+        problems.append(ParamProblem("start", f"no freelancer has contracts starting in two different months "
+                                     f"within the window (start {params['start']} to end {params['end']}; "
+                                     f"{n_repeat:,} freelancers of the extract have them, but not both in the "
+                                     "window): the within-freelancer regressions compare a freelancer's months "
+                                     "with each other and need freelancers seen in at least two; start earlier "
+                                     "or end later"))
     if lists_ok:
         for c, (pre, post) in uncomparable(params, summary).items():
             if c in params["focus_categories"]:

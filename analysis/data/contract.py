@@ -607,7 +607,14 @@ class Summary:
 
     ``repeat_freelancers`` counts freelancers with contracts starting in at
     least two distinct months (the within-freelancer regressions need them;
-    -1 when unknown).
+    -1 when unknown). ``repeat_pairs`` holds ``[month, next_month,
+    freelancers]`` rows: how many freelancers have contracts starting in
+    ``month`` and next in ``next_month`` (``YYYY-MM``, consecutive among that
+    freelancer's months). A freelancer has two months within a window exactly
+    when one of their pairs lies inside it, so
+    :func:`analysis.core.params.check_against_data` can tell, for any
+    ``start`` and ``end``, whether the window holds a freelancer seen in two
+    months (a few hundred rows however large the extract).
 
     ``posts_months`` maps each category to the months (``YYYY-MM``) in which
     it has job posts: enough to tell a category created after the release
@@ -633,6 +640,7 @@ class Summary:
     budget_months: dict[str, list] = field(default_factory=dict)
     posts_months: dict[str, list] = field(default_factory=dict)
     repeat_freelancers: int = -1
+    repeat_pairs: list[list] = field(default_factory=list)
 
     def notes(self) -> list[str]:
         """Things a valid extract holds that no analysis window can use."""
@@ -678,12 +686,17 @@ def _summary(con, folder: Path, files: dict[str, Path]) -> Summary:
     for cat, m in con.execute("SELECT DISTINCT category, strftime(date_trunc('month', posted_on), '%Y-%m') "
                               "FROM typed_job_posts ORDER BY 1, 2").fetchall():
         posts_months.setdefault(cat, []).append(m)
-    repeat = con.execute("SELECT count(*) FROM (SELECT freelancer_id FROM typed_contracts GROUP BY 1 "
-                         "HAVING count(DISTINCT date_trunc('month', started_on)) >= 2)").fetchone()[0]
+    pairs = con.execute(
+        "SELECT strftime(m, '%Y-%m'), strftime(m2, '%Y-%m'), count(*), count(*) FILTER (WHERE k = 1) FROM ("
+        "SELECT m, lead(m) OVER w AS m2, row_number() OVER w AS k FROM (SELECT DISTINCT freelancer_id, "
+        "date_trunc('month', started_on) AS m FROM typed_contracts) WINDOW w AS (PARTITION BY freelancer_id "
+        "ORDER BY m)) WHERE m2 IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2").fetchall()
+    repeat = sum(int(first) for *_, first in pairs)  # each repeat freelancer has one first pair
     return Summary(str(folder), {t: str(p) for t, p in files.items()}, n_posts, n_con, str(lo), str(hi), cats,
                    contracts_first_date=str(lo2), contracts_last_date=str(hi2), contracts_outside=int(n_out),
                    outside_examples=examples, earnings_months=months, budget_months=budgets,
-                   posts_months=posts_months, repeat_freelancers=int(repeat))
+                   posts_months=posts_months, repeat_freelancers=int(repeat),
+                   repeat_pairs=[[a, b, int(n)] for a, b, n, _ in pairs])
 
 
 def validate(folder: str | Path) -> tuple[Summary | None, list[Violation]]:

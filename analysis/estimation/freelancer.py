@@ -57,6 +57,50 @@ def _no_span(df: pd.DataFrame, ex: np.ndarray, post: np.ndarray, groups: dict, t
     return None
 
 
+def _missing_post_months(month: pd.Series, ex: np.ndarray, post_months: Sequence, exposed) -> str | None:
+    """Why the equally weighted mean of the post months is not identified, or None.
+
+    The ``"uniform"`` estimand of :func:`within_freelancer` gives every post
+    month the same weight, so it needs an exposed freelancer in each of them:
+    a post month without one has no effect of its own to average (its
+    regressor is all zeros), and before issue 12 the wild cluster bootstrap
+    then stopped with numpy's "Singular matrix" (a tiny exposed category,
+    such as a sparse world's Legal).
+
+    Parameters
+    ----------
+    month : Series
+        The regression rows' months.
+    ex : ndarray of bool
+        Exposed rows.
+    post_months : sequence
+        The post months of the regression, sorted.
+    exposed : sequence of str
+        The exposed categories, for the reason.
+
+    Examples
+    --------
+    >>> m = pd.Series(pd.to_datetime(["2022-12-01", "2023-01-01", "2023-01-01", "2023-02-01"]))
+    >>> _missing_post_months(m, np.array([True, False, True, False]), sorted(m.unique()), ["Legal"])
+    'freelancers of the exposed categories (Legal) are observed in 2 of the 3 post-release months (none in February 2023), and the estimate weights every post-release month equally'
+    >>> _missing_post_months(m, np.array([True, True, False, True]), sorted(m.unique()), ["Legal"]) is None
+    True
+    """
+    have = set(pd.to_datetime(month[ex]).unique())
+    missing = [m for m in post_months if pd.Timestamp(m) not in have]
+    if not missing:
+        return None
+    shown = ", ".join(f"{pd.Timestamp(m):%B %Y}" for m in missing[:3]) + (", ..." if len(missing) > 3 else "")
+    return (f"freelancers of the exposed categories ({_names(exposed)}) are observed in "
+            f"{len(post_months) - len(missing)} of the {len(post_months)} post-release months (none in {shown}), "
+            "and the estimate weights every post-release month equally")
+
+
+#: Reason of a within-freelancer design whose regressors are collinear once the fixed effects are taken out.
+_COLLINEAR = ("the exposed freelancers' months are collinear with the freelancer and month fixed effects "
+              "(too few exposed freelancers or months to separate the effect from them)")
+
+
 def _drop_singletons(df: pd.DataFrame, fe_cols: Sequence[str]) -> pd.DataFrame:
     """Drop rows that are alone in a fixed-effect level, until none is left.
 
@@ -207,9 +251,13 @@ def within_freelancer(freelancer_month: pd.DataFrame, outcome: str, exposed: Seq
     NotEstimable
         When the design has nothing to compare (issue 12), with a reason for
         the reader: no exposed freelancers, no control freelancers, no
-        freelancer with the outcome in two different months, or a group
+        freelancer with the outcome in two different months, a group
         (exposed or control) none of whose freelancers is observed both
-        before and after the treatment date. Its
+        before and after the treatment date, with ``post_weights="uniform"``
+        a post month without an exposed freelancer (a tiny exposed category:
+        the equal-weight mean is not identified), or regressors collinear
+        with the fixed effects (pyfixest drops one, or the bootstrap meets a
+        singular matrix). Its
         :meth:`~analysis.estimation.common.NotEstimable.as_estimate` keeps
         ``details["sample"]``, ``details["n_no_exposure"]`` and
         ``details["n_freelancers"]`` (0), so a page's sentences about the
@@ -275,17 +323,25 @@ def within_freelancer(freelancer_month: pd.DataFrame, outcome: str, exposed: Seq
     if post_weights == "uniform":
         # sum_m b_m D_m = b_bar * D + sum_{m != last} (b_m - b_bar) (D_m - D_last)
         post_months = sorted(df.loc[post, "month"].unique())
+        why = _missing_post_months(df["month"], ex, post_months, exposed)
+        if why:
+            raise not_estimable(why)
         d_last = (ex & (df["month"] == post_months[-1]).to_numpy()).astype("float64")
         for j, m in enumerate(post_months[:-1]):
             df[f"_W{j}"] = (ex & (df["month"] == m).to_numpy()).astype("float64") - d_last
             others.append(f"_W{j}")
     fit = feols("_y ~ " + " + ".join(["_D"] + others) + " | freelancer_id + month", df, {"CRV1": unit})
+    if set(fit.coef().index) != {"_D", *others}:  # pyfixest dropped a regressor: the design is collinear
+        raise not_estimable(_COLLINEAR)
     crv1 = crv1_of(fit, "_D")
     n_cl = int(df["_cl"].nunique())
     word = " by pre-release category" if exposure == "pre_release" else " by category"
-    inf = infer(inference, df, unit=unit, fe_cols=["freelancer_id", "month"], xcol="_D", crv1=crv1,
-                treated=exposed, controls=[], seed=seed, n_clusters=n_cl, others=others, b_reps=b_reps,
-                cluster_word=word)
+    try:
+        inf = infer(inference, df, unit=unit, fe_cols=["freelancer_id", "month"], xcol="_D", crv1=crv1,
+                    treated=exposed, controls=[], seed=seed, n_clusters=n_cl, others=others, b_reps=b_reps,
+                    cluster_word=word)
+    except np.linalg.LinAlgError:  # the bootstrap's partialling-out met a singular matrix
+        raise not_estimable(_COLLINEAR) from None
     p, ci, q, label = inf.p, inf.ci, inf.details["wcu_critical"], inf.label
     scale = 1.0 if log else float(df.loc[ex & ~post, "_y"].mean())
     if exposure == "pre_release":

@@ -181,6 +181,88 @@ def phrase(e, digits: int = 1, up: str = "rose", down: str = "fell", flat: str =
     return f"{head} ({interval} {lo:.{digits}f}{unit} to {hi:.{digits}f}{unit})"
 
 
+
+def _field(e, key: str) -> float:
+    """One number of an estimate, a results row or a dict (NaN when absent or empty)."""
+    v = e.get(key) if isinstance(e, (dict, pd.Series)) else getattr(e, key, None)
+    return math.nan if _nan(v) else float(v)
+
+
+def p_clause(e, digits: int = 3) -> str:
+    """The p-value of an estimate as a parenthesis that follows its phrase, or nothing.
+
+    Glued right after the phrase (``{glue:text}`x`{glue:text}`x_p```), it
+    reads "rose by 3.1% (95% interval 0.2% to 6.0%) (p = 0.041)". An estimate
+    that could not be estimated (:func:`analysis.results.not_estimated`,
+    whose phrase already says why) or has no p-value gets ``""``, so a page
+    never prints "p = nan". A p-value below ``10**-digits`` is written
+    ``p < 0.001``, never ``p = 0.000``.
+
+    Parameters
+    ----------
+    e : Estimate, results row, dict or float
+        The estimate (its ``p_value`` and ``inference``), or the p-value itself.
+    digits : int
+        Decimals of the p-value.
+
+    Examples
+    --------
+    >>> p_clause({"p_value": 0.04127, "inference": "wild cluster bootstrap"})
+    ' (p = 0.041)'
+    >>> p_clause({"p_value": float("nan"), "inference": "not estimated: no exposed freelancers"})
+    ''
+    >>> p_clause(0.0002), p_clause(float("nan")), p_clause(None)
+    (' (p < 0.001)', '', '')
+    """
+    if e is None or isinstance(e, (int, float, np.floating)):
+        p = math.nan if _nan(e) else float(e)
+    elif not_estimated_reason(e) is not None:
+        return ""
+    else:
+        p = _field(e, "p_value")
+    if math.isnan(p):
+        return ""
+    floor = 10.0 ** -digits
+    return f" (p < {floor:.{digits}f})" if p < floor else f" (p = {p:.{digits}f})"
+
+
+def stars_clause(e, digits: int = 3) -> str:
+    """The size of a feedback estimate in stars, as a clause that follows its phrase, or nothing.
+
+    The within-freelancer feedback regression is fitted in stars and
+    reported as a percent (:func:`analysis.estimation.within_freelancer`);
+    its raw coefficient ``coef`` is the change in stars. Glued after the
+    phrase it reads "fell by 0.72% (...), about 0.031 stars"; an estimate
+    that could not be estimated, or has no coefficient, gets ``""`` (never
+    "about nan stars"). The sign is the phrase's word, so the size is
+    unsigned; below half the last digit it is "less than 0.001 stars".
+
+    Parameters
+    ----------
+    e : Estimate, results row or dict
+        With ``coef`` (stars) and ``inference``.
+    digits : int
+        Decimals of the size.
+
+    Examples
+    --------
+    >>> stars_clause({"coef": -0.03147, "inference": "wild cluster bootstrap"})
+    ', about 0.031 stars'
+    >>> stars_clause({"coef": float("nan"), "inference": "not estimated: no control freelancers"})
+    ''
+    >>> stars_clause({"coef": 0.0001, "inference": "CRV1"})
+    ', less than 0.001 stars'
+    """
+    if not_estimated_reason(e) is not None:
+        return ""
+    x = _field(e, "coef")
+    if math.isnan(x):
+        return ""
+    floor = 10.0 ** -digits
+    if abs(x) < floor / 2:
+        return f", less than {floor:.{digits}f} stars"
+    return f", about {abs(x):.{digits}f} stars"
+
 def interval_word(ci_low: float, ci_high: float, yes: str = "excludes", no: str = "includes") -> str:
     """``yes`` if the interval excludes zero, ``no`` if it includes it (or is missing)."""
     if ci_low is None or ci_high is None or math.isnan(ci_low) or math.isnan(ci_high):
