@@ -463,12 +463,25 @@ def _check_table(icon, table: str, fname: str, materialise: bool = False) -> lis
     id_ok = id_col in present
     view = f"typed_{table}"
 
+    # The rules are counted together, in one scan of the table (one query per
+    # rule scanned it once per rule: 4 s of the 20 s validation at 10^7 posts);
+    # examples are fetched only for the rules some row breaks.
+    pending: list[tuple] = []
+
     def check(col, where, rule, shown=None):
-        if col not in present:
+        if col in present:
+            pending.append((col, where, rule, shown))
+
+    def flush():
+        if not pending:
             return
-        n, ex = _examples(con, view, where, id_col if id_ok else None, col, shown)
-        if n:
-            out.append(Violation(fname, col, rule, n, ex))
+        counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {w})" for _, w, _, _ in pending)
+                             + f" FROM {view}").fetchone()
+        for (col, where, rule, shown), n in zip(pending, counts):
+            if n:
+                _, ex = _examples(con, view, where, id_col if id_ok else None, col, shown)
+                out.append(Violation(fname, col, rule, int(n), ex))
+        pending.clear()
 
     # Types: a stored value that the reader cannot read as the type.
     for col, (typ, _) in COLUMNS[table].items():
@@ -499,6 +512,7 @@ def _check_table(icon, table: str, fname: str, materialise: bool = False) -> lis
               "(no null, zero, negative, infinite or NaN budget)")
         check("budget_usd", f"isfinite({b}) AND {b} >= {MAX_AMOUNT:g}",
               f"must be below {MAX_AMOUNT:g} (a placeholder value?)")
+        flush()
         if "category" in present:
             out += _case_variants(con, fname, id_col if id_ok else None)
     else:
@@ -523,6 +537,7 @@ def _check_table(icon, table: str, fname: str, materialise: bool = False) -> lis
               "must be a finite number >= 0")
         check("hours", f"isfinite({h}) AND {h} >= {MAX_AMOUNT:g}",
               f"must be below {MAX_AMOUNT:g} (a placeholder value?)")
+    flush()
     return out
 
 
@@ -563,13 +578,10 @@ def _check_links(con, fnames: dict[str, str]) -> list[Violation]:
     joined = ("FROM typed_contracts c LEFT JOIN (SELECT DISTINCT ON (job_id) * FROM typed_job_posts) p "
               "ON c.job_id = p.job_id")
 
+    pending: list[tuple] = []  # counted together in one join (see _check_table)
+
     def check(col, where, rule, show):
-        n = con.execute(f"SELECT count(*) {joined} WHERE {where}").fetchone()[0]
-        if n:
-            rows = con.execute(f"SELECT c._row, c.contract_id, {show} {joined} WHERE {where} "
-                               f"ORDER BY c._row LIMIT {N_EXAMPLES}").fetchall()
-            ex = [f"row {r} (contract_id={cid}, {s})" for r, cid, s in rows]
-            out.append(Violation(fname, col, rule, n, ex))
+        pending.append((col, where, rule, show))
 
     check("job_id", "c.job_id IS NOT NULL AND p.job_id IS NULL",
           f"must exist in {fnames['job_posts']}: unknown job_id", "'job_id=' || c.job_id")
@@ -586,6 +598,14 @@ def _check_links(con, fnames: dict[str, str]) -> list[Violation]:
               "must be null for fixed-price contracts", "'hours=' || CAST(c.hours AS VARCHAR)")
         check("hours", "p.contract_type = 'hourly' AND c.hours IS NULL",
               "must be present for hourly contracts", "'hours=null'")
+    counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {w})" for _, w, _, _ in pending)
+                         + f" {joined}").fetchone()
+    for (col, where, rule, show), n in zip(pending, counts):
+        if n:
+            rows = con.execute(f"SELECT c._row, c.contract_id, {show} {joined} WHERE {where} "
+                               f"ORDER BY c._row LIMIT {N_EXAMPLES}").fetchall()
+            ex = [f"row {r} (contract_id={cid}, {s})" for r, cid, s in rows]
+            out.append(Violation(fname, col, rule, int(n), ex))
     return out
 
 
