@@ -954,9 +954,15 @@ def tier_gap_panel(category_tier_month: pd.DataFrame, outcome: str = "contracts"
 
     Its two-way DiD equals the triple difference of
     :func:`analysis.estimation.tier_gap_did` on a balanced panel. ``size``
-    is the category-month's number of contracts (both tiers), used as the
-    unit's size by :func:`ferman_pinto` and :func:`event_study_cov`. Months
-    where either tier is empty are left out.
+    is the unit's size for :func:`ferman_pinto` and :func:`event_study_cov`:
+    the harmonic combination ``low * high / (low + high)`` of the two tiers'
+    contracts. The sampling variance of a log count of ``M`` draws is about
+    ``1/M``, so that of the gap is ``1/low + 1/high = 1/size``: a category
+    whose high tier is thin is a small unit for the gap, whatever its total.
+    (The total ``low + high`` was used before; with no effect and every
+    category treated in turn, 260 draws of the two no-effect worlds, it
+    covered 0.83 to 1.00 by category, the harmonic size 0.91 to 0.99.)
+    Months where either tier is empty are left out.
     """
     wide = category_tier_month.pivot_table(index=["category", "month"], columns="tier", values=outcome,
                                            observed=True).reset_index()
@@ -965,7 +971,7 @@ def tier_gap_panel(category_tier_month: pd.DataFrame, outcome: str = "contracts"
     return pd.DataFrame({"category": wide["category"].astype(str).to_numpy(),
                          "month": pd.to_datetime(wide["month"]).to_numpy(),
                          "gap": (np.log(wide["low"]) - np.log(wide["high"])).to_numpy(),
-                         "size": (wide["low"] + wide["high"]).to_numpy(dtype=float)})
+                         "size": (wide["low"] * wide["high"] / (wide["low"] + wide["high"])).to_numpy(dtype=float)})
 
 
 def linear_pretrend(es: dict, level: float = 0.95) -> dict:
