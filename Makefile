@@ -19,17 +19,22 @@ unexport PYTHONDONTWRITEBYTECODE
 
 deps: $(VENV)/.installed
 
-# uv installs the same pinned requirements about three times faster than pip;
-# pip is the fallback when uv cannot be installed. No bytecode is compiled at
+# uv installs the same pinned requirements about three times faster than pip
+# (the uv module of $(PYTHON), else a uv on PATH, else uv installed with pip);
+# pip is the fallback when none can be had. No bytecode is compiled at
 # install time (uv's --compile-bytecode compiles all 1.3 GB: 38 s here); instead
 # the recipes below may write it (PYTHONDONTWRITEBYTECODE is unexported), so the
 # first kernel compiles only the modules the book imports (about 9 s, once) and
 # every later process reuses them.
 $(VENV)/.installed: requirements.txt pyproject.toml
-	@if $(PYTHON) -m pip install --quiet uv 2>/dev/null && $(PYTHON) -m uv --version >/dev/null 2>&1; then \
-	  $(PYTHON) -m uv venv --quiet --python $(PYTHON) $(VENV) && \
-	  $(PYTHON) -m uv pip install --quiet --python $(PY) -r requirements.txt && \
-	  $(PYTHON) -m uv pip install --quiet --python $(PY) --no-deps -e . ; \
+	@UV=; if $(PYTHON) -m uv --version >/dev/null 2>&1; then UV="$(PYTHON) -m uv"; \
+	elif command -v uv >/dev/null 2>&1; then UV=uv; \
+	elif $(PYTHON) -m pip install --quiet uv 2>/dev/null && $(PYTHON) -m uv --version >/dev/null 2>&1; then \
+	  UV="$(PYTHON) -m uv"; fi; \
+	if [ -n "$$UV" ]; then \
+	  $$UV venv --quiet --python $(PYTHON) $(VENV) && \
+	  $$UV pip install --quiet --python $(PY) -r requirements.txt && \
+	  $$UV pip install --quiet --python $(PY) --no-deps -e . ; \
 	else \
 	  $(PYTHON) -m venv $(VENV) && \
 	  $(PY) -m pip install --quiet --upgrade pip && \

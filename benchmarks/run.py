@@ -560,6 +560,24 @@ def _run_cmd(out: Path, cache: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "analysis", "run", "--out", str(out), "--cache-dir", str(cache), *extra]
 
 
+def outside_venv_env() -> dict:
+    """This process's environment as a new user's shell has it: no active virtual environment.
+
+    Run from an activated ``.venv`` (made by uv, without pip), ``python3``
+    would be that environment's interpreter, and the fresh clone's ``make
+    book`` would install with it (the measurement of the eighth session fell
+    back to pip that way). ``VIRTUAL_ENV``, ``PYTHONPATH`` and the
+    environment's ``bin`` folder on ``PATH`` are removed.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    venvs = {Path(p).resolve() for p in (os.environ.get("VIRTUAL_ENV"), sys.prefix if sys.prefix != sys.base_prefix
+                                         else None) if p}
+    keep = [d for d in env.get("PATH", "").split(os.pathsep)
+            if d and not any(Path(d).resolve().is_relative_to(v) for v in venvs)]
+    env["PATH"] = os.pathsep.join(keep)
+    return env
+
+
 def measure_targets(names: list[str], data_root: Path) -> list[dict]:
     """Measure the named targets; one row per target of :data:`TARGETS`, in that order."""
     got: dict[str, dict] = {}
@@ -602,10 +620,10 @@ def measure_targets(names: list[str], data_root: Path) -> list[dict]:
             print("  fresh clone (git clone of HEAD) and `make book` ...", flush=True)
             clone = tmp / "clone"
             subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)], check=True)
-            env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+            env = outside_venv_env()
             env["UV_CACHE_DIR"] = str(tmp / "uv-cache")  # nothing of an earlier install reused
-            res = measure(["make", "book", f"PYTHON={shutil.which('python3.11') or 'python3'}"], cwd=clone,
-                          env=env)
+            python = shutil.which("python3.11", path=env["PATH"]) or shutil.which("python3", path=env["PATH"])
+            res = measure(["make", "book", f"PYTHON={python or 'python3'}"], cwd=clone, env=env)
             record("clone_to_book", res, res["wall_s"], "uv, empty uv cache (the wheels come from the index)")
         e2e: dict[tuple[int, int], dict] = {}  # (posts, categories) -> the cold run's measurement
 
