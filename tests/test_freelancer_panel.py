@@ -204,3 +204,21 @@ def test_readme_states_the_rules_of_the_code():
     text = docs.rst_to_myst(docs.docstring_section(panels.__doc__, "Freelancer panels"))
     assert "**Main pre-release category.**" in text and "**Zeros.**" in text
     assert text in (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+
+
+def test_balanced_panel_leaves_out_the_partly_treated_month():
+    """A mid-month treatment date (2023-03-14): March 2023 is neither before nor after. The balanced
+    estimate must equal the one on the panel without March, whatever March holds (here: the exposed
+    freelancers' counts multiplied by 20 in that month only)."""
+    from analysis import estimation as E
+
+    panel, _, _ = _poisson_panel(0.0, seed=4)
+    cats = sorted(panel["exposure_category"].dropna().unique())
+    march = panel["month"] == pd.Timestamp("2023-03-01")
+    junk = panel.copy()
+    junk.loc[march & junk["exposure_category"].isin(cats[:2]), "contracts"] *= 20
+    with_junk = E.balanced_within_freelancer(junk, "contracts", cats[:2], cats[2:], "2023-03-14")
+    without = E.balanced_within_freelancer(panel[~march], "contracts", cats[:2], cats[2:], "2023-03-14")
+    assert with_junk.estimate_pct == pytest.approx(without.estimate_pct, abs=1e-9)
+    assert abs(without.estimate_pct) < 5.0
+    assert with_junk.n_obs == without.n_obs == int((~march & panel["exposure_category"].notna()).sum())

@@ -436,7 +436,9 @@ def balanced_within_freelancer(panel: pd.DataFrame, outcome: str, exposed: Seque
     exposed, controls = sorted(set(map(str, exposed))), sorted(set(map(str, controls)) - set(map(str, exposed)))
     has = panel["exposure_category"].notna()
     n_no_exposure = int(panel.loc[~has, "freelancer_id"].nunique())
-    df = panel[has & panel["exposure_category"].isin(exposed + controls)].copy()
+    # The partly treated month of a mid-month treatment date is neither before nor after: left out,
+    # as in within_freelancer and the category DiDs (analysis.core.periods.drop_partial_month).
+    df = drop_partial_month(panel[has & panel["exposure_category"].isin(exposed + controls)], treatment_date).copy()
     ex = df["exposure_category"].isin(exposed).to_numpy()
     ppml = BALANCED_OUTCOMES[outcome] == "ppml"
     log, model = (True, "Poisson PML") if ppml else (False, "linear probability model")
