@@ -136,7 +136,7 @@ pretrend.pipe(tables.styled).hide(axis="index").format({"Joint pre-trend p-value
 # with a linear trend in years and eleven month-of-year effects, is fitted by least squares and projected over the post months.
 # The estimate is $100\,(\bar Y^{\text{obs}}_{\text{post}} / \bar Y^{\text{proj}}_{\text{post}} - 1)$.
 # Its interval comes from simulated forecast paths that draw $\sigma^2$, the coefficients and the monthly errors from their sampling distributions.
-# A structural time-series model with a stochastic season {cite:p}`harvey1989forecasting` learns how the season changes from the full seasons before the release, {glue:text}`n_pre_seasons:d` in this run ({glue:text}`n_pre_months:d` months); the book keeps the season fixed, which a few seasons can estimate.
+# A structural time-series model with a stochastic season {cite:p}`harvey1989forecasting` learns how the season changes from the full seasons before the release, {glue:text}`n_pre_seasons:d` in this run ({glue:text}`n_pre_months:d` months); the book keeps the season fixed (the eleven month-of-year effects above, estimated from every pre-release month).
 # The gap includes every platform-wide change after the release, not only generative AI.
 #
 # ## Within-freelancer fixed effects
