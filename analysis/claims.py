@@ -677,7 +677,7 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
     Starts from :func:`claim_check` on the run's ``estimates`` (the book's
     point estimates and intervals: ``book_verdict``) and, per estimate, adds
     the evidence of :mod:`analysis.estimation.honest`. The verdict of an
-    estimate is then decided by four tests, all stated before any result is
+    estimate is then decided by five tests, all stated before any result is
     seen (the rule the summary page prints):
 
     1. **An interval valid under realistic noise** (``honest_*``). A
@@ -708,6 +708,16 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
        recomputed with contract values capped at the ``WINSOR_PCT``
        percentile and without the top ``TOP_SHARE`` of contracts; if either
        version changes the verdict, the estimate is inconclusive.
+    5. **Tiers fixed before the outcome** (the value-tier estimates of
+       claim 4). Without the posts' ex-ante budget (``budget_usd``) tiers are
+       cut on realised earnings (:func:`analysis.data.panels.tier_rule`
+       ``"quantile"``), and a rise of every contract's value moves contracts
+       from the low tier to the high one: "high-value up, low-value down"
+       with no displacement at all (the ``value-shift`` world tiered on its
+       earnings). Those estimates are then inconclusive, whatever their
+       intervals. The rule is read from ``contracts`` (its ``budget_usd``
+       column); without ``contracts`` it is not applied and ``reason`` says
+       so.
 
     An estimate is ``supported`` (``contradicted``) only when its
     Holm-adjusted p-value is at most ``alpha``, its point estimate has the
@@ -755,8 +765,12 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
     focus = roles.focus
     ctrl = default_controls(cm, focus, controls)
     check = claim_check(estimates, roles)
+    from analysis.data.panels import tier_rule
+
+    rule = None if contracts is None else tier_rule(contracts.columns)
     check = check.assign(book_verdict=check["verdict"], _influence_flag=False, _trend_failed=False,
-                         _honest_failed=False)
+                         _honest_failed=False, _tier_rule=rule if rule is not None else "unknown")
+    check["_tier_rule"] = [r if _is_tier_id(e) else "" for e, r in zip(check["estimate_id"], check["_tier_rule"])]
     for c in HONEST_COLUMNS[1:]:
         check[c] = "" if c in ("honest_method", "influence", "reason") else math.nan
     for i, row in check.iterrows():
@@ -861,7 +875,18 @@ def _tests(r: dict, alpha: float) -> tuple[str, str]:
         trend = "pre-trend robustness not assessed"
     if r.get("_influence_flag") is True:
         return "inconclusive", "verdict changes without the largest contracts"
+    if r.get("_tier_rule") == "quantile":
+        return "inconclusive", (f"tiers cut on realised earnings (no budget_usd): a rise of every contract's value "
+                                f"gives the same pattern (Holm p = {p:.3f})")
+    if r.get("_tier_rule") == "unknown":
+        trend += "; tier rule not checked (no contract values given)"
     return word, f"Holm p = {p:.3f}; {trend}"
+
+
+def _is_tier_id(eid: str) -> bool:
+    """Whether ``eid`` is a value-tier estimate (``category.<slug>.contracts.<low_value|high_value|tier_gap>``)."""
+    return eid.startswith("category.") and eid.endswith((".contracts.low_value", ".contracts.high_value",
+                                                         ".contracts.tier_gap"))
 
 
 def verdict_view(check: pd.DataFrame) -> pd.DataFrame:

@@ -48,6 +48,7 @@ output_dir = ""
 # %% tags=["remove-cell"]
 from analysis import claims
 from analysis.core.text import slugify
+from analysis.data.panels import tier_rule
 from analysis.data.worlds import load_world_results
 from analysis.page import Page
 from analysis.report import tables, words
@@ -91,6 +92,7 @@ page.md("window_comparison", words.window_comparison_sentence(
 page.glue("alpha_pct", 100 * claims.ALPHA)
 page.glue("winsor_pct", claims.WINSOR_PCT)
 page.glue("top_share_pct", 100 * claims.TOP_SHARE)
+page.glue("tier_rule_check", words.tier_rule_check_sentence(tier_rule(page.contracts.columns)))
 page.glue("n_changed_by_rule", int((check["verdict"] != check["book_verdict"]).sum()))
 page.glue("n_check_rows", len(check))
 mc = tables.world_claim_table(load_world_results("claims"))
@@ -133,13 +135,14 @@ page.md("c4_sentences", words.tier_sentences(view))
 # ## How a verdict is decided
 #
 # Each claim rests on one or more estimates, each with a claimed sign (rose or fell).
-# An estimate *supports* its claim only if it passes all four tests below, *contradicts* it if it passes them with the opposite sign, and is *inconclusive* otherwise.
+# An estimate *supports* its claim only if it passes all five tests below, *contradicts* it if it passes them with the opposite sign, and is *inconclusive* otherwise.
 # The rule was fixed before any estimate was seen; {doc}`05_methods` explains each test.
 #
 # 1. **An interval valid when categories differ in size and shocks persist.** A comparison of one category with the controls uses the Ferman-Pinto interval, whose placebo variance grows as a category gets smaller {cite:p}`ferman2019inference`; a platform series set against its projection uses a projection whose monthly errors may be serially correlated (first-order autoregressive).
 # 2. **Several estimates, one error rate.** The p-values of the estimates a claim rests on are adjusted by Holm's step-down procedure {cite:p}`holm1979simple`, so the chance that any of them is called significant when nothing happened is at most {glue:text}`alpha_pct:.0f`% per claim.
 # 3. **Robust to a pre-existing trend.** For every category estimate, the months before the release give a linear trend of the category against the controls, and an interval that allows any such trend, however steep, to continue after the release {cite:p}`rambachan2023more`. The estimate counts only if that interval also excludes zero on the same side.
 # 4. **Not resting on a few contracts.** Earnings per contract are estimated again with every contract capped at the {glue:text}`winsor_pct:g` percentile and without the largest {glue:text}`top_share_pct:g`% of contracts; if either version changes the verdict, the estimate is inconclusive.
+# 5. **Value tiers fixed before the outcome.** Claim 4's tiers are cut on the client's budget at posting when the extract has it (`budget_usd`). Cut instead on what contracts earned, a rise of every contract's value moves contracts from the low tier to the high one, which looks like displacement where there is none; tier estimates are then inconclusive. Here {glue:text}`tier_rule_check`.
 #
 # Claims {glue:text}`descriptive_claims` rest on projections of platform series, which describe rather than identify an effect; their verdicts are worded as *consistent* or *not consistent with the data*, by the same rule.
 # A claim is then *supported* when every estimate it rests on supports it, *partly supported* when some do and none contradicts it, *contradicted* when some contradict it and none supports it, and *conflicting* when both happen; it is *inconclusive* when no estimate passes, and *not tested* when this run's focus categories give it no estimate.

@@ -178,6 +178,21 @@ def test_value_shift_world_gives_no_supported_tier_claim():
     assert C.claim_verdicts(chk).set_index("claim").loc["c4", "verdict"] != "supported"
 
 
+def test_tiers_cut_on_earnings_never_make_a_tier_verdict():
+    """The value-shift world without its budgets (tiers cut on realised earnings, the quantile rule): the
+    tier gap of Writing would be 'supported' on its interval (the spurious split of the test below); the
+    check's rule 5 makes every tier estimate inconclusive and says why; claim 4 is not supported."""
+    chk, truth, _ = _check("value-shift", drop_budget=True)
+    rows = chk.drop_duplicates("estimate_id").set_index("estimate_id")
+    assert (rows.loc[TIER_IDS, "verdict"] == "inconclusive").all(), rows.loc[TIER_IDS, ["verdict", "reason"]]
+    gap = rows.loc["category.writing.contracts.tier_gap"]
+    assert gap["book_verdict"] == "supported" and gap["holm_p"] <= C.ALPHA  # the interval alone would claim it
+    assert "tiers cut on realised earnings" in gap["reason"]
+    assert C.claim_verdicts(chk).set_index("claim").loc["c4", "verdict"] not in ("supported", "partly supported")
+    with_budget, _, _ = _check("value-shift")
+    assert not with_budget["reason"].str.contains("realised earnings").any()
+
+
 def test_value_shift_world_tiers_cut_on_earnings_would_split_on_the_outcome():
     """The same world tiered on realised earnings (no budget: quantile rule) shows the spurious gap."""
     _, _, by_budget = _check("value-shift")

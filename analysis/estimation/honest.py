@@ -1070,12 +1070,14 @@ def trend_robust_interval(es: dict, alpha: float = 0.05) -> dict:
 
 def contract_frame(posts: pd.DataFrame, contracts: pd.DataFrame, start: str | None = None,
                    end: str | None = None) -> pd.DataFrame:
-    """One row per contract: ``category``, ``month`` (of ``started_on``), ``earnings_usd``.
+    """One row per contract: ``category``, ``month`` (of ``started_on``), ``earnings_usd``, and the post's
+    ``budget_usd`` when the posts have it (as :func:`analysis.data.panels.contract_values`).
 
     Contracts are joined to their posts for the category and kept within
     ``[start, end]`` as :func:`analysis.data.panels.build_panels` keeps them.
     """
-    c = contracts[["job_id", "started_on", "earnings_usd"]].merge(posts[["job_id", "category"]], on="job_id")
+    budget = ["budget_usd"] if "budget_usd" in posts.columns else []
+    c = contracts[["job_id", "started_on", "earnings_usd"]].merge(posts[["job_id", "category", *budget]], on="job_id")
     started = pd.to_datetime(c["started_on"])
     keep = np.ones(len(c), dtype=bool)
     if start:
@@ -1085,7 +1087,8 @@ def contract_frame(posts: pd.DataFrame, contracts: pd.DataFrame, start: str | No
     c = c[keep]
     return pd.DataFrame({"category": c["category"].astype("str").to_numpy(),
                          "month": pd.to_datetime(c["started_on"]).dt.to_period("M").dt.to_timestamp().to_numpy(),
-                         "earnings_usd": c["earnings_usd"].astype(float).to_numpy()})
+                         "earnings_usd": c["earnings_usd"].astype(float).to_numpy(),
+                         **{b: c[b].astype(float).to_numpy() for b in budget}})
 
 
 def _with_contracts(category_month: pd.DataFrame, cf: pd.DataFrame) -> pd.DataFrame:

@@ -509,6 +509,21 @@ def tier_rule_text(rule: str, threshold_usd: float, quantile: float, horizon_day
             f"started in the last {horizon_days} days that may still be running are in neither tier")
 
 
+def tier_rule_check_sentence(rule: str) -> str:
+    """What the claim check's rule on value tiers (:func:`analysis.claims.honest_check`, test 5) does in this run.
+
+    >>> tier_rule_check_sentence("budget")
+    'this extract has budgets at posting, so its tiers are fixed before the outcome and the rule changes no verdict'
+    >>> tier_rule_check_sentence("quantile")[:60]
+    'this extract has no budget at posting, so its tiers are cut '
+    """
+    if rule == "budget":
+        return ("this extract has budgets at posting, so its tiers are fixed before the outcome and the rule "
+                "changes no verdict")
+    return ("this extract has no budget at posting, so its tiers are cut on realised earnings and every tier "
+            "estimate is inconclusive")
+
+
 def tier_sentences(check: pd.DataFrame, digits: int = 1) -> Markdown:
     """Markdown paragraph: one sentence per tiered category of claim 4, numbers from ``check``.
 
