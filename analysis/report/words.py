@@ -513,14 +513,14 @@ def tier_rule_check_sentence(rule: str) -> str:
     """What the claim check's rule on value tiers (:func:`analysis.claims.honest_check`, test 5) does in this run.
 
     >>> tier_rule_check_sentence("budget")
-    'this extract has budgets at posting, so its tiers are fixed before the outcome and the rule changes no verdict'
-    >>> tier_rule_check_sentence("quantile")[:60]
-    'this extract has no budget at posting, so its tiers are cut '
+    'the extract has budgets at posting, so its tiers are fixed before the outcome and the rule changes no verdict'
+    >>> tier_rule_check_sentence("quantile")[:59]
+    'the extract has no budget at posting, so its tiers are cut '
     """
     if rule == "budget":
-        return ("this extract has budgets at posting, so its tiers are fixed before the outcome and the rule "
+        return ("the extract has budgets at posting, so its tiers are fixed before the outcome and the rule "
                 "changes no verdict")
-    return ("this extract has no budget at posting, so its tiers are cut on realised earnings and every tier "
+    return ("the extract has no budget at posting, so its tiers are cut on realised earnings and every tier "
             "estimate is inconclusive")
 
 
