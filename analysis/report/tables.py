@@ -123,16 +123,27 @@ def styled(df: pd.DataFrame, links: Mapping[str, str] | None = None):
     A column named :data:`ID_COLUMN` gets an anchor per estimate id
     (:func:`anchored_ids`), so a report can link to ``page.html#<id>``; the ids in
     ``links`` also link to the page that reports them (:func:`estimate_links`).
+
+    A missing number (NaN: a statistic that does not apply to the row) is an
+    empty cell, never "nan"; the other numbers keep their type, so a later
+    ``.format(precision=...)`` still formats them.
+
+    >>> "nan" in styled(pd.DataFrame({"x": [1.5, float("nan")]})).format(precision=2).to_html()
+    False
     """
     import html
 
     def esc(v):
+        if isinstance(v, float) and math.isnan(v):
+            return ""
         return html.escape(v, quote=False) if isinstance(v, str) else v
 
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(esc)
+        elif pd.api.types.is_float_dtype(out[col]) and out[col].isna().any():
+            out[col] = out[col].astype(object).where(out[col].notna(), "")
     if ID_COLUMN in out.columns:
         out[ID_COLUMN] = anchored_ids(df[ID_COLUMN], links)
     out.index = out.index.map(esc)
