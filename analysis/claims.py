@@ -767,10 +767,10 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
     check = claim_check(estimates, roles)
     from analysis.data.panels import tier_rule
 
-    rule = None if contracts is None else tier_rule(contracts.columns)
+    rule = "unknown" if contracts is None else tier_rule(contracts.columns)
     check = check.assign(book_verdict=check["verdict"], _influence_flag=False, _trend_failed=False,
-                         _honest_failed=False, _tier_rule=rule if rule is not None else "unknown")
-    check["_tier_rule"] = [r if _is_tier_id(e) else "" for e, r in zip(check["estimate_id"], check["_tier_rule"])]
+                         _honest_failed=False,
+                         _tier_rule=[rule if _is_tier_id(e) else "" for e in check["estimate_id"]])
     for c in HONEST_COLUMNS[1:]:
         check[c] = "" if c in ("honest_method", "influence", "reason") else math.nan
     for i, row in check.iterrows():
@@ -884,9 +884,10 @@ def _tests(r: dict, alpha: float) -> tuple[str, str]:
 
 
 def _is_tier_id(eid: str) -> bool:
-    """Whether ``eid`` is a value-tier estimate (``category.<slug>.contracts.<low_value|high_value|tier_gap>``)."""
-    return eid.startswith("category.") and eid.endswith((".contracts.low_value", ".contracts.high_value",
-                                                         ".contracts.tier_gap"))
+    """Whether ``eid`` is a value-tier estimate (``category.<slug>.<one of did.TIER_OUTCOMES>``)."""
+    from analysis.estimation.did import TIER_OUTCOMES
+
+    return eid.startswith("category.") and eid.endswith(tuple(f".{o}" for o in TIER_OUTCOMES))
 
 
 def verdict_view(check: pd.DataFrame) -> pd.DataFrame:

@@ -542,9 +542,10 @@ def run_categories(category_month: pd.DataFrame, focus_categories: Sequence[str]
     return focus, [c for c in chosen if c not in left_out], left_out
 
 
+#: The value-tier outcomes of :func:`category_effects`, as id suffixes (claim 4's evidence).
+TIER_OUTCOMES = ("contracts.low_value", "contracts.high_value", "contracts.tier_gap")
 #: Outcomes of :func:`category_effects`, as id suffixes, in its order.
-CATEGORY_OUTCOMES = ("job_posts", "earnings_per_contract", "contracts.low_value", "contracts.high_value",
-                     "contracts.tier_gap")
+CATEGORY_OUTCOMES = ("job_posts", "earnings_per_contract", *TIER_OUTCOMES)
 
 
 def leave_one_out(panels: dict, focus: Sequence[str], controls: Sequence[str], full: Iterable,

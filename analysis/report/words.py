@@ -181,7 +181,6 @@ def phrase(e, digits: int = 1, up: str = "rose", down: str = "fell", flat: str =
     return f"{head} ({interval} {lo:.{digits}f}{unit} to {hi:.{digits}f}{unit})"
 
 
-
 def _field(e, key: str) -> float:
     """One number of an estimate, a results row or a dict (NaN when absent or empty)."""
     v = e.get(key) if isinstance(e, (dict, pd.Series)) else getattr(e, key, None)
@@ -220,10 +219,10 @@ def p_clause(e, digits: int = 3) -> str:
         return ""
     else:
         p = _field(e, "p_value")
-    if math.isnan(p):
+    text = p_text(p, digits)
+    if not text:
         return ""
-    floor = 10.0 ** -digits
-    return f" (p < {floor:.{digits}f})" if p < floor else f" (p = {p:.{digits}f})"
+    return f" (p < {text[1:]})" if text.startswith("<") else f" (p = {text})"
 
 
 def stars_clause(e, digits: int = 3) -> str:
@@ -262,6 +261,7 @@ def stars_clause(e, digits: int = 3) -> str:
     if abs(x) < floor / 2:
         return f", less than {floor:.{digits}f} stars"
     return f", about {abs(x):.{digits}f} stars"
+
 
 def interval_word(ci_low: float, ci_high: float, yes: str = "excludes", no: str = "includes") -> str:
     """``yes`` if the interval excludes zero, ``no`` if it includes it (or is missing)."""
@@ -356,11 +356,12 @@ def count_range(lo: int, hi: int, joiner: str = "to") -> str:
     return f"{lo:,}" if lo == hi else f"{lo:,} {joiner} {hi:,}"
 
 
-def p_text(p: float) -> str:
-    """A p-value for tables: three decimals, ``<0.001`` below that, empty when missing."""
+def p_text(p: float, digits: int = 3) -> str:
+    """A p-value for tables: ``digits`` decimals, ``<0.001`` (for 3) below that, empty when missing."""
     if p is None or math.isnan(p):
         return ""
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
+    floor = 10.0 ** -digits
+    return f"<{floor:.{digits}f}" if p < floor else f"{p:.{digits}f}"
 
 
 def count_where(values: Iterable[bool]) -> int:
