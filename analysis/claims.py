@@ -509,14 +509,11 @@ def compute_estimates(panels: dict, roles, ids: Sequence[str], controls: Sequenc
         if f"platform.{outcome}" in want:
             got[f"platform.{outcome}"] = est.platform_counterfactual(cm, outcome, **kw)[1]
     if "productivity.hourly_rate" in want and focus:
-        from analysis.estimation.common import NotEstimable
+        from analysis.estimation.common import estimate_or_not
 
         wkw = {} if max_freelancers is None else {"max_freelancers": max_freelancers}
-        try:
-            got["productivity.hourly_rate"] = est.within_freelancer(panels["freelancer_month"], "hourly_rate",
-                                                                    focus, **kw, **inf, **wkw)
-        except NotEstimable as exc:  # as chapter 4 records it (Page.estimate): a "not estimated" row
-            got["productivity.hourly_rate"] = exc.as_estimate()
+        got["productivity.hourly_rate"] = estimate_or_not(est.within_freelancer, panels["freelancer_month"],
+                                                          "hourly_rate", focus, **kw, **inf, **wkw)
     if roles.new_ai_work and f"category.{slugify(roles.new_ai_work)}.ai_share" in want:
         e = ai_share_did(cm, roles.new_ai_work, ctrl, **kw, **inf)
         got[e.id] = e

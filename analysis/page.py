@@ -324,12 +324,9 @@ class Page:
         ``inference`` "not estimated: <reason>"), so the chapter goes on and
         its sentences say "could not be estimated: <reason>" (:meth:`say`).
         """
-        from analysis.estimation.common import NotEstimable
+        from analysis.estimation.common import estimate_or_not
 
-        try:
-            out = func(*args, **self._kw(kw))
-        except NotEstimable as exc:
-            out = exc.as_estimate()
+        out = estimate_or_not(func, *args, **self._kw(kw))
         items = out if isinstance(out, (list, tuple)) else [out]
         self.record([x for x in items if isinstance(x, Estimate)])
         return out

@@ -47,6 +47,20 @@ class NotEstimable(ValueError):
         return not_estimated(self.id, self.outcome, self.scope, self.reason, self.details)
 
 
+def estimate_or_not(func, *args, **kw):
+    """``func(*args, **kw)``, or the "not estimated" row of the :class:`NotEstimable` it raises.
+
+    The one place where an estimator's "nothing to compare" becomes a
+    recorded row (:meth:`NotEstimable.as_estimate`): used by the pages
+    (:meth:`analysis.page.Page.estimate`), the claim check's own estimates
+    and the parameter sweep, so they all record the same row.
+    """
+    try:
+        return func(*args, **kw)
+    except NotEstimable as exc:
+        return exc.as_estimate()
+
+
 def prepare(panel: pd.DataFrame, outcome: str, units: Sequence[str], unit: str, log: bool) -> pd.DataFrame:
     df = panel[panel[unit].astype("str").isin(list(units))].copy()
     y = pd.to_numeric(df[outcome], errors="coerce").astype("float64")

@@ -7,7 +7,7 @@ def headline_estimates(params: dict, backend: str = "duckdb") -> list:
     """Headline estimates of one parameter set, straight from the estimators (no notebooks)."""
     from analysis.data.panels import build_panels
     from analysis.estimation import category_effects, platform_counterfactual, within_freelancer
-    from analysis.estimation.common import NotEstimable
+    from analysis.estimation.common import estimate_or_not
 
     panels = build_panels(params["data_dir"], params["value_threshold_usd"], params["start"], params["end"],
                           backend=backend, treatment_date=params["treatment_date"],
@@ -19,8 +19,6 @@ def headline_estimates(params: dict, backend: str = "duckdb") -> list:
     for outcome in ("job_posts", "contracts", "earnings_per_contract"):
         ests.append(platform_counterfactual(panels["category_month"], outcome, **kw)[1])
     fm = panels["freelancer_month"]
-    try:
-        ests.append(within_freelancer(fm, "hourly_rate", focus, max_freelancers=params["max_freelancers"], **kw))
-    except NotEstimable as exc:  # recorded as the chapter records it (analysis.page.Page.estimate)
-        ests.append(exc.as_estimate())
+    ests.append(estimate_or_not(within_freelancer, fm, "hourly_rate", focus,
+                                max_freelancers=params["max_freelancers"], **kw))
     return ests
