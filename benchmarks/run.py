@@ -565,7 +565,7 @@ def outside_venv_env() -> dict:
 
     Run from an activated ``.venv`` (made by uv, without pip), ``python3``
     would be that environment's interpreter, and the fresh clone's ``make
-    book`` would install with it (the measurement of the eighth session fell
+    book`` would install with it (the ninth session's first measurement fell
     back to pip that way). ``VIRTUAL_ENV``, ``PYTHONPATH`` and the
     environment's ``bin`` folder on ``PATH`` are removed.
     """

@@ -128,8 +128,7 @@ def share_above_did(values: pd.DataFrame, treated: str, controls: Sequence[str] 
         rows.append(dict(threshold=float(k), estimate_pp=float(est.coef), ci_low_pp=lo, ci_high_pp=hi,
                          p_value=est.p_value, pre_share=float(pre), inference=est.inference,
                          n_obs=est.n_obs, category=str(treated), column=column))
-    out = pd.DataFrame(rows)
-    return out
+    return pd.DataFrame(rows)
 
 
 def share_above_curves(values: pd.DataFrame, categories: Sequence[str], controls: Sequence[str] | None = None,
