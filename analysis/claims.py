@@ -260,7 +260,9 @@ CLAIMS: tuple[Claim, ...] = (
            Evidence("category.{slug}.contracts.tier_gap", -1, "tiered", "low- relative to high-value contracts"))),
     Claim("c5", "Work shifted toward complex, specialised, better-paid tasks.",
           "Hourly rates within freelancers whose main pre-release category is a focus category against "
-          "other freelancers, and the "
+          "other freelancers (the focus categories pooled; chapter 4 shows the new-AI-work and the tiered "
+          "freelancers on their own, descriptive only, since one exposed category gives the wild bootstrap a "
+          "single treated cluster), and the "
           "expert-level share of job posts in the focus categories against the controls.",
           (Evidence("productivity.hourly_rate", +1, "focus", "hourly rate within freelancers"),
            Evidence("productivity.expert_share", +1, "focus", "expert-level share of job posts", "pp"))),

@@ -201,15 +201,40 @@ page.figure("fig-productivity-within-freelancer", figures.within_freelancer_fore
 tables.display_estimates(within, digits=2)
 
 # %% [markdown]
-# ## Work volume within freelancers
+# ### Each exposed group on its own
 
 # %% tags=["remove-cell"]
 from analysis.claims import roles_from_focus
-from analysis.data.panels import build_freelancer_panel
 
 roles = roles_from_focus(focus)
-bp, bp_sample = build_freelancer_panel(page.data_dir, td, page.params["start"], page.params["end"], cap, page.seed)
 groups = {"new_ai_work": [roles.new_ai_work] if roles.new_ai_work else [], "tiered": list(roles.tiered)}
+by_group = {(g, o): page.estimate(est.within_freelancer, fm, o, ex, controls=controls, max_freelancers=cap,
+                                  id=f"productivity.{g}.{o}")
+            for g, ex in groups.items() if ex for o in ("hourly_rate", "earnings_per_contract")}
+for g in groups:
+    for o in ("hourly_rate", "earnings_per_contract"):
+        if (g, o) in by_group:
+            page.say(f"wg_{g}_{o}", by_group[g, o])
+            page.glue(f"wg_{g}_{o}_p", words.p_clause(by_group[g, o]))
+        else:  # a group without categories in this run
+            page.glue(f"wg_{g}_{o}", "was not estimated (no category in this role)")
+            page.glue(f"wg_{g}_{o}_p", "")
+
+# %% [markdown]
+# The book expects opposite mechanisms in the two exposed groups: new AI work in the new-AI-work category, displacement of low-value work in the tiered categories.
+# The same regressions for each group on its own, against the freelancers of the control categories only (the other group's freelancers are left out): for freelancers of the new-AI-work category, the hourly rate {glue:text}`wg_new_ai_work_hourly_rate`{glue:text}`wg_new_ai_work_hourly_rate_p` and earnings per contract {glue:text}`wg_new_ai_work_earnings_per_contract`{glue:text}`wg_new_ai_work_earnings_per_contract_p`; for freelancers of the tiered categories, the hourly rate {glue:text}`wg_tiered_hourly_rate`{glue:text}`wg_tiered_hourly_rate_p` and earnings per contract {glue:text}`wg_tiered_earnings_per_contract`{glue:text}`wg_tiered_earnings_per_contract_p`.
+# With a single exposed category, as for the new-AI-work group, the wild cluster bootstrap has one treated cluster and its intervals are unreliable {cite:p}`mackinnon2018wild`; these estimates therefore describe the data, and claim 5 rests on the pooled estimate above.
+
+# %% tags=["remove-input"]
+tables.display_estimates(list(by_group.values()), digits=2)
+
+# %% [markdown]
+# ## Work volume within freelancers
+
+# %% tags=["remove-cell"]
+from analysis.data.panels import build_freelancer_panel
+
+bp, bp_sample = build_freelancer_panel(page.data_dir, td, page.params["start"], page.params["end"], cap, page.seed)
 balanced = {(g, o): page.estimate(est.balanced_within_freelancer, bp, o, ex, controls, group=g, sample=bp_sample)
             for g, ex in groups.items() if ex for o in est.BALANCED_OUTCOMES}
 first = next(iter(balanced.values()))
@@ -256,6 +281,7 @@ tables.display_estimates(list(balanced.values()), digits=2)
 # - The share of job posts asking for expert freelancers {glue:text}`expert_top_dir` most in {glue:text}`expert_top`, from {glue:text}`expert_top_before:.1f`% to {glue:text}`expert_top_after:.1f`% ({numref}`fig-productivity-experience-mix`).
 # - Hourly rates and contract sizes are shown in {numref}`fig-productivity-hourly-rates` and {numref}`fig-productivity-contract-size`; feedback in {numref}`fig-productivity-feedback`.
 # - For the same freelancer, in the exposed categories relative to the others, the hourly rate {glue:text}`wf_hourly_rate` and earnings per contract {glue:text}`wf_earnings_per_contract`; feedback {glue:text}`wf_feedback`, which {glue:text}`wf_feedback_verdict` a fall in quality ({numref}`fig-productivity-within-freelancer`; estimates `productivity.*`).
+# - Each exposed group on its own (descriptive): the hourly rate of the new-AI-work category's freelancers {glue:text}`wg_new_ai_work_hourly_rate`, of the tiered categories' freelancers {glue:text}`wg_tiered_hourly_rate` (estimates `productivity.new_ai_work.*`, `productivity.tiered.*`).
 # - In the balanced freelancer panel with idle months, monthly contracts of the new-AI-work category's freelancers {glue:text}`bp_new_ai_work_contracts` and of the tiered categories' freelancers {glue:text}`bp_tiered_contracts` (Poisson PML, exposure by pre-release category; descriptive, see the inference caveat above).
 # - The within-freelancer design holds the composition of the workforce fixed; the descriptive series above do not, and mix changes in pay with changes in who works.
 #

@@ -381,3 +381,41 @@ def test_categories_chapter_says_estimates_are_relative_and_shows_the_checks():
     assert "a change common to all categories is differenced away" in text
     assert "est.leave_one_out(" in text and "est.least_exposed_effects," in text
     assert "{glue:text}`left_out_sentence`" in text and "{glue:text}`month_rule`" in text
+
+
+@pytest.mark.parametrize("name", W.edge_world_names())
+def test_edge_worlds_are_refused_as_their_truth_says(tmp_path, name):
+    """Each edge world of the library (issue 12), drawn small, stops ``python -m analysis run`` at the checks.
+
+    The exit code, the key and the words are the world's truth (``WorldSpec.refused``); no chapter runs
+    (the build folder is never made) and there is no traceback.
+    """
+    import contextlib
+    import io
+
+    from analysis.cli import main
+
+    spec = W.world_spec(name)
+    meta = W.write_world(name, tmp_path / "data", seed=4, n_posts=20_000)
+    assert meta["refused"] == spec.refused and meta["params"] == spec.params
+    sets = [a for k, v in spec.params.items() for a in ("--set", f"{k}={v}")]
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["run", "--data", str(tmp_path / "data"), *sets, "--out", str(tmp_path / "book"),
+                     "--cache-dir", str(tmp_path / "cache")])
+    text = err.getvalue()
+    assert code == spec.refused["exit"], text
+    assert "Traceback" not in text and not (tmp_path / "book").exists()
+    assert spec.refused["key"] in text
+    for w in spec.refused["words"]:
+        assert w in text, (w, text)
+
+
+def test_edge_worlds_plant_what_they_say():
+    posts, contracts, _, info = W.draw("no-contracts", 4, 20_000)
+    cat = contracts["job_id"].map(posts.set_index("job_id")["category"])
+    assert info["contracts_removed"] > 0 and not (cat == W.NO_CONTRACTS_CATEGORY).any()
+    assert (posts["category"] == W.NO_CONTRACTS_CATEGORY).any()
+    _, contracts, _, info = W.draw("one-month-freelancers", 4, 20_000)
+    assert contracts["freelancer_id"].is_unique and info["freelancers_before"] < info["freelancers_after"]
+    assert set(W.edge_world_names()).isdisjoint(W.world_names())

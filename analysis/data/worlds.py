@@ -50,6 +50,23 @@ name                        what is planted
                             the focus categories' (higher) rates
 ==========================  ====================================================
 
+Edge worlds
+-----------
+:data:`EDGE_WORLDS` holds extracts that the book must refuse, before any
+chapter runs, with a message naming the parameter (or the data problem);
+their truth is that behaviour (``WorldSpec.refused``: exit code, key, words):
+
+==========================  ====================================================
+``no-contracts``            Translation, a focus category, has job posts but
+                            no contracts (exit 2, ``focus_categories``)
+``unreachable-threshold``   the default world run with a value threshold of
+                            USD 250,000, which no contract reaches (exit 2,
+                            ``value_threshold_usd``)
+``one-month-freelancers``   every contract has a freelancer of its own: no
+                            within-freelancer comparison exists (exit 1, a
+                            data problem)
+==========================  ====================================================
+
 The ``spillover`` world is also the "all categories treated a little" case
 of issue 12: every control gains 5% and Data Science & Analytics 20%, so the
 estimate against the controls recovers the difference (the truth), not the
@@ -102,7 +119,7 @@ from analysis.core.text import slugify
 __all__ = [
     "WorldSpec", "WORLDS", "HUGE_CONTRACT_USD", "load_world_results", "world_names", "make_world", "draw", "truth",
     "share_truths", "absolute_effects", "huge_contract", "write_world", "scaled_shares", "late_effect_start",
-    "run_params", "category_starts",
+    "run_params", "category_starts", "EDGE_WORLDS", "edge_world_names", "world_spec",
 ]
 
 #: Size of the single huge contract of the ``huge-contract`` world (USD).
@@ -127,12 +144,23 @@ class WorldSpec:
         ``postprocess(posts, contracts, world) -> (posts, contracts, info)``
         applied to the drawn tables (pandas, data-contract columns); ``info``
         is a JSON-ready dict describing the change.
+    params : dict
+        Run-parameter overrides the world is run with (default none).
+    refused : dict or None
+        For an *edge* world (:data:`EDGE_WORLDS`), its truth is the book's
+        behaviour, not an effect: ``python -m analysis run`` on its extract
+        must stop at the checks with exit code ``refused["exit"]``, naming
+        ``refused["key"]`` (the parameter, or ``"-"`` for a data problem),
+        with every one of ``refused["words"]`` in the message, before any
+        chapter runs.
     """
 
     name: str
     description: str
     build: Callable[[int, int], sim.World]
     postprocess: Callable | None = None
+    params: dict = dataclasses.field(default_factory=dict)
+    refused: dict | None = None
 
 
 def _replace(categories, **by_name) -> tuple[sim.CategorySpec, ...]:
@@ -365,9 +393,63 @@ WORLDS: dict[str, WorldSpec] = {w.name: w for w in (
 )}
 
 
+def _no_contracts(posts: pd.DataFrame, contracts: pd.DataFrame, world: sim.World
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Remove every contract of :data:`NO_CONTRACTS_CATEGORY`'s job posts (the posts stay)."""
+    of = contracts["job_id"].map(posts.set_index("job_id")["category"]) == NO_CONTRACTS_CATEGORY
+    return posts, contracts[~of.to_numpy()].reset_index(drop=True), {
+        "category": NO_CONTRACTS_CATEGORY, "contracts_removed": int(of.sum())}
+
+
+def _one_month_freelancers(posts: pd.DataFrame, contracts: pd.DataFrame, world: sim.World
+                           ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Give every contract a freelancer of its own, so that no freelancer has contracts in two months."""
+    out = contracts.copy()
+    out["freelancer_id"] = [f"solo{i:08d}" for i in range(len(out))]
+    return posts, out, {"freelancers_before": int(contracts["freelancer_id"].nunique()),
+                        "freelancers_after": int(len(out))}
+
+
+#: Focus category without contracts in the ``no-contracts`` edge world.
+NO_CONTRACTS_CATEGORY = "Translation"
+#: Value threshold of the ``unreachable-threshold`` edge world: above every contract of the default
+#: world's Translation (whose largest budgets are a few thousand USD).
+UNREACHABLE_THRESHOLD_USD = 250_000.0
+
+#: Edge worlds: extracts the book meets in practice that it must refuse with a clear message (issue 12),
+#: each with that behaviour as its truth (``WorldSpec.refused``). They are not in :func:`world_names`
+#: (the claim check's Monte Carlo has nothing to check on them); :func:`edge_world_names` lists them and
+#: :func:`make_world`, :func:`draw` and :func:`write_world` take their names too.
+EDGE_WORLDS: dict[str, WorldSpec] = {w.name: w for w in (
+    WorldSpec("no-contracts", f"default effects; the focus category {NO_CONTRACTS_CATEGORY} has job posts but "
+                              "no contracts", _default, _no_contracts,
+              refused={"exit": 2, "key": "focus_categories", "words": [f"'{NO_CONTRACTS_CATEGORY}' has no contracts"]}),
+    WorldSpec("unreachable-threshold", f"default world, run with a value threshold of USD "
+                                       f"{UNREACHABLE_THRESHOLD_USD:,.0f}, which no contract reaches",
+              _default, params={"value_threshold_usd": UNREACHABLE_THRESHOLD_USD},
+              refused={"exit": 2, "key": "value_threshold_usd", "words": ["reaches it", "valid: above"]}),
+    WorldSpec("one-month-freelancers", "default effects; every contract has a freelancer of its own, so no "
+                                       "freelancer has contracts in two months", _default, _one_month_freelancers,
+              refused={"exit": 1, "key": "-", "words": ["no freelancer has contracts in two different months"]}),
+)}
+
+
 def world_names() -> list[str]:
-    """Names of the worlds, in library order."""
+    """Names of the worlds of the claim check's Monte Carlo, in library order."""
     return list(WORLDS)
+
+
+def edge_world_names() -> list[str]:
+    """Names of the edge worlds (:data:`EDGE_WORLDS`), which the book must refuse."""
+    return list(EDGE_WORLDS)
+
+
+def world_spec(name: str) -> WorldSpec:
+    """The :class:`WorldSpec` of a world of :data:`WORLDS` or :data:`EDGE_WORLDS`."""
+    spec = WORLDS.get(name) or EDGE_WORLDS.get(name)
+    if spec is None:
+        raise KeyError(f"unknown world {name!r}; worlds: {world_names()}; edge worlds: {edge_world_names()}")
+    return spec
 
 
 def make_world(name: str, seed: int = sim.DEFAULT_SEED, n_posts: int = sim.DEFAULT_N_POSTS) -> sim.World:
@@ -379,9 +461,7 @@ def make_world(name: str, seed: int = sim.DEFAULT_SEED, n_posts: int = sim.DEFAU
     >>> w.platform_shock_rho, w.effects
     (0.6, False)
     """
-    if name not in WORLDS:
-        raise KeyError(f"unknown world {name!r}; worlds: {world_names()}")
-    return WORLDS[name].build(int(seed), int(n_posts))
+    return world_spec(name).build(int(seed), int(n_posts))
 
 
 # ---------------------------------------------------------------------------
@@ -556,7 +636,7 @@ def draw(name: str, seed: int, n_posts: int = sim.DEFAULT_N_POSTS):
     info : dict
         What the post-processing changed (empty if none).
     """
-    spec = WORLDS[name]
+    spec = world_spec(name)
     world = make_world(name, seed, n_posts)
     posts, contracts = sim.simulate(world)
     info: dict = {}
@@ -583,7 +663,7 @@ def write_world(name: str, out_dir: str | Path, seed: int = sim.DEFAULT_SEED,
         The content of ``world.json``.
     """
     out = Path(out_dir)
-    spec = WORLDS[name]
+    spec = world_spec(name)
     world = make_world(name, seed, n_posts)
     written = sim.write_extract(world, out)
     if category_starts(world):  # the extract's data start later than the world's draws: its platform truth too
@@ -596,7 +676,9 @@ def write_world(name: str, out_dir: str | Path, seed: int = sim.DEFAULT_SEED,
         table = pq.read_table(out / "contracts.parquet")
         p_df, c_df = posts.to_pandas(), table.to_pandas()
         p_new, c_new, info = spec.postprocess(p_df, c_df, world)
-        if len(p_new) != len(p_df) or len(c_new) != len(c_df):  # rows dropped: write both tables anew
+        others = [k for k in c_df.columns if k != "earnings_usd"]
+        if (len(p_new) != len(p_df) or len(c_new) != len(c_df)
+                or not c_new[others].equals(c_df[others])):  # rows dropped or ids changed: write both anew
             pq.write_table(pa.Table.from_pandas(p_new, schema=posts.schema, preserve_index=False),
                            out / "job_posts.parquet", compression="zstd")
             pq.write_table(pa.Table.from_pandas(c_new, schema=table.schema, preserve_index=False),
@@ -609,7 +691,7 @@ def write_world(name: str, out_dir: str | Path, seed: int = sim.DEFAULT_SEED,
         pq.write_table(table, out / "contracts.parquet", compression="zstd")
     meta = {"name": name, "description": spec.description, "seed": int(seed), "n_posts": int(n_posts),
             "truth": truth(world), "absolute_effects": absolute_effects(world, sim.realised_shocks(world)),
-            "postprocess": info}
+            "postprocess": info, "params": spec.params, "refused": spec.refused}
     (out / "world.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
     return meta
 

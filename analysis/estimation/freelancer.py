@@ -168,8 +168,9 @@ def within_freelancer(freelancer_month: pd.DataFrame, outcome: str, exposed: Seq
                       treatment_date: str = TREATMENT_DATE, seed: int = DEFAULT_SEED,
                       b_reps: int = DEFAULT_B, inference: str = "wild",
                       post_weights: str = "uniform", id: str | None = None,
-                      max_freelancers: int = MAX_FREELANCERS, exposure: str = "pre_release") -> Estimate:
-    """Within-freelancer DiD: exposed categories' freelancers vs the rest.
+                      max_freelancers: int = MAX_FREELANCERS, exposure: str = "pre_release",
+                      controls: Sequence[str] | None = None) -> Estimate:
+    """Within-freelancer DiD: exposed categories' freelancers vs the rest (or vs ``controls``).
 
     ``y ~ exposed x post | freelancer_id + month`` (pyfixest) on the rows of
     the ``freelancer_month`` panel (freelancer x category x month), where a
@@ -238,6 +239,11 @@ def within_freelancer(freelancer_month: pd.DataFrame, outcome: str, exposed: Seq
     exposure : {"pre_release", "row"}
         Exposure by the freelancer's main pre-release category (default) or
         by the category of each row (the endogenous design, for comparison).
+    controls : sequence of str, optional
+        Compare with the freelancers of these categories only; the others
+        (for example the other exposed group's, when one exposed group is
+        estimated on its own) are left out after the sample is drawn.
+        Default: every category that is not exposed.
 
     Returns
     -------
@@ -283,8 +289,10 @@ def within_freelancer(freelancer_month: pd.DataFrame, outcome: str, exposed: Seq
         has = fm["exposure_category"].notna()
         n_no_exposure = int(fm.loc[~has, "freelancer_id"].nunique())
         fm, unit = fm[has], "exposure_category"
-    cats = fm[unit].astype("str")
     exposed = sorted(set(map(str, exposed)))
+    if controls is not None:
+        fm = fm[fm[unit].astype("str").isin(set(exposed) | set(map(str, controls)))]
+    cats = fm[unit].astype("str")
 
     def not_estimable(reason: str):
         n_all = cats.nunique()
