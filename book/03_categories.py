@@ -220,6 +220,19 @@ tables.ai_table(ai_summary)
 # %% tags=["remove-input"]
 tables.display_estimates(count_rows)
 
+# %% tags=["remove-cell"]
+loo_ai = shares.leave_one_out_ai(cm, focus, controls, count_rows + list(ai_share_dids.values()), td, page.seed)
+page.glue("n_loo_ai", len(loo_ai))
+page.glue("n_loo_ai_drives", words.count_where(loo_ai["drives"]) if len(loo_ai) else 0)
+page.glue("loo_ai_max_shift", float(loo_ai["shift_pct"].abs().max()) if len(loo_ai) else float("nan"))
+loo_ai_table = frames.leave_one_out_table(loo_ai, unit="pp")
+
+# %% [markdown]
+# The same leave-one-control-out check as for the estimates above, on these percentage-point estimates (the AI-related and other posts, and the AI-related share): {glue:text}`n_loo_ai:d` refits, of which {glue:text}`n_loo_ai_drives:d` move an estimate outside its 95% interval or flip its sign; the largest change is {glue:text}`loo_ai_max_shift:.1f` percentage points.
+
+# %% tags=["remove-input"]
+tables.display_frame(loo_ai_table, {c: "{:.1f}" for c in loo_ai_table.columns if c.endswith("(pp)")}, index=False)
+
 # %% [markdown]
 # ## Low- and high-value contracts
 

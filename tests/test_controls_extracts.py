@@ -270,6 +270,42 @@ def test_leave_one_out_and_least_exposed(spillover):
     assert est.least_exposed_effects(panels, focus, []) == []
 
 
+def test_leave_one_out_covers_claim_3(spillover):
+    """Claim 3's post counts and AI share get the leave-one-control-out check too (issue 12).
+
+    One control (Legal) is given a jump in AI-related posts after the release, half of its posts
+    turned AI-related with the totals kept: with it among the controls the focus categories' AI
+    estimates fall by about 50/n_controls points; leaving it out restores them, and Legal is the
+    control that moves each AI estimate most. Other posts move the other way by as much.
+    """
+    from analysis.estimation import shares
+    from analysis.report import frames
+
+    panels, _ = spillover
+    cm = panels["category_month"].copy()
+    focus = list(W.FOCUS)
+    controls = sorted(c for c in cm.category.unique() if c not in focus)
+    after = (cm["category"] == "Legal") & (cm["month"] >= pd.Timestamp("2022-12-01"))
+    cm.loc[after, "ai_posts"] = cm.loc[after, "ai_posts"] + (cm.loc[after, "job_posts"] - cm.loc[after, "ai_posts"]) // 2
+    full = [e for c in focus for e in shares.post_count_dids(cm, c, controls, inference="crv1")]
+    full += [shares.ai_share_did(cm, c, controls, inference="crv1") for c in focus]
+    loo = shares.leave_one_out_ai(cm, focus, controls, full)
+    assert len(loo) == len(focus) * 3 * len(controls)
+    assert set(loo["outcome"]) == {"ai_posts", "other_posts", "ai_share"}
+    without = loo[loo.left_out == "Legal"]
+    # Legal's AI posts rose by about half its pre-release posts (~48 pp); its share of the controls' mean
+    # is 1/len(controls): leaving it out moves each AI estimate up by roughly 48/len(controls) points
+    shift = without.loc[without.outcome == "ai_posts", "shift_pct"]
+    assert (shift > 30 / len(controls)).all() and (shift < 70 / len(controls)).all(), shift.tolist()
+    assert (without.loc[without.outcome == "other_posts", "shift_pct"] < -30 / len(controls)).all()
+    table = frames.leave_one_out_table(loo, unit="pp")
+    assert "All controls (pp)" in table.columns
+    assert (table.loc[table.Estimate != "Other posts", "Moves it most"] == "Legal").all()
+    one = loo[(loo.category == focus[0]) & (loo.outcome == "ai_posts") & (loo.left_out == controls[0])].iloc[0]
+    again = shares.post_count_did(cm, focus[0], "ai_posts", controls[1:], inference="crv1")
+    assert again.estimate_pct == pytest.approx(one.estimate_pct, abs=1e-9)
+
+
 FIXED = ("ChatGPT", "November", "December", "2022")
 
 

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..results import Estimate, not_estimated
+from ..core.text import slugify
+from ..results import Estimate, estimates_by_id, not_estimated
 
 
 class NotEstimable(ValueError):
@@ -93,3 +94,47 @@ def resolve_units(panel: pd.DataFrame, unit: str, treated, controls) -> tuple[li
     if not treated or not controls:
         raise ValueError("need at least one treated and one control unit")
     return sorted(treated), sorted(controls)
+
+
+#: Columns of :func:`leave_one_out_rows`.
+LEAVE_ONE_OUT_COLUMNS = ["category", "outcome", "left_out", "estimate_pct", "full_pct", "full_ci_low_pct",
+                         "full_ci_high_pct", "shift_pct", "drives"]
+
+
+def leave_one_out_rows(focus: Sequence[str], controls: Sequence[str], full: Iterable,
+                       refit: Callable[[list[str]], Iterable[Estimate]]) -> pd.DataFrame:
+    """Focus estimates re-estimated without each control in turn: the one leave-one-control-out rule.
+
+    ``refit(others)`` returns the estimates (ids ``category.<slug>.<outcome>``)
+    with the controls ``others``; each is compared with the estimate of the
+    same id in ``full`` (with every control). A control *drives* an estimate
+    when leaving it out moves the point estimate outside the full estimate's
+    95% interval or flips its sign. With fewer than three controls there is
+    nothing to leave out (an empty frame with the columns). Estimates of
+    ``full`` without an interval (not estimated) are skipped.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`LEAVE_ONE_OUT_COLUMNS`; ``estimate_pct``, ``full_pct``,
+        ``shift_pct`` and the interval are in the estimates' own unit
+        (percent, or percentage points for the share and count estimates).
+    """
+    by_id = estimates_by_id(full)
+    controls = list(controls)
+    if len(controls) < 3:
+        return pd.DataFrame(columns=LEAVE_ONE_OUT_COLUMNS)
+    rows = []
+    for c in controls:
+        for e in refit([x for x in controls if x != c]):
+            f = by_id.get(e.id)
+            if f is None or not np.isfinite(f.ci_low_pct) or not np.isfinite(e.estimate_pct):
+                continue
+            cat_slug, outcome = e.id.split(".", 2)[1:]
+            cat = next(x for x in focus if slugify(x) == cat_slug)
+            drives = (not f.ci_low_pct <= e.estimate_pct <= f.ci_high_pct) or (np.sign(e.estimate_pct)
+                                                                                != np.sign(f.estimate_pct))
+            rows.append(dict(category=cat, outcome=outcome, left_out=c, estimate_pct=e.estimate_pct,
+                             full_pct=f.estimate_pct, full_ci_low_pct=f.ci_low_pct, full_ci_high_pct=f.ci_high_pct,
+                             shift_pct=e.estimate_pct - f.estimate_pct, drives=bool(drives)))
+    return pd.DataFrame(rows, columns=LEAVE_ONE_OUT_COLUMNS)

@@ -25,7 +25,7 @@ from ..core.periods import drop_partial_month, post_mask
 from ..core.text import slugify
 from ..results import Estimate, estimates_by_id
 from ..results.convert import estimate_from_fit
-from .common import prepare, resolve_units
+from .common import leave_one_out_rows, prepare, resolve_units
 from .inference import DEFAULT_B, DEFAULT_SEED, MAX_ENUMERATE, N_RANDOM_ASSIGNMENTS, codes, crv1_of, feols, infer
 
 #: Default treatment date (ChatGPT's public release).
@@ -556,7 +556,10 @@ def leave_one_out(panels: dict, focus: Sequence[str], controls: Sequence[str], f
     (no randomization); a control *drives* an estimate when leaving it out
     moves the point estimate outside the full estimate's 95% interval or
     flips its sign (``drives``). With fewer than three controls there is
-    nothing to leave out (an empty frame).
+    nothing to leave out (an empty frame). The rule and the columns are
+    :func:`analysis.estimation.common.leave_one_out_rows`'s; claim 3's post
+    counts and AI share have theirs in
+    :func:`analysis.estimation.shares.leave_one_out_ai`.
 
     Parameters
     ----------
@@ -577,24 +580,10 @@ def leave_one_out(panels: dict, focus: Sequence[str], controls: Sequence[str], f
         ``full_pct``, ``full_ci_low_pct``, ``full_ci_high_pct``, ``shift_pct``
         (without minus full) and ``drives`` (bool).
     """
-    by_id = estimates_by_id(full)
-    controls = list(controls)
-    rows = []
-    if len(controls) < 3:
-        return pd.DataFrame(columns=["category", "outcome", "left_out", "estimate_pct", "full_pct",
-                                     "full_ci_low_pct", "full_ci_high_pct", "shift_pct", "drives"])
-    for c in controls:
-        others = [x for x in controls if x != c]
-        for e in category_effects(panels, focus, others, treatment_date=treatment_date, seed=seed, inference="crv1"):
-            cat_slug, outcome = e.id.split(".", 2)[1:]
-            f = by_id[e.id]
-            cat = next(x for x in focus if slugify(x) == cat_slug)
-            drives = (not f.ci_low_pct <= e.estimate_pct <= f.ci_high_pct) or (np.sign(e.estimate_pct)
-                                                                                != np.sign(f.estimate_pct))
-            rows.append(dict(category=cat, outcome=outcome, left_out=c, estimate_pct=e.estimate_pct,
-                             full_pct=f.estimate_pct, full_ci_low_pct=f.ci_low_pct, full_ci_high_pct=f.ci_high_pct,
-                             shift_pct=e.estimate_pct - f.estimate_pct, drives=bool(drives)))
-    return pd.DataFrame(rows)
+    return leave_one_out_rows(
+        focus, controls, full,
+        lambda others: category_effects(panels, focus, others, treatment_date=treatment_date, seed=seed,
+                                        inference="crv1"))
 
 
 def least_exposed_effects(panels: dict, focus: Sequence[str], least_exposed: Sequence[str],

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..core.periods import estimation_mask, post_mask
 from ..core.text import slugify
+from .common import leave_one_out_rows
 
 
 def share_panel(category_month: pd.DataFrame) -> pd.DataFrame:
@@ -206,6 +207,24 @@ def expert_share_did(category_month: pd.DataFrame, exposed: Sequence[str], contr
                      id="productivity.expert_share",
                      scope=f"{len(exposed)} focus vs {n} control categories, expert-level share of posts "
                            "(percentage points)")
+
+
+def leave_one_out_ai(category_month: pd.DataFrame, focus: Sequence[str], controls: Sequence[str], full,
+                     treatment_date: str | None = None, seed: int | None = None) -> pd.DataFrame:
+    """Claim 3's estimates of each focus category re-estimated without each control in turn.
+
+    The AI-related and other posts (:func:`post_count_dids`) and the
+    AI-related share (:func:`ai_share_did`), CRV1 refits, compared with
+    ``full`` (the estimates with every control) by the rule of
+    :func:`analysis.estimation.common.leave_one_out_rows`; values in
+    percentage points.
+    """
+    def refit(others):
+        for cat in focus:
+            yield from post_count_dids(category_month, cat, others, treatment_date, seed, inference="crv1")
+            yield ai_share_did(category_month, cat, others, treatment_date, seed, inference="crv1")
+
+    return leave_one_out_rows(focus, controls, full, refit)
 
 
 def estimation_kwargs(treatment_date, seed) -> dict:

@@ -451,7 +451,9 @@ def pretrend_frame(studies: dict, outcome: str) -> pd.DataFrame:
 #: Row labels of the estimates of :func:`analysis.estimation.did.category_effects`, by id suffix.
 CATEGORY_OUTCOME_LABELS = {"job_posts": "Job posts", "earnings_per_contract": "Earnings per contract",
                            "contracts.low_value": "Low-value contracts", "contracts.high_value": "High-value contracts",
-                           "contracts.tier_gap": "Low relative to high value"}
+                           "contracts.tier_gap": "Low relative to high value",
+                           "ai_posts": "AI-related posts", "other_posts": "Other posts",
+                           "ai_share": "AI-related share"}
 
 
 def leave_one_out_frame(loo: pd.DataFrame) -> pd.DataFrame:
@@ -463,21 +465,23 @@ def leave_one_out_frame(loo: pd.DataFrame) -> pd.DataFrame:
     return out[["estimate"] + [c for c in loo.columns]].reset_index(drop=True)
 
 
-def leave_one_out_table(loo: pd.DataFrame) -> pd.DataFrame:
-    """One row per focus estimate of :func:`analysis.estimation.did.leave_one_out`.
+def leave_one_out_table(loo: pd.DataFrame, unit: str = "%") -> pd.DataFrame:
+    """One row per focus estimate of a leave-one-control-out frame
+    (:func:`analysis.estimation.did.leave_one_out`, :func:`analysis.estimation.shares.leave_one_out_ai`).
 
-    Columns: ``Category``, ``Estimate``, ``All controls (%)``, ``Lowest
-    without one (%)``, ``Highest without one (%)``, ``Moves it most`` (the
-    control whose removal changes the estimate most) and ``Driven by`` (the
-    controls that drive it, if any).
+    Columns: ``Category``, ``Estimate``, ``All controls (<unit>)``, ``Lowest
+    without one (<unit>)``, ``Highest without one (<unit>)``, ``Moves it
+    most`` (the control whose removal changes the estimate most) and
+    ``Driven by`` (the controls that drive it, if any); ``unit`` is ``"%"``
+    or ``"pp"`` (the share and count estimates).
     """
     rows = []
     for (cat, outcome), g in loo.groupby(["category", "outcome"], sort=False):
         most = g.loc[g["shift_pct"].abs().idxmax(), "left_out"]
         rows.append({"Category": cat, "Estimate": CATEGORY_OUTCOME_LABELS.get(outcome, outcome),
-                     "All controls (%)": float(g["full_pct"].iloc[0]),
-                     "Lowest without one (%)": float(g["estimate_pct"].min()),
-                     "Highest without one (%)": float(g["estimate_pct"].max()),
+                     f"All controls ({unit})": float(g["full_pct"].iloc[0]),
+                     f"Lowest without one ({unit})": float(g["estimate_pct"].min()),
+                     f"Highest without one ({unit})": float(g["estimate_pct"].max()),
                      "Moves it most": most,
                      "Driven by": ", ".join(g.loc[g["drives"], "left_out"]) or "none"})
     return pd.DataFrame(rows)
