@@ -74,6 +74,7 @@ page.glue("min_categories", params.MIN_CATEGORIES)
 #    checks the extract and the parameters together, listing every problem before anything runs (exit code 1 for data problems, 2 for parameter problems), executes every chapter with the parameters, builds the HTML with warnings as errors, and writes the book to `OUT/html/`, all estimates to `OUT/results/estimates.csv`, the figures with their data to `OUT/figures/`, the executed notebooks to `OUT/executed/`, and `OUT/manifest.json` with the parameters, the checksum of every input file, package versions and the git commit.
 #    `--set` overrides one parameter and can be repeated; its value is read as YAML, so `--set value_threshold_usd=500` is a number and `--set 'focus_categories=[Machine Learning, Copywriting]'` a list.
 #    Nothing in `OUT` changes unless the whole run succeeds; unchanged chapters are taken from a cache, and a run with nothing changed stops with "up to date".
+#    `--jobs N` executes up to N chapters at a time (default: one per core). On Linux each chapter's kernel is a fork of one process that imported the Python stack once, which saves several seconds a chapter; `--cold-kernels` starts every kernel as a new Python instead (the outputs are the same either way).
 # 5. **Or with make**, which also creates the environment:
 #
 #    ```

@@ -4,7 +4,7 @@
 
     python -m analysis run [--data DIR] [--params FILE.yaml] [--set KEY=VALUE ...]
                            [--out DIR] [--sweep FILE.yaml] [--backend duckdb]
-                           [--cache-dir DIR] [--no-cache] [--jobs N] [--pdf]
+                           [--cache-dir DIR] [--no-cache] [--jobs N] [--cold-kernels] [--pdf]
 
 Steps
 -----
@@ -28,7 +28,13 @@ Steps
    book's order and every figure file and ``estimates.csv`` is byte-identical
    to a serial run's. With ``N > 1`` each kernel gets one BLAS, OpenMP and
    numba thread (:data:`THREAD_VARS`), so that kernels do not oversubscribe
-   the cores.
+   the cores. On Linux every chapter's kernel is a fork of one process that
+   imported pandas, SciPy, matplotlib, pyfixest and this package once
+   (:mod:`analysis.build.warm`, started when the first kernel is needed):
+   the imports cost each kernel 3-5 s of CPU before. The outputs are the same
+   (the book's tests compare a build with warm kernels against a re-execution
+   with fresh ones, file by file); ``--cold-kernels`` starts every kernel as
+   a new Python, as on other systems and whenever the server cannot start.
 3. **Build** the HTML with ``jupyter-book build -W -n --keep-going`` from a
    staging copy of the book in which each chapter's ``.md``/``.py`` pair is
    replaced by its executed ``.ipynb`` (execution is off in ``_config.yml``).
@@ -148,6 +154,7 @@ from pathlib import Path
 
 import yaml
 
+from analysis.build.warm_client import alive as _pid_alive
 from analysis.core.hashing import file_sha256, package_versions
 from analysis.core.params import DEFAULT_PARAMS
 from analysis.core.paths import INPUTS_CHECKED_ENV, PROJECT_ROOT, SYNTHETIC_DIR
@@ -404,16 +411,6 @@ def _label(overrides: dict) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def recover(out: Path) -> None:
     """Clean what killed runs left next to (and inside) ``out``; put back the
     previous products if a kill fell while they were being replaced."""
@@ -649,6 +646,86 @@ _KERNELS: set = set()
 _KERNELS_LOCK = threading.Lock()
 
 
+class WarmServer:
+    """The fork server of :mod:`analysis.build.warm`, started when the first chapter's kernel starts.
+
+    ``kernel_cmd(connection_file)`` gives the stand-in's command line, or
+    ``None`` when the server could not be started (the kernel then starts the
+    usual way: warm kernels are a speed-up, never a requirement). ``close``
+    ends the server (closing its standard input); it also ends by itself
+    when this process ends.
+    """
+
+    def __init__(self, env: dict[str, str], cwd: Path):
+        self.env, self.cwd = {**os.environ, **env}, cwd
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen | None = None
+        self._dir: str | None = None
+        self._socket: str | None = None
+        self._failed = False
+
+    def _start(self) -> None:
+        self._dir = tempfile.mkdtemp(prefix="warm-")
+        sock = os.path.join(self._dir, "s")
+        try:
+            self._proc = subprocess.Popen([sys.executable, "-m", "analysis.build.warm", sock], stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=str(self.cwd),
+                                          env=self.env, text=True)
+            line = self._proc.stdout.readline() if self._proc.stdout else ""
+        except OSError:
+            line = ""
+        if line.startswith("ready") and os.path.exists(sock):
+            self._socket = sock
+        else:
+            self._failed = True
+            self.close()
+
+    def kernel_cmd(self, connection_file: str) -> list[str] | None:
+        with self._lock:
+            if self._socket is None and not self._failed:
+                self._start()
+        if self._socket is None:
+            return None
+        return [sys.executable, str(Path(__file__).with_name("warm_client.py")), self._socket, "-f", connection_file]
+
+    def close(self) -> None:
+        if self._proc is not None:
+            with contextlib.suppress(OSError, ValueError):
+                if self._proc.stdin:
+                    self._proc.stdin.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._proc.wait(timeout=10)
+            if self._proc.poll() is None:
+                self._proc.kill()
+            self._proc = None
+        if self._dir:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
+        self._socket = None
+
+
+#: The run's fork server while chapters execute (:func:`warm_kernels`), else ``None``.
+_WARM: dict = {"server": None}
+
+
+@contextlib.contextmanager
+def warm_kernels(env: dict[str, str], cwd: Path, enabled: bool = True):
+    """Chapters' kernels inside this block are forks of one warm process (:mod:`analysis.build.warm`).
+
+    Only on Linux: elsewhere (macOS's system libraries are not safe to use
+    after a fork) and with ``enabled=False`` (``--cold-kernels``) every kernel
+    starts as a new Python, as it does when the server cannot be started.
+    """
+    server = WarmServer(env, cwd) if enabled and sys.platform.startswith("linux") else None
+    _WARM["server"] = server
+    try:
+        yield server
+    finally:
+        _WARM["server"] = None
+        if server is not None:
+            server.close()
+
+
 def _kernel_manager_class(cwd: Path, env: dict[str, str] | None):
     """A kernel manager that starts the kernel in ``cwd`` with ``env`` added, and is tracked.
 
@@ -668,6 +745,11 @@ def _kernel_manager_class(cwd: Path, env: dict[str, str] | None):
             with _KERNELS_LOCK:
                 _KERNELS.add(self)
             return await super().start_kernel(**kw)
+
+        def format_kernel_cmd(self, extra_arguments=None):
+            server = _WARM["server"]
+            warm = server.kernel_cmd(os.path.realpath(self.connection_file)) if server is not None else None
+            return warm + list(extra_arguments or []) if warm is not None else super().format_kernel_cmd(extra_arguments)
 
         async def shutdown_kernel(self, *a, **kw):
             try:
@@ -1206,16 +1288,18 @@ def run(args) -> int:
                 say(f"[{i}/{n}] {src.stem}: " + ("cached" if r.cached else f"done in {r.seconds:.1f} s"))
                 return r
 
-            runs: list[ChapterRun] = run_parallel(list(enumerate(independent, 1)), jobs, one,
-                                                  start_order=longest_first(expected_seconds(independent, cache)))
-            for i, src in enumerate(chapters[len(independent):], len(independent) + 1):
-                seed = _merged_bytes(runs, stage / "seed.csv")
-                key = chapter_key(src, inputs.params, checksum, code, _sha_json([r.key for r in runs]))
-                progress(f"[{i}/{n}] {src.stem}: running")
-                r = run_chapter(src, inputs.params, key, cache, failed_dir, seed_results=seed,
-                                seed_runs=list(runs), panel_cache=panel_cache, env=env)
-                runs.append(r)
-                say(f"[{i}/{n}] {src.stem}: " + ("cached" if r.cached else f"done in {r.seconds:.1f} s"))
+            with warm_kernels(env, chapters[0].parent, enabled=not getattr(args, "cold_kernels", False)):
+                runs: list[ChapterRun] = run_parallel(list(enumerate(independent, 1)), jobs, one,
+                                                      start_order=longest_first(expected_seconds(independent,
+                                                                                                 cache)))
+                for i, src in enumerate(chapters[len(independent):], len(independent) + 1):
+                    seed = _merged_bytes(runs, stage / "seed.csv")
+                    key = chapter_key(src, inputs.params, checksum, code, _sha_json([r.key for r in runs]))
+                    progress(f"[{i}/{n}] {src.stem}: running")
+                    r = run_chapter(src, inputs.params, key, cache, failed_dir, seed_results=seed,
+                                    seed_runs=list(runs), panel_cache=panel_cache, env=env)
+                    runs.append(r)
+                    say(f"[{i}/{n}] {src.stem}: " + ("cached" if r.cached else f"done in {r.seconds:.1f} s"))
             overall = build_key({r.name: r.key for r in runs})
             if args.no_cache:  # never "up to date" against a build made without the cache
                 overall = _sha_json([overall, "no-cache", started.isoformat()])
@@ -1410,6 +1494,8 @@ def add_run_parser(sub) -> None:
     r.add_argument("--no-cache", action="store_true", help="execute every chapter afresh")
     r.add_argument("--jobs", type=_positive_int, metavar="N", help="chapters executed at a time "
                    "(default: one per core; 1: one after another); the outputs do not depend on it")
+    r.add_argument("--cold-kernels", action="store_true", help="start every chapter's kernel as a new Python "
+                   "(default: forks of one process that imported the stack once; the outputs do not depend on it)")
     r.add_argument("--pdf", action="store_true", help="also build the book as one PDF (LaTeX from apt: see "
                    "README), published beside the HTML and linked from the front page")
     r.add_argument("--book", help="folder holding the _config.yml and _toc.yml of the book to build "

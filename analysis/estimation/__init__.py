@@ -18,6 +18,7 @@ compare, which the pages record as a "not estimated" row).
 from __future__ import annotations
 
 import importlib
+import sys
 
 #: Public name -> the module (relative to this package) that defines it. The submodules are
 #: imported on first use (:func:`__getattr__`), so that a page needing only the results layer
@@ -81,6 +82,11 @@ def __getattr__(name: str):
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
     value = getattr(importlib.import_module(_LAZY[name], __name__), name)
     globals()[name] = value
+    # Importing a submodule binds its name on the package; where a lazy name is the same as its
+    # module's (``event_study``), the name must stay the function, whichever name was reached first.
+    short = _LAZY[name].lstrip(".")
+    if _LAZY.get(short) == _LAZY[name]:
+        globals()[short] = getattr(sys.modules[f"{__name__}.{short}"], short)
     return value
 
 
