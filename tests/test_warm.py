@@ -88,3 +88,19 @@ def test_lazy_estimator_names_stay_functions_whichever_is_reached_first():
     import analysis.estimation as est
 
     assert inspect.isfunction(est.event_study)
+
+
+def test_kernels_start_fresh_when_the_server_dies_or_cannot_be_reached(tmp_path):
+    book = tmp_path / "book"
+    book.mkdir()
+    with R.warm_kernels({}, book) as server:
+        assert server.kernel_cmd("connection.json") is not None
+        server._proc.kill()
+        server._proc.wait()
+        got = _run_page(tmp_path, "after", {"WARM_TEST_X": "d"})  # the run notices and starts a fresh kernel
+        assert got["preloaded"] is False and got["x"] == "d"
+    # The stand-in itself, with no server behind its socket, becomes a fresh kernel (here: its --help).
+    client = Path(R.__file__).with_name("warm_client.py")
+    r = subprocess.run([sys.executable, str(client), str(tmp_path / "no-server"), "--help"], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0 and "IPKernelApp" in r.stdout, r.stderr[-2000:]

@@ -646,6 +646,10 @@ _KERNELS: set = set()
 _KERNELS_LOCK = threading.Lock()
 
 
+#: Longest wait for the fork server to import the stack before the run falls back to fresh kernels.
+START_TIMEOUT_S = 120.0
+
+
 class WarmServer:
     """The fork server of :mod:`analysis.build.warm`, started when the first chapter's kernel starts.
 
@@ -670,8 +674,12 @@ class WarmServer:
         try:
             self._proc = subprocess.Popen([sys.executable, "-m", "analysis.build.warm", sock], stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=str(self.cwd),
-                                          env=self.env, text=True)
-            line = self._proc.stdout.readline() if self._proc.stdout else ""
+                                          env=self.env, text=True, start_new_session=True)
+            import select
+
+            line = ""
+            if self._proc.stdout and select.select([self._proc.stdout], [], [], START_TIMEOUT_S)[0]:
+                line = self._proc.stdout.readline()
         except OSError:
             line = ""
         if line.startswith("ready") and os.path.exists(sock):
@@ -684,6 +692,9 @@ class WarmServer:
         with self._lock:
             if self._socket is None and not self._failed:
                 self._start()
+            elif self._socket is not None and self._proc is not None and self._proc.poll() is not None:
+                self._failed = True  # the server died: fresh kernels from now on
+                self.close()
         if self._socket is None:
             return None
         return [sys.executable, str(Path(__file__).with_name("warm_client.py")), self._socket, "-f", connection_file]
@@ -697,6 +708,8 @@ class WarmServer:
                 self._proc.wait(timeout=10)
             if self._proc.poll() is None:
                 self._proc.kill()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self._proc.wait(timeout=10)
             self._proc = None
         if self._dir:
             shutil.rmtree(self._dir, ignore_errors=True)
@@ -1288,7 +1301,7 @@ def run(args) -> int:
                 say(f"[{i}/{n}] {src.stem}: " + ("cached" if r.cached else f"done in {r.seconds:.1f} s"))
                 return r
 
-            with warm_kernels(env, chapters[0].parent, enabled=not getattr(args, "cold_kernels", False)):
+            with warm_kernels(env, chapters[0].parent if chapters else root, enabled=not getattr(args, "cold_kernels", False)):
                 runs: list[ChapterRun] = run_parallel(list(enumerate(independent, 1)), jobs, one,
                                                       start_order=longest_first(expected_seconds(independent,
                                                                                                  cache)))

@@ -36,6 +36,8 @@ It prints ``ready`` when it serves and exits when its standard input closes
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib
 import json
 import os
@@ -109,6 +111,7 @@ def _child(req: dict, fds: list[int]) -> None:
     """Become the kernel of ``req``; never returns."""
     code = 1
     try:
+        os.setsid()  # a session of its own, as jupyter_client gives a fresh kernel
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -119,7 +122,7 @@ def _child(req: dict, fds: list[int]) -> None:
         os.environ.clear()
         os.environ.update(req["env"])
         # As ipykernel_launcher: the folder is not on sys.path while the kernel starts; IPython adds it.
-        while sys.path and sys.path[0] in ("", os.getcwd()):
+        while sys.path and sys.path[0] in ("", os.getcwd(), _SERVER_PATH0):
             del sys.path[0]
         # Traits that ipykernel reads from the environment when it is imported (in the server, before
         # this kernel's environment existed) are given as arguments instead.
@@ -137,8 +140,11 @@ def _child(req: dict, fds: list[int]) -> None:
 
         traceback.print_exc()
     finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        with contextlib.suppress(BaseException):
+            atexit._run_exitfuncs()  # what a fresh kernel's interpreter runs at exit
+        with contextlib.suppress(BaseException):
+            sys.stdout.flush()
+            sys.stderr.flush()
         os._exit(code)
 
 
@@ -150,6 +156,10 @@ def _reap(_signum, _frame) -> None:
             return
         if pid == 0:
             return
+
+
+#: The server's own first ``sys.path`` entry (its folder), which a kernel must not inherit.
+_SERVER_PATH0 = sys.path[0] if sys.path else ""
 
 
 def serve(path: str) -> int:
@@ -177,14 +187,18 @@ def serve(path: str) -> int:
                     req, fds = _read_request(conn)
                 except (OSError, ValueError):
                     continue
-                pid = os.fork()
+                try:
+                    pid = os.fork()
+                except OSError:  # the stand-in then starts a fresh kernel itself
+                    pid = -1
                 if pid == 0:
                     srv.close()
                     conn.close()
                     _child(req, fds)
                 for fd in fds:
                     os.close(fd)
-                conn.sendall(f"{pid}\n".encode())
+                with contextlib.suppress(OSError):
+                    conn.sendall(f"{pid}\n".encode())
 
 
 if __name__ == "__main__":
