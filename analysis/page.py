@@ -370,6 +370,23 @@ class Page:
             self.glue(f"{key}_verdict", words.verdict_of(e, expected))
         return text
 
+    def say_groups(self, prefix: str, estimates: Mapping, groups, outcomes) -> None:
+        """Glue ``<prefix>_<group>_<outcome>`` (the phrase, in the estimate's own unit) and
+        ``<prefix>_<group>_<outcome>_p`` (its p-value clause) for every group and outcome.
+
+        ``estimates`` maps ``(group, outcome)`` to an estimate; a pair without one (a role
+        without categories in this run) reads "was not estimated (no category in this role)".
+        """
+        for g in groups:
+            for o in outcomes:
+                key, e = f"{prefix}_{g}_{o}", estimates.get((g, o))
+                if e is None:
+                    self.glue(key, "was not estimated (no category in this role)")
+                    self.glue(f"{key}_p", "")
+                else:
+                    self.say(key, e, unit=words.unit(e))
+                    self.glue(f"{key}_p", words.p_clause(e))
+
     # --------------------------------------------------------------- figures
 
     def figure(self, fig_id: str, fig, data: pd.DataFrame):

@@ -211,14 +211,7 @@ groups = {"new_ai_work": [roles.new_ai_work] if roles.new_ai_work else [], "tier
 by_group = {(g, o): page.estimate(est.within_freelancer, fm, o, ex, controls=controls, max_freelancers=cap,
                                   id=f"productivity.{g}.{o}")
             for g, ex in groups.items() if ex for o in ("hourly_rate", "earnings_per_contract")}
-for g in groups:
-    for o in ("hourly_rate", "earnings_per_contract"):
-        if (g, o) in by_group:
-            page.say(f"wg_{g}_{o}", by_group[g, o])
-            page.glue(f"wg_{g}_{o}_p", words.p_clause(by_group[g, o]))
-        else:  # a group without categories in this run
-            page.glue(f"wg_{g}_{o}", "was not estimated (no category in this role)")
-            page.glue(f"wg_{g}_{o}_p", "")
+page.say_groups("wg", by_group, groups, ("hourly_rate", "earnings_per_contract"))
 
 # %% [markdown]
 # The book expects opposite mechanisms in the two exposed groups: new AI work in the new-AI-work category, displacement of low-value work in the tiered categories.
@@ -245,16 +238,9 @@ page.glue("bp_no_exposure", first.details["n_no_exposure"])
 page.glue("bp_new_ai", roles.new_ai_work or "none")
 page.glue("bp_tiered", words.name_list(roles.tiered) if roles.tiered else "none")
 page.md("bp_sample", words.freelancer_sample_sentence(bp_sample))
-for (g, o), e in balanced.items():
-    page.say(f"bp_{g}_{o}", e, unit=words.unit(e))
-    page.glue(f"bp_{g}_{o}_p", words.p_clause(e))
+page.say_groups("bp", balanced, groups, est.BALANCED_OUTCOMES)
 for g in groups:  # clusters differ by group (the other focus group's freelancers are left out)
     page.glue(f"bp_{g}_inference", balanced[g, "contracts"].inference if (g, "contracts") in balanced else "none")
-for g in ("new_ai_work", "tiered"):  # a group without categories in this run
-    for o in est.BALANCED_OUTCOMES:
-        if (g, o) not in balanced:
-            page.glue(f"bp_{g}_{o}", "was not estimated (no category in this role)")
-            page.glue(f"bp_{g}_{o}_p", "")
 
 # %% [markdown]
 # The regressions above use only the months in which a freelancer took a contract.

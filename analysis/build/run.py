@@ -142,6 +142,7 @@ import hashlib
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -675,8 +676,6 @@ class WarmServer:
             self._proc = subprocess.Popen([sys.executable, "-m", "analysis.build.warm", sock], stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=str(self.cwd),
                                           env=self.env, text=True, start_new_session=True)
-            import select
-
             line = ""
             if self._proc.stdout and select.select([self._proc.stdout], [], [], START_TIMEOUT_S)[0]:
                 line = self._proc.stdout.readline()
@@ -762,7 +761,9 @@ def _kernel_manager_class(cwd: Path, env: dict[str, str] | None):
         def format_kernel_cmd(self, extra_arguments=None):
             server = _WARM["server"]
             warm = server.kernel_cmd(os.path.realpath(self.connection_file)) if server is not None else None
-            return warm + list(extra_arguments or []) if warm is not None else super().format_kernel_cmd(extra_arguments)
+            if warm is None:
+                return super().format_kernel_cmd(extra_arguments)
+            return warm + list(extra_arguments or [])
 
         async def shutdown_kernel(self, *a, **kw):
             try:
@@ -1301,7 +1302,8 @@ def run(args) -> int:
                 say(f"[{i}/{n}] {src.stem}: " + ("cached" if r.cached else f"done in {r.seconds:.1f} s"))
                 return r
 
-            with warm_kernels(env, chapters[0].parent if chapters else root, enabled=not getattr(args, "cold_kernels", False)):
+            warm = not getattr(args, "cold_kernels", False)
+            with warm_kernels(env, chapters[0].parent if chapters else root, enabled=warm):
                 runs: list[ChapterRun] = run_parallel(list(enumerate(independent, 1)), jobs, one,
                                                       start_order=longest_first(expected_seconds(independent,
                                                                                                  cache)))

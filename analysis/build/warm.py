@@ -22,11 +22,11 @@ variables of a parallel run, ``MPLBACKEND``, which ipykernel would set to the
 inline backend) is the server's and equal to what a kernel of the run gets;
 :func:`preload` imports only modules, it runs no chapter code. The server
 refuses to serve (and the run falls back to fresh kernels) when importing
-started a Python thread, which a fork would not copy. The test
-``test_parallel_build_is_byte_identical_to_serial`` compares a build with warm
-kernels against one without.
+started a Python thread, which a fork would not copy. The book's test
+``test_nbval_serial_reexecution_matches_the_parallel_build`` compares a build
+with warm kernels, file by file, against a re-execution with fresh ones.
 
-Usage (by :func:`analysis.build.run.warm_server`)::
+Usage (by :class:`analysis.build.run.WarmServer`)::
 
     python -m analysis.build.warm SOCKET
 
@@ -55,8 +55,9 @@ PRELOAD = (
     "statsmodels.api", "statsmodels.formula.api", "matplotlib", "matplotlib.pyplot", "seaborn", "pyfixest",
     "IPython", "ipykernel.kernelapp", "matplotlib_inline.backend_inline", "myst_nb", "nbformat",
     "analysis.page", "analysis.claims", "analysis.estimation.shares", "analysis.estimation.honest",
-    "analysis.estimation.checks", "analysis.report.figures", "analysis.report.frames", "analysis.report.tables", "analysis.report.words",
-    "analysis.report.docs", "analysis.data.panels", "analysis.data.literature", "analysis.data.cpi",
+    "analysis.estimation.checks", "analysis.report.figures", "analysis.report.frames", "analysis.report.tables",
+    "analysis.report.words", "analysis.report.docs", "analysis.data.panels", "analysis.data.literature",
+    "analysis.data.cpi",
 )
 
 #: What ipykernel sets ``MPLBACKEND`` to when it is unset; set before matplotlib is imported, so that a

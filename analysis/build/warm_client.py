@@ -10,8 +10,8 @@ It sends the fork server its working folder, environment, arguments, process id 
 input, output and error (as file descriptors), receives the forked kernel's process id, forwards the
 signals Jupyter sends a kernel (SIGINT interrupts, SIGTERM/SIGHUP end it) and exits when the kernel
 has exited. When the server cannot be reached or gives no kernel, it becomes a fresh kernel itself
-(``python -m ipykernel_launcher``). If this process is killed, the kernel notices within a fifth of a second and exits too; if
-the run that started it is killed, this process kills the kernel and exits.
+(``python -m ipykernel_launcher``). If this process is killed, the kernel notices within a fifth of a
+second and exits too; if the run that started it is killed, this process kills the kernel and exits.
 """
 
 from __future__ import annotations

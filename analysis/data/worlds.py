@@ -412,8 +412,8 @@ def _one_month_freelancers(posts: pd.DataFrame, contracts: pd.DataFrame, world: 
 
 #: Focus category without contracts in the ``no-contracts`` edge world.
 NO_CONTRACTS_CATEGORY = "Translation"
-#: Value threshold of the ``unreachable-threshold`` edge world: above every contract of the default
-#: world's Translation (whose largest budgets are a few thousand USD).
+#: Value threshold of the ``unreachable-threshold`` edge world: above every contract's budget in the
+#: default world (the largest, in Data Science & Analytics, are a few tens of thousands of USD).
 UNREACHABLE_THRESHOLD_USD = 250_000.0
 
 #: Edge worlds: extracts the book meets in practice that it must refuse with a clear message (issue 12),
@@ -423,7 +423,8 @@ UNREACHABLE_THRESHOLD_USD = 250_000.0
 EDGE_WORLDS: dict[str, WorldSpec] = {w.name: w for w in (
     WorldSpec("no-contracts", f"default effects; the focus category {NO_CONTRACTS_CATEGORY} has job posts but "
                               "no contracts", _default, _no_contracts,
-              refused={"exit": 2, "key": "focus_categories", "words": [f"'{NO_CONTRACTS_CATEGORY}' has no contracts"]}),
+              refused={"exit": 2, "key": "focus_categories",
+                       "words": [f"'{NO_CONTRACTS_CATEGORY}' has no contracts"]}),
     WorldSpec("unreachable-threshold", f"default world, run with a value threshold of USD "
                                        f"{UNREACHABLE_THRESHOLD_USD:,.0f}, which no contract reaches",
               _default, params={"value_threshold_usd": UNREACHABLE_THRESHOLD_USD},
