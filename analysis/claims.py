@@ -627,7 +627,7 @@ WINSOR_PCT, TOP_SHARE = 99.9, 1e-4
 #: Columns the honest check adds to :data:`CHECK_COLUMNS`.
 HONEST_COLUMNS = ["book_verdict", "honest_pct", "honest_low_pct", "honest_high_pct", "honest_p", "honest_method",
                   "holm_p", "pretrend_slope_pct", "pretrend_p", "trend_low_pct", "trend_high_pct",
-                  "influence", "reason"]
+                  "rm_low_pct", "rm_high_pct", "rm_breakdown", "influence", "reason"]
 
 
 def _level_or_pct(x: float, pct: bool) -> float:
@@ -727,7 +727,24 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
     ``inference`` is "not estimated: <reason>",
     :func:`analysis.results.not_estimated`) gets no tests: it is
     ``inconclusive`` with "could not be estimated: <reason>" in ``reason``.
-    Claims are then combined by :func:`claim_verdicts` as before. A row
+    Claims are then combined by :func:`claim_verdicts` as before.
+
+    **Reported beside the rule, not a test of it: relative magnitudes**
+    (``rm_low_pct``, ``rm_high_pct``, ``rm_breakdown``). For every category
+    estimate with an event study, :func:`analysis.estimation.relmag.rm_summary`
+    bins it into half-years and gives the Rambachan-Roth interval under
+    :math:`\Delta^{RM}(1)` (after the release the differential trend moves
+    between half-years by at most the largest move between pre-release
+    half-years) and the breakdown ``Mbar``. It is not a sixth test because
+    the false-verdict rates the summary page quotes were measured with the
+    five tests above (``benchmarks/worlds.py``, 200 draws a world), and
+    because with the bundled panel's two pre-release half-years besides the
+    reference one, the largest pre-release move is one noisy difference;
+    the reader sees, row by row, which verdicts would survive it
+    (:func:`rm_robustness`). Empty when the months do not fill two post and
+    one pre half-year besides the reference.
+
+    A row
     shown beside the evidence (claimed sign :data:`CONTEXT`: the other posts
     of claim 3) gets tests 1 and 3 but is outside Holm's family and keeps
     the verdict ``"context"``.
@@ -755,6 +772,7 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
         percent, or percentage points for the shares (``unit``).
     """
     from analysis.estimation import honest as H
+    from analysis.estimation import relmag as RM
     from analysis.estimation.did import TREATMENT_DATE
 
     roles = _as_roles(roles)
@@ -815,6 +833,14 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
                 check.at[i, "trend_high_pct"] = _level_or_pct(tr["ub"], pct)
             except (ValueError, ArithmeticError, np.linalg.LinAlgError):  # e.g. months without data
                 check.at[i, "_trend_failed"] = True
+            else:
+                try:  # reported beside the rule, not a test of it (see the docstring)
+                    rm = RM.rm_summary(es, alpha)
+                    check.at[i, "rm_low_pct"] = _level_or_pct(rm["lb"], pct)
+                    check.at[i, "rm_high_pct"] = _level_or_pct(rm["ub"], pct)
+                    check.at[i, "rm_breakdown"] = rm["breakdown"]
+                except (ValueError, ArithmeticError, np.linalg.LinAlgError):  # too few months for the bins
+                    pass
         if eid.endswith("earnings_per_contract") and eid.startswith("platform.") and contracts is not None \
                 and len(contracts):
             expected = 1 if row["expected"] == "+" else -1
@@ -836,7 +862,7 @@ def honest_check(panels, roles, estimates: pd.DataFrame, controls: Sequence[str]
     check["reason"] = [why for _, why in decided]
     out = check[CHECK_COLUMNS + HONEST_COLUMNS].copy()
     for c in ("honest_pct", "honest_low_pct", "honest_high_pct", "honest_p", "holm_p", "pretrend_slope_pct",
-              "pretrend_p", "trend_low_pct", "trend_high_pct"):
+              "pretrend_p", "trend_low_pct", "trend_high_pct", "rm_low_pct", "rm_high_pct", "rm_breakdown"):
         out[c] = out[c].astype("float64")
     return out
 
@@ -1069,8 +1095,31 @@ def verdict_counts(verdicts: pd.DataFrame) -> dict[str, int]:
     return {v: int(counts.get(v, 0)) for v in CLAIM_VERDICTS}
 
 
+def rm_robustness(check: pd.DataFrame) -> dict[str, int]:
+    """How many decided category estimates keep their sign under relative magnitudes.
+
+    Among the rows of :func:`honest_check` whose verdict is ``supported`` or
+    ``contradicted`` and that have a relative-magnitude interval
+    (``rm_low_pct``, ``rm_high_pct``: ``Mbar`` =
+    :data:`analysis.estimation.relmag.RM_MBAR`), ``decided`` counts them and
+    ``robust`` those whose interval excludes zero on the estimate's side.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"verdict": ["supported", "supported", "inconclusive"], "honest_pct": [5.0, -3.0, 1.0],
+    ...                   "rm_low_pct": [1.0, -9.0, -1.0], "rm_high_pct": [9.0, 2.0, 3.0]})
+    >>> rm_robustness(c)
+    {'decided': 2, 'robust': 1}
+    """
+    d = check[check["verdict"].isin(["supported", "contradicted"]) & check["rm_low_pct"].notna()]
+    up = d["honest_pct"] > 0
+    robust = (up & (d["rm_low_pct"] > 0)) | (~up & (d["rm_high_pct"] < 0))
+    return {"decided": int(len(d)), "robust": int(robust.sum())}
+
+
 __all__ = [
-    "ALPHA", "CHECK_COLUMNS", "CLAIMS", "CLAIM_VERDICTS", "CONTEXT", "HONEST_COLUMNS", "VERDICTS", "Claim", "Evidence", "Roles",
+    "ALPHA", "CHECK_COLUMNS", "CLAIMS", "CLAIM_VERDICTS", "CONTEXT", "HONEST_COLUMNS", "VERDICTS", "Claim",
+    "Evidence", "Roles", "rm_robustness",
     "ai_share_did", "claim_by_id", "claim_check", "claim_verdicts", "combine", "compute_estimates", "evidence_rows",
     "expert_share_did", "gather_estimates", "honest_check", "honest_reason", "honest_verdict", "own_ids",
     "required_ids", "roles_from_focus", "verdict", "verdict_counts", "verdict_view", "window_id", "window_panels",

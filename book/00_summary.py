@@ -50,6 +50,7 @@ from analysis import claims
 from analysis.core.text import slugify
 from analysis.data.panels import tier_rule
 from analysis.data.worlds import load_world_results
+from analysis.estimation import relmag as RM
 from analysis.page import Page
 from analysis.report import tables, words
 
@@ -95,6 +96,9 @@ page.glue("top_share_pct", 100 * claims.TOP_SHARE)
 page.glue("tier_rule_check", words.tier_rule_check_sentence(tier_rule(page.contracts.columns)))
 page.glue("n_changed_by_rule", int((check["verdict"] != check["book_verdict"]).sum()))
 page.glue("n_check_rows", len(check))
+page.glue("rm_bin_months", RM.RM_BIN_MONTHS)
+page.glue("rm_mbar_phrase", words.times_phrase(RM.RM_MBAR))
+page.glue("rm_robust", words.rm_robust_sentence(claims.rm_robustness(check)))
 mc = tables.world_claim_table(load_world_results("claims"))
 null = mc[mc["truth"] == "inconclusive"]
 page.glue("mc_draws", int(null["draws"].min()))
@@ -144,6 +148,10 @@ page.md("c4_sentences", words.tier_sentences(view))
 # 4. **Not resting on a few contracts.** Earnings per contract are estimated again with every contract capped at the {glue:text}`winsor_pct:g` percentile and without the largest {glue:text}`top_share_pct:g`% of contracts; if either version changes the verdict, the estimate is inconclusive.
 # 5. **Value tiers fixed before the outcome.** Claim 4's tiers are cut on the client's budget at posting when the extract has it (`budget_usd`). Cut instead on what contracts earned, a rise of every contract's value moves contracts from the low tier to the high one, which looks like displacement where there is none; tier estimates are then inconclusive. In this run {glue:text}`tier_rule_check`.
 #
+# Beside the five tests, the table shows for every category estimate a second sensitivity analysis of {cite:t}`rambachan2023more`, *relative magnitudes*: the estimate's event study is averaged into periods of {glue:text}`rm_bin_months:d` months, and the interval allows the difference in trends to move after the release, from one period to the next, by at most {glue:text}`rm_mbar_phrase` its largest move between periods before it; the *breakdown* value is the largest such multiple at which the interval still excludes zero.
+# It is reported, not a sixth test: the error rates below were measured with the five tests, and with few periods before the release the largest move is itself a noisy estimate.
+# In this run {glue:text}`rm_robust`.
+#
 # Claims {glue:text}`descriptive_claims` rest on projections of platform series, which describe rather than identify an effect; their verdicts are worded as *consistent* or *not consistent with the data*, by the same rule.
 # A claim is then *supported* when every estimate it rests on supports it, *partly supported* when some do and none contradicts it, *contradicted* when some contradict it and none supports it, and *conflicting* when both happen; it is *inconclusive* when no estimate passes, and *not tested* when this run's focus categories give it no estimate.
 # In {glue:text}`mc_draws:d` simulated extracts of each of the worlds with no effect at all (among them worlds with persistent platform shocks, categories of very different sizes, pre-existing trends and one huge contract), this rule gave some claim a verdict other than *inconclusive* in at most {glue:text}`mc_null_false_max:.0f`% of draws for any one claim; the interval-only rule the book used before did so in up to {glue:text}`mc_null_false_old_max:.0f`% ({doc}`05_methods`).
@@ -174,7 +182,7 @@ page.md("c4_sentences", words.tier_sentences(view))
 #
 # ## Claim by claim
 #
-# The table lists every estimate a claim rests on and each test of the rule: the estimate with the chapter's 95% interval, the interval the verdict uses, the Holm-adjusted p-value within the claim, the linear pre-release trend per month (with its p-value), the interval that allows that trend to continue, the verdict, and the first test the estimate failed (or why it passed).
+# The table lists every estimate a claim rests on and each test of the rule: the estimate with the chapter's 95% interval, the interval the verdict uses, the Holm-adjusted p-value within the claim, the linear pre-release trend per month (with its p-value), the interval that allows that trend to continue, the relative-magnitudes interval and breakdown value (reported, not tested), the verdict, and the first test the estimate failed (or why it passed).
 # The unit column says whether an estimate is a percent change (%) or, for the expert-level share of job posts and claim 3's post counts per pre-release post, a change in percentage points (pp; their pre-trend is in pp per month).
 # A row whose sign is *none* (claim 3's posts that are not AI-related) is shown beside its claim's evidence: it gets the same intervals and pre-trend test but no Holm adjustment, and its verdict is *context*, outside the claim's verdict.
 # The rule changes the verdict of {glue:text}`n_changed_by_rule:d` of the {glue:text}`n_check_rows:d` rows from what the chapter's interval alone would say.

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from analysis.estimation import honest as H
+from analysis.estimation import relmag as RM
 from analysis.claims import verdict as claims_verdict
 from analysis.estimation import did_panel, event_study, platform_counterfactual
 from analysis.data.panels import build_panels
@@ -330,3 +331,95 @@ def test_ar1_projection_skips_a_partly_treated_month():
     r = H.platform_counterfactual_ar1(df, "job_posts", "2023-03-14", n_sims=500)
     assert r.estimate_pct == pytest.approx(10.0, abs=0.01)
     assert r.details["n_fit"] == 25  # 2021-02 to 2023-02 (the first month is skipped)
+
+
+# ---------------------------------------------------------------------------
+# Rambachan-Roth relative magnitudes: the same Medicaid example
+# ---------------------------------------------------------------------------
+
+# createSensitivityResults_relativeMagnitudes(betahat, sigma, numPrePeriods = 5, numPostPeriods = 2,
+# Mbarvec = seq(0.5, 2, by = 0.5)), as the HonestDiD R README prints it (3 significant digits).
+MBAR_VEC = [0.5, 1.0, 1.5, 2.0]
+R_RM_README = [(0.0240, 0.0672), (0.0170, 0.0720), (0.00824, 0.0797), (-0.000916, 0.0881)]
+# The Stata package's README, `honestdid, pre(1/5) post(7/8) mvec(0.5(0.5)2)` (3 decimals).
+STATA_RM_README = [(0.024, 0.067), (0.017, 0.072), (0.008, 0.080), (-0.001, 0.088)]
+
+
+@pytest.fixture(scope="module")
+def rm_table():
+    return RM.sensitivity_rm(EHEC_BETA, EHEC_SIGMA, 5, 2, MBAR_VEC)
+
+
+def test_relative_magnitudes_reproduce_the_r_readme_table(rm_table):
+    for (lo, hi), (plo, phi), m in zip(zip(rm_table["lb"], rm_table["ub"]), R_RM_README, MBAR_VEC):
+        assert (_printed(lo, 3), _printed(hi, 3)) == (_printed(plo, 3), _printed(phi, 3)), m
+
+
+def test_relative_magnitudes_reproduce_the_stata_readme_table(rm_table):
+    got = [(round(lo, 3), round(hi, 3)) for lo, hi in zip(rm_table["lb"], rm_table["ub"])]
+    assert got == STATA_RM_README
+
+
+def test_relative_magnitudes_bisection_equals_the_full_grid():
+    # HonestDiD tests all 1,000 grid points of every (s, sign); the book bisects each region.
+    fast = RM.relative_magnitudes_ci(EHEC_BETA, EHEC_SIGMA, 5, 2, 2.0)
+    full = RM.relative_magnitudes_ci(EHEC_BETA, EHEC_SIGMA, 5, 2, 2.0, exhaustive=True)
+    assert (fast["lb"], fast["ub"]) == (full["lb"], full["ub"])
+
+
+def test_breakdown_mbar_of_the_medicaid_example():
+    # The README: significant at Mbar = 1.5 (lb 0.00824), not at 2 (lb -0.000916).
+    bd = RM.breakdown_mbar(EHEC_BETA, EHEC_SIGMA, 5, 2)
+    assert 1.5 < bd < 2.0
+    assert RM.relative_magnitudes_ci(EHEC_BETA, EHEC_SIGMA, 5, 2, bd - 0.05)["lb"] > 0
+    assert RM.relative_magnitudes_ci(EHEC_BETA, EHEC_SIGMA, 5, 2, bd + 0.05)["lb"] < 0
+
+
+def test_rm_constraints_hold_inside_the_restriction_and_fail_outside():
+    # delta: pre -2, -1 (reference 0 dropped), post 1, 2. Largest pre move: delta_-1 - delta_-2 = +1 (s = -1).
+    a = RM.rm_constraints(2, 2, 1.0, -1, True)
+    inside = np.array([-2.0, -1.0, 0.5, 1.5])   # moves 1, 1 | 0.5, 1.0: every post move within 1 x 1
+    outside = np.array([-2.0, -1.0, 0.5, 2.0])  # last post move 1.5 > 1
+    assert (a @ inside <= 1e-12).all()
+    assert (a @ outside > 0).any()
+    # with Mbar = 1.5 the second is allowed too
+    assert (RM.rm_constraints(2, 2, 1.5, -1, True) @ outside <= 1e-12).all()
+    with pytest.raises(ValueError):
+        RM.rm_constraints(2, 2, 1.0, -2, True)
+
+
+def test_bin_event_study_covariance_by_hand():
+    rel = np.array([-4, -3, -2, 0, 1])
+    b = RM.bin_event_study(dict(betahat=np.zeros(5), sigma=np.eye(5), rel_months=rel), 2)
+    # bin -2 = mean(b_-4, b_-3) - mean(b_-2, 0): variance 1/4 + 1/4 + 1/4
+    assert b["sigma"][0, 0] == pytest.approx(0.75)
+    # bin 0 = mean(b_0, b_1) - mean(b_-2, 0); covariance with bin -2 through b_-2: 1/4
+    assert b["sigma"][0, 1] == pytest.approx(0.25)
+
+
+def test_relative_magnitudes_cover_a_violation_within_the_bound():
+    # A seeded simulation: two pre and two post periods, a differential trend whose post moves
+    # equal the largest pre move (inside Delta^RM(1)), effect 0.3 in both post periods; the
+    # Mbar = 1 set for the mean post effect covers 0.3 in at least 90% of 60 draws (nominal 95%),
+    # while the naive interval that ignores the trend covers it far less often.
+    rng = np.random.default_rng(7)
+    delta = np.array([-0.2, -0.1, 0.1, 0.2])  # moves 0.1, 0.1 | 0.1, 0.1 (reference 0 between)
+    tau = np.array([0.0, 0.0, 0.3, 0.3])
+    cov = 0.05**2 * (np.eye(4) + 0.3)
+    lv = np.array([0.5, 0.5])
+    hits = naive = 0
+    n = 60
+    for _ in range(n):
+        b = rng.multivariate_normal(delta + tau, cov)
+        r = RM.relative_magnitudes_ci(b, cov, 2, 2, 1.0, lv, grid="centred", grid_points=400)
+        hits += r["lb"] <= 0.3 <= r["ub"]
+        se = float(np.sqrt(lv @ cov[2:, 2:] @ lv))
+        naive += abs(float(lv @ b[2:]) - 0.3) <= 1.96 * se
+    assert hits / n >= 0.9
+    assert naive / n < 0.5
+
+
+def test_binned_periods_agree_with_bin_event_study():
+    rel = np.r_[np.arange(-22, -1), np.arange(0, 19)]  # 23 pre months with the reference, 19 post
+    b = RM.bin_event_study(dict(betahat=np.zeros(len(rel)), sigma=np.eye(len(rel)), rel_months=rel), 6)
+    assert (b["n_pre"], b["n_post"]) == RM.binned_periods(23, 19, 6) == (2, 3)

@@ -240,9 +240,14 @@ def display_honest_check(check: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
     One row per (claim, estimate): the book's estimate and interval, the
     interval the verdict uses, Holm's adjusted p-value within the claim, the
     linear pre-trend (per month, with its p-value), the interval allowing any
-    linear pre-trend, the verdict and the reason for it. Intervals sit in one
-    column each so the table stays narrow.
+    linear pre-trend, the relative-magnitude interval at ``Mbar = 1`` and the
+    breakdown ``Mbar`` (reported, not tested:
+    :func:`analysis.estimation.relmag.rm_summary`; a breakdown at the search's
+    upper end is shown as "at least"), the verdict and the reason for it.
+    Intervals sit in one column each so the table stays narrow.
     """
+    from analysis.estimation.relmag import BREAKDOWN_UPPER
+
     def f(v, d=digits):
         return _num(v, d)
 
@@ -263,6 +268,10 @@ def display_honest_check(check: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
                                     for s, p in zip(check["pretrend_slope_pct"], check["pretrend_p"])],
         "Interval with a linear pre-trend": [ci(lo, hi) for lo, hi in zip(check["trend_low_pct"],
                                                                           check["trend_high_pct"])],
+        "Interval, relative magnitudes (M̄ = 1)": [ci(lo, hi) for lo, hi in zip(check["rm_low_pct"],
+                                                                                 check["rm_high_pct"])],
+        "Breakdown M̄": ["" if _nan(v) else (f"at least {v:g}" if v >= BREAKDOWN_UPPER else f"{v:.2f}")
+                        for v in check["rm_breakdown"]],
         "Verdict": check["verdict"],
         "Why": check["reason"],
     })

@@ -525,6 +525,41 @@ def tier_rule_check_sentence(rule: str) -> str:
             "estimate is inconclusive")
 
 
+def times_phrase(m: float) -> str:
+    """``"as much as"`` for 1, else ``"<m> times"``: a multiple before a noun phrase.
+
+    >>> times_phrase(1.0), times_phrase(2.0), times_phrase(0.5)
+    ('as much as', '2 times', '0.5 times')
+    """
+    return "as much as" if float(m) == 1.0 else f"{float(m):g} times"
+
+
+def rm_robust_sentence(counts: dict) -> str:
+    """How many of the run's decided category estimates keep their sign under relative magnitudes.
+
+    ``counts`` is :func:`analysis.claims.rm_robustness`.
+
+    >>> rm_robust_sentence({"decided": 5, "robust": 1})
+    '1 of the 5 category estimates the rule decides keeps its sign under it'
+    >>> rm_robust_sentence({"decided": 2, "robust": 2})
+    'both category estimates the rule decides keep their sign under it'
+    >>> rm_robust_sentence({"decided": 0, "robust": 0})
+    'the rule decides no category estimate, so there is nothing for it to overturn'
+    """
+    n, k = counts["decided"], counts["robust"]
+    if n == 0:
+        return "the rule decides no category estimate, so there is nothing for it to overturn"
+    if n == 1:
+        return ("the one category estimate the rule decides " + ("keeps" if k else "does not keep")
+                + " its sign under it")
+    if k == n:
+        return ("both" if n == 2 else f"all {n}") + " category estimates the rule decides keep their sign under it"
+    if k == 0:
+        return f"none of the {n} category estimates the rule decides keeps its sign under it"
+    return f"{k} of the {n} category estimates the rule decides " + ("keeps its" if k == 1 else "keep their") \
+        + " sign under it"
+
+
 def tier_sentences(check: pd.DataFrame, digits: int = 1) -> Markdown:
     """Markdown paragraph: one sentence per tiered category of claim 4, numbers from ``check``.
 
