@@ -75,6 +75,10 @@ def test_pretrend_world_the_trending_estimate_is_not_supported():
     # the planted differential growth is 0.12 a year: 1.0% a month
     assert 0.7 < r["pretrend_slope_pct"] < 1.3
     assert r["trend_low_pct"] < 0 < r["trend_high_pct"]
+    # the relative-magnitude set at Mbar = 1 (reported beside the rule) also covers the zero truth,
+    # and the estimate's sign breaks down well below a post move as large as the pre-release ones
+    assert r["rm_low_pct"] < 0 < r["rm_high_pct"]
+    assert 0 <= r["rm_breakdown"] < 0.5
 
 
 def test_low_tier_pretrend_world_claim_4_has_no_false_verdict():
